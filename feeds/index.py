@@ -1,0 +1,39 @@
+"""The human front page: which feeds exist and how to subscribe."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+
+@dataclass(frozen=True)
+class FeedListing:
+    id: str
+    title: str
+    description: str
+    entries: int
+    updated: str
+
+
+def render_index(title: str, feeds: list[FeedListing]) -> bytes:
+    rows = "\n".join(
+        f"<tr><td><strong>{escape(f.title)}</strong><br><small>{escape(f.description)}</small></td>"
+        f"<td>{f.entries}</td><td>{escape(f.updated)}</td>"
+        f'<td><a href="feeds/{escape(f.id)}.atom">Atom</a> · <a href="feeds/{escape(f.id)}.rss">RSS</a>'
+        "</td></tr>"
+        for f in feeds
+    )
+    page = f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+{''.join(f'<link rel="alternate" type="application/atom+xml" title="{escape(f.title)}" href="feeds/{escape(f.id)}.atom">' for f in feeds)}
+<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}}
+table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ddd;padding:.5em;text-align:left}}</style>
+</head><body><h1>{escape(title)}</h1>
+<p>Subscribe to a feed in your reader. <a href="status">Source status</a></p>
+<table><thead><tr><th>Feed</th><th>Entries</th><th>Updated</th><th>Subscribe</th></tr></thead>
+<tbody>
+{rows}
+</tbody></table></body></html>
+"""
+    return page.encode("utf-8")

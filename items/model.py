@@ -1,0 +1,59 @@
+"""What the items room hands on: normalized appearances and the stories feeds are made of."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """One story as seen at one URL on one source, normalized (dates aware UTC, HTML sanitized)."""
+
+    source_id: str
+    item_key: str
+    url: str
+    title: str
+    published_at: datetime
+    date_is_guess: bool
+    content_html: str = ""
+    summary: str = ""
+    author: str | None = None
+    publisher: str | None = None
+    updated_at: datetime | None = None
+    regions: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes exactly when something a reader sees changes."""
+        seen = "\x1f".join((self.url, self.title, self.content_html, self.summary,
+                            self.author or "", self.publisher or ""))
+        return hashlib.sha256(seen.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class AlsoAt:
+    source_id: str
+    source_name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class StoryEntry:
+    """A story ready for a feed: its canonical appearance plus where else it ran."""
+
+    guid: str
+    url: str
+    title: str
+    published_at: datetime
+    updated_at: datetime
+    source_id: str
+    source_name: str
+    content_html: str
+    summary: str
+    author: str | None = None
+    publisher: str | None = None
+    categories: tuple[str, ...] = ()
+    also_at: tuple[AlsoAt, ...] = field(default_factory=tuple)

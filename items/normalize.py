@@ -1,0 +1,48 @@
+"""RawItem to Appearance: the one place where what a page said becomes what we believe."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from items.cleaning import squash_spaces
+from items.dates import parse_date
+from items.model import Appearance
+from items.sanitize import html_to_text, sanitize_html
+from items.titles import clean_title
+from items.urls import canonical_url
+from settings.model import SourceConfig
+from sources.types import RawItem
+
+SUMMARY_CHARS = 280
+
+
+def normalize(raw: RawItem, source: SourceConfig, default_tz: str,
+              first_seen: datetime | None = None) -> Appearance:
+    """Normalize one raw item; `first_seen` is used (and flagged) when the item has no date."""
+    tz = ZoneInfo(source.timezone or default_tz)
+    now = first_seen or datetime.now(UTC)
+    url = canonical_url(raw.url, source.url)
+    published = parse_date(raw.published, tz, now) or parse_date(raw.updated, tz, now)
+    updated = parse_date(raw.updated, tz, now)
+    content = sanitize_html(raw.content_html or raw.summary or "", url)
+    summary_text = html_to_text(sanitize_html(raw.summary, url) if raw.summary else content)
+    return Appearance(
+        source_id=source.id,
+        item_key=raw.guid.strip() if raw.guid and raw.guid.strip() else url,
+        url=url,
+        title=clean_title(raw.title) or summary_text[:60] or url,
+        published_at=published or now,
+        date_is_guess=published is None,
+        updated_at=updated,
+        content_html=content,
+        summary=_shorten(summary_text),
+        author=squash_spaces(raw.author) if raw.author else None,
+        publisher=squash_spaces(raw.publisher) if raw.publisher else None,
+        regions=source.region,
+        tags=tuple(dict.fromkeys(source.tags + raw.categories)),
+    )
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"

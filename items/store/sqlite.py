@@ -1,0 +1,71 @@
+"""Embedded default backend: one SQLite file in WAL mode, one connection per thread."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from items.store.schema import MIGRATIONS, statements
+from items.store.tx import Tx
+
+
+class SQLiteStore:
+    dialect = "sqlite"
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def _connection(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None,
+                                         check_same_thread=False)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute("PRAGMA foreign_keys=ON")
+            self._local.connection = connection
+            with self._lock:
+                self._all.append(connection)
+        return connection
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """One write transaction; BEGIN IMMEDIATE so concurrent writers queue instead of deadlock."""
+        connection = self._connection()
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield Tx(connection, "?")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    def migrate(self) -> int:
+        """Apply pending migrations; return the schema version now in force."""
+        with self.transaction() as tx:
+            tx.connection.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
+            )
+            row = tx.connection.execute("SELECT MAX(version) FROM schema_version").fetchone()
+            current = row[0] or 0
+            for version, migration in enumerate(MIGRATIONS, start=1):
+                if version <= current:
+                    continue
+                for statement in statements(migration, self.dialect):
+                    tx.connection.execute(statement)
+                tx.connection.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+        return len(MIGRATIONS)
+
+    def close(self) -> None:
+        with self._lock:
+            for connection in self._all:
+                connection.close()
+            self._all.clear()
+        self._local = threading.local()

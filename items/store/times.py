@@ -1,0 +1,19 @@
+"""The one text form of time in the database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def to_db(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime(_FORMAT)
+
+
+def from_db(text: str) -> datetime:
+    return datetime.strptime(text, _FORMAT).replace(tzinfo=UTC)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)

@@ -1,0 +1,271 @@
+"""Every query the pipeline needs, named by intent, in SQL both backends speak.
+
+A Tx wraps one DB-API connection inside one transaction; backends only differ in how they
+open connections and in the placeholder style, which `_q` adapts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from items.model import AlsoAt, Appearance, StoryEntry
+from items.store.times import from_db, to_db
+from settings.model import SourceConfig
+from sources.types import Validators
+
+
+@dataclass(frozen=True)
+class StoredAppearance:
+    id: int
+    story_id: int
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class CanonicalCandidate:
+    id: int
+    source_id: str
+    source_name: str
+    publisher: str | None
+    published_at: datetime
+
+
+@dataclass(frozen=True)
+class SourceState:
+    id: str
+    name: str
+    url: str
+    last_attempt_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str | None
+    error_kind: str | None
+    consecutive_failures: int
+    next_poll_at: datetime | None
+    polls: int
+    not_modified_polls: int
+    appearances: int
+
+
+@dataclass(frozen=True)
+class FeedQuery:
+    """Which stories a feed wants; None means "no filter" for that dimension."""
+
+    source_ids: frozenset[str] | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    limit: int = 100
+
+
+_MATCH = "(c.title LIKE ? ESCAPE '\\' OR c.summary LIKE ? ESCAPE '\\')"
+
+
+class Tx:
+    def __init__(self, connection: Any, placeholder: str):
+        self.connection = connection
+        self._placeholder = placeholder
+
+    def _q(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        if self._placeholder != "?":
+            sql = sql.replace("?", self._placeholder)
+        cursor = self.connection.cursor()
+        cursor.execute(sql, tuple(params))
+        return cursor
+
+    # sources -----------------------------------------------------------------------------
+    def sync_sources(self, sources: Iterable[SourceConfig]) -> None:
+        for source in sources:
+            self._q(
+                "INSERT INTO sources (id, name, url) VALUES (?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET name = excluded.name, url = excluded.url",
+                (source.id, source.name, source.url),
+            )
+
+    def record_success(self, source_id: str, at: datetime, not_modified: bool,
+                       next_poll_at: datetime | None) -> None:
+        self._q(
+            "UPDATE sources SET last_attempt_at = ?, last_success_at = ?, last_error = NULL, "
+            "error_kind = NULL, consecutive_failures = 0, polls = polls + 1, "
+            "not_modified_polls = not_modified_polls + ?, next_poll_at = ? WHERE id = ?",
+            (to_db(at), to_db(at), int(not_modified), _opt(next_poll_at), source_id),
+        )
+
+    def record_failure(self, source_id: str, at: datetime, error: str, kind: str,
+                       next_poll_at: datetime | None) -> int:
+        """Store the error; return how many polls in a row have now failed."""
+        self._q(
+            "UPDATE sources SET last_attempt_at = ?, last_error = ?, error_kind = ?, "
+            "consecutive_failures = consecutive_failures + 1, polls = polls + 1, "
+            "next_poll_at = ? WHERE id = ?",
+            (to_db(at), error, kind, _opt(next_poll_at), source_id),
+        )
+        row = self._q("SELECT consecutive_failures FROM sources WHERE id = ?", (source_id,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def source_states(self) -> list[SourceState]:
+        rows = self._q(
+            "SELECT s.id, s.name, s.url, s.last_attempt_at, s.last_success_at, s.last_error, "
+            "s.error_kind, s.consecutive_failures, s.next_poll_at, s.polls, s.not_modified_polls, "
+            "(SELECT COUNT(*) FROM appearances a WHERE a.source_id = s.id) "
+            "FROM sources s ORDER BY s.id"
+        ).fetchall()
+        return [
+            SourceState(r[0], r[1], r[2], _dt(r[3]), _dt(r[4]), r[5], r[6], int(r[7]), _dt(r[8]),
+                        int(r[9]), int(r[10]), int(r[11]))
+            for r in rows
+        ]
+
+    # conditional GET -----------------------------------------------------------------------
+    def validators_for(self, url: str) -> Validators | None:
+        row = self._q(
+            "SELECT etag, last_modified FROM http_validators WHERE url = ?", (url,)
+        ).fetchone()
+        return Validators(url, row[0], row[1]) if row else None
+
+    def save_validators(self, validators: Validators) -> None:
+        self._q(
+            "INSERT INTO http_validators (url, etag, last_modified) VALUES (?, ?, ?) "
+            "ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, "
+            "last_modified = excluded.last_modified",
+            (validators.url, validators.etag, validators.last_modified),
+        )
+
+    # appearances and stories ------------------------------------------------------------------
+    def find_appearance(self, source_id: str, item_key: str) -> StoredAppearance | None:
+        row = self._q(
+            "SELECT id, story_id, fingerprint FROM appearances WHERE source_id = ? AND item_key = ?",
+            (source_id, item_key),
+        ).fetchone()
+        return StoredAppearance(int(row[0]), int(row[1]), row[2]) if row else None
+
+    def story_with_url(self, url: str) -> int | None:
+        row = self._q(
+            "SELECT story_id FROM appearances WHERE url = ? ORDER BY id LIMIT 1", (url,)
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def create_story(self, guid: str, published_at: datetime, now: datetime) -> int:
+        row = self._q(
+            "INSERT INTO stories (guid, published_at, updated_at, created_at) "
+            "VALUES (?, ?, ?, ?) RETURNING id",
+            (guid, to_db(published_at), to_db(now), to_db(now)),
+        ).fetchone()
+        return int(row[0])
+
+    def insert_appearance(self, app: Appearance, story_id: int, now: datetime) -> int:
+        row = self._q(
+            "INSERT INTO appearances (story_id, source_id, item_key, url, title, published_at, "
+            "date_is_guess, updated_at, first_seen_at, content_html, summary, author, publisher, "
+            "regions, tags, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "RETURNING id",
+            (story_id, app.source_id, app.item_key, app.url, app.title, to_db(app.published_at),
+             int(app.date_is_guess), _opt(app.updated_at), to_db(now), app.content_html,
+             app.summary, app.author, app.publisher, "\n".join(app.regions),
+             "\n".join(app.tags), app.fingerprint),
+        ).fetchone()
+        return int(row[0])
+
+    def update_appearance(self, appearance_id: int, app: Appearance) -> None:
+        """A corrected item replaces what we had; a guessed date never overwrites a real one."""
+        self._q(
+            "UPDATE appearances SET url = ?, title = ?, "
+            "published_at = CASE WHEN ? = 1 THEN published_at ELSE ? END, "
+            "date_is_guess = CASE WHEN ? = 1 THEN date_is_guess ELSE 0 END, "
+            "updated_at = ?, content_html = ?, summary = ?, author = ?, publisher = ?, "
+            "regions = ?, tags = ?, fingerprint = ? WHERE id = ?",
+            (app.url, app.title, int(app.date_is_guess), to_db(app.published_at),
+             int(app.date_is_guess), _opt(app.updated_at), app.content_html, app.summary,
+             app.author, app.publisher, "\n".join(app.regions), "\n".join(app.tags),
+             app.fingerprint, appearance_id),
+        )
+
+    def canonical_candidates(self, story_id: int) -> list[CanonicalCandidate]:
+        rows = self._q(
+            "SELECT a.id, a.source_id, COALESCE(s.name, a.source_id), a.publisher, a.published_at "
+            "FROM appearances a LEFT JOIN sources s ON s.id = a.source_id "
+            "WHERE a.story_id = ? ORDER BY a.published_at, a.id",
+            (story_id,),
+        ).fetchall()
+        return [CanonicalCandidate(int(r[0]), r[1], r[2], r[3], from_db(r[4])) for r in rows]
+
+    def set_canonical(self, story_id: int, appearance_id: int, published_at: datetime,
+                      updated_at: datetime | None) -> None:
+        """Point the story at its canonical appearance; move `updated` only when asked to."""
+        self._q(
+            "UPDATE stories SET canonical_id = ?, published_at = ?, "
+            "updated_at = COALESCE(?, updated_at) WHERE id = ?",
+            (appearance_id, to_db(published_at), _opt(updated_at), story_id),
+        )
+
+    def story_count(self) -> int:
+        return int(self._q("SELECT COUNT(*) FROM stories").fetchone()[0])
+
+    # feeds ---------------------------------------------------------------------------------
+    def stories_for_feed(self, query: FeedQuery) -> list[StoryEntry]:
+        where, params = ["s.canonical_id IS NOT NULL"], []
+        if query.source_ids is not None:
+            if not query.source_ids:
+                return []
+            marks = ", ".join("?" for _ in query.source_ids)
+            where.append(
+                f"EXISTS (SELECT 1 FROM appearances x WHERE x.story_id = s.id "
+                f"AND x.source_id IN ({marks}))"
+            )
+            params.extend(sorted(query.source_ids))
+        if query.include:
+            where.append("(" + " OR ".join(_MATCH
+                                           for _ in query.include) + ")")
+            for word in query.include:
+                params.extend([_like(word), _like(word)])
+        for word in query.exclude:
+            where.append(f"NOT {_MATCH}")
+            params.extend([_like(word), _like(word)])
+        rows = self._q(
+            "SELECT s.id, s.guid, c.url, c.title, s.published_at, s.updated_at, c.source_id, "
+            "COALESCE(src.name, c.source_id), c.content_html, c.summary, c.author, c.publisher, "
+            "c.regions, c.tags FROM stories s JOIN appearances c ON c.id = s.canonical_id "
+            "LEFT JOIN sources src ON src.id = c.source_id "
+            f"WHERE {' AND '.join(where)} ORDER BY s.published_at DESC, s.id DESC LIMIT ?",
+            (*params, query.limit),
+        ).fetchall()
+        others = self._also_at([int(r[0]) for r in rows])
+        return [
+            StoryEntry(
+                guid=r[1], url=r[2], title=r[3], published_at=from_db(r[4]),
+                updated_at=from_db(r[5]), source_id=r[6], source_name=r[7], content_html=r[8],
+                summary=r[9], author=r[10], publisher=r[11],
+                categories=tuple(dict.fromkeys(t for t in (r[12] + "\n" + r[13]).split("\n") if t)),
+                also_at=tuple(a for a in others.get(int(r[0]), ()) if a.url != r[2]),
+            )
+            for r in rows
+        ]
+
+    def _also_at(self, story_ids: list[int]) -> dict[int, list[AlsoAt]]:
+        if not story_ids:
+            return {}
+        marks = ", ".join("?" for _ in story_ids)
+        rows = self._q(
+            "SELECT a.story_id, a.source_id, COALESCE(s.name, a.source_id), a.url "
+            "FROM appearances a LEFT JOIN sources s ON s.id = a.source_id "
+            f"WHERE a.story_id IN ({marks}) ORDER BY a.published_at, a.id",
+            story_ids,
+        ).fetchall()
+        found: dict[int, list[AlsoAt]] = {}
+        for story_id, source_id, name, url in rows:
+            found.setdefault(int(story_id), []).append(AlsoAt(source_id, name, url))
+        return found
+
+
+def _opt(moment: datetime | None) -> str | None:
+    return to_db(moment) if moment else None
+
+
+def _dt(text: str | None) -> datetime | None:
+    return from_db(text) if text else None
+
+
+def _like(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

@@ -1,0 +1,31 @@
+"""Title cleanup: what a reader sees stays human; comparisons use a normalized key."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+from items.cleaning import squash_spaces
+
+_SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|\s[-—–]\s)\s*[^_|｜\-—–]{2,40}$")
+_LABEL_PREFIX = re.compile(r"^\s*【[^】]{1,12}】\s*(?=\S)")
+_KEY_DROP = re.compile(r"[\W_]+", re.U)
+
+
+def clean_title(raw: str, strip_site_suffix: bool = False) -> str:
+    """Collapse spacing and entities; optionally cut `_站点名` / ` - 站点名` from <title> text."""
+    title = squash_spaces(html.unescape(raw or ""))
+    if strip_site_suffix:
+        while True:
+            shorter = _SITE_SUFFIX.sub("", title)
+            if shorter == title or len(shorter) < 4:
+                break
+            title = shorter
+    stripped = _LABEL_PREFIX.sub("", title)
+    return stripped if len(stripped) >= 4 else title
+
+
+def title_key(title: str) -> str:
+    """Width-, case- and punctuation-insensitive form used to compare titles."""
+    return _KEY_DROP.sub("", unicodedata.normalize("NFKC", title).lower())

@@ -1,0 +1,32 @@
+"""Canonical URLs: one spelling per page, so the same page is recognized wherever it appears."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+_TRACKING_PREFIXES = ("utm_",)
+_TRACKING_NAMES = {
+    "spm", "from", "share_token", "sessionid", "jsessionid", "phpsessid", "sid",
+    "fbclid", "gclid", "isappinstalled", "scene", "clicktime", "enterid", "wfr",
+}
+
+
+def canonical_url(url: str, base: str | None = None) -> str:
+    """Absolute, lower-case host, no fragment, no default port, no tracking parameters."""
+    url = urljoin(base, url.strip()) if base else url.strip()
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        host = f"{host}:{port}"
+    path = parts.path.split(";jsessionid=")[0] or "/"
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
+    )
+    return urlunsplit((scheme, host, path, query, ""))
+
+
+def _is_tracking(name: str) -> bool:
+    lowered = name.lower()
+    return lowered.startswith(_TRACKING_PREFIXES) or lowered in _TRACKING_NAMES

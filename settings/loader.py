@@ -1,0 +1,304 @@
+"""Read config.toml into typed settings, reporting every mistake with its key path."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from settings.intervals import parse_interval
+from settings.model import (
+    ArticleSelectors,
+    Config,
+    FeedConfig,
+    FetchSettings,
+    ListSelectors,
+    ServerSettings,
+    ServiceSettings,
+    SourceConfig,
+    StorageSettings,
+)
+
+
+class ConfigError(Exception):
+    """All problems found in one config file; each line names the key path."""
+
+    def __init__(self, path: Path, problems: list[str]):
+        self.path = path
+        self.problems = problems
+        super().__init__("\n".join(f"{path}: {p}" for p in problems))
+
+
+@dataclass(frozen=True)
+class _Field:
+    check: Callable[[Any], Any]
+    default: Any = None
+    required: bool = False
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _nonempty_text(value: Any) -> str:
+    if not _text(value).strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _integer(minimum: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"expected an integer, got {type(value).__name__}")
+        if value < minimum:
+            raise ValueError(f"must be at least {minimum}")
+        return value
+
+    return check
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ValueError("expected a positive number")
+    return float(value)
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {type(value).__name__}")
+    return value
+
+
+def _text_list(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("expected a list of strings")
+    return tuple(value)
+
+
+def _http_url(value: Any) -> str:
+    parts = urlsplit(_text(value))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"bad URL {value!r}: must be an absolute http(s) URL")
+    return value
+
+
+def _interval(value: Any) -> int:
+    return parse_interval(_text(value))
+
+
+def _timezone(value: Any) -> str:
+    try:
+        ZoneInfo(_text(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown timezone {value!r} (use an IANA name like Asia/Shanghai)") from None
+    return value
+
+
+def _choice(*allowed: str) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if value not in allowed:
+            raise ValueError(f"must be one of {', '.join(map(repr, allowed))}, got {value!r}")
+        return value
+
+    return check
+
+
+def _identifier(value: Any) -> str:
+    text = _nonempty_text(value)
+    if not all(c.isalnum() or c in "-_." for c in text) or text.startswith("."):
+        raise ValueError(f"bad id {text!r}: use letters, digits, '-', '_' or '.'")
+    return text
+
+
+def _storage_url(value: Any) -> str:
+    text = _text(value)
+    if not text.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        raise ValueError("must start with sqlite:/// or postgresql://")
+    return text
+
+
+_SERVICE = {
+    "data_dir": _Field(_nonempty_text, "data"),
+    "base_url": _Field(_http_url, "http://127.0.0.1:8080"),
+    "timezone": _Field(_timezone, "Asia/Shanghai"),
+    "title": _Field(_nonempty_text, "zonefeed"),
+    "log_level": _Field(_choice("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),
+}
+_SERVER = {"host": _Field(_nonempty_text, "127.0.0.1"), "port": _Field(_integer(0), 8080)}
+_STORAGE = {"url": _Field(_storage_url, "sqlite:///data/zonefeed.db")}
+_FETCH = {
+    "user_agent": _Field(_nonempty_text, FetchSettings.user_agent),
+    "timeout": _Field(_number, FetchSettings.timeout),
+    "max_bytes": _Field(_integer(1024), FetchSettings.max_bytes),
+    "per_host_concurrency": _Field(_integer(1), FetchSettings.per_host_concurrency),
+    "respect_robots": _Field(_boolean, FetchSettings.respect_robots),
+    "min_delay": _Field(lambda v: 0.0 if v == 0 else _number(v), FetchSettings.min_delay),
+    "allow_private": _Field(_boolean, FetchSettings.allow_private),
+}
+_DEFAULTS = {"interval": _Field(_interval, 1800)}
+_LIST = {k: _Field(_nonempty_text) for k in ("item", "link", "title", "date")}
+_ARTICLE = {k: _Field(_nonempty_text) for k in ("title", "date", "source", "body")} | {
+    "remove": _Field(_text_list, ())
+}
+_SOURCE = {
+    "id": _Field(_identifier, required=True),
+    "name": _Field(_nonempty_text),
+    "kind": _Field(_choice("feed", "html"), required=True),
+    "url": _Field(_http_url, required=True),
+    "region": _Field(_text_list, ()),
+    "tags": _Field(_text_list, ()),
+    "interval": _Field(_interval),
+    "enabled": _Field(_boolean, True),
+    "encoding": _Field(_nonempty_text),
+    "timezone": _Field(_timezone),
+    "pages": _Field(_integer(1), 1),
+    "list": _Field(dict),
+    "article": _Field(dict),
+}
+_FEED = {
+    "id": _Field(_identifier, required=True),
+    "title": _Field(_nonempty_text),
+    "description": _Field(_text, ""),
+    "regions": _Field(_text_list, ()),
+    "sources": _Field(_text_list, ()),
+    "tags": _Field(_text_list, ()),
+    "include": _Field(_text_list, ()),
+    "exclude": _Field(_text_list, ()),
+    "max_items": _Field(_integer(1), 100),
+}
+_TOP = {"service", "server", "storage", "fetch", "defaults", "sources", "feeds"}
+
+
+class _Reader:
+    """Collects problems instead of stopping at the first, so an operator fixes them in one go."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def table(self, raw: Any, path: str, spec: dict[str, _Field]) -> dict[str, Any]:
+        if raw is None:
+            raw = {}
+        if not isinstance(raw, dict):
+            self.problems.append(f"{path}: expected a table")
+            return {k: f.default for k, f in spec.items()}
+        for key in raw:
+            if key not in spec:
+                self.problems.append(f"{path}.{key}: unknown key (known: {', '.join(sorted(spec))})")
+        values = {}
+        for key, field in spec.items():
+            if key not in raw:
+                if field.required:
+                    self.problems.append(f"{path}.{key}: missing required key")
+                values[key] = field.default
+                continue
+            try:
+                values[key] = field.check(raw[key])
+            except ValueError as exc:
+                self.problems.append(f"{path}.{key}: {exc}")
+                values[key] = field.default
+        return values
+
+    def array(self, raw: Any, path: str) -> list[Any]:
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            self.problems.append(f"{path}: expected an array of tables ([[{path}]])")
+            return []
+        return raw
+
+
+def load_config(path: str | Path) -> Config:
+    """Parse and validate; raise ConfigError listing every problem."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(path, [f"cannot read: {exc.strerror}"]) from None
+    except UnicodeDecodeError:
+        raise ConfigError(path, ["not UTF-8 text"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, [f"TOML syntax error: {exc}"]) from None
+    return _build(path, raw)
+
+
+def _build(path: Path, raw: dict[str, Any]) -> Config:
+    reader = _Reader()
+    for key in raw:
+        if key not in _TOP:
+            reader.problems.append(f"{key}: unknown section (known: {', '.join(sorted(_TOP))})")
+    base = path.resolve().parent
+    service = reader.table(raw.get("service"), "service", _SERVICE)
+    service["data_dir"] = (base / service["data_dir"]).resolve()
+    server = reader.table(raw.get("server"), "server", _SERVER)
+    storage = reader.table(raw.get("storage"), "storage", _STORAGE)
+    fetch = reader.table(raw.get("fetch"), "fetch", _FETCH)
+    defaults = reader.table(raw.get("defaults"), "defaults", _DEFAULTS)
+    sources = _sources(reader, raw.get("sources"), defaults["interval"])
+    feeds = _feeds(reader, raw.get("feeds"), {s.id for s in sources})
+    if reader.problems:
+        raise ConfigError(path, reader.problems)
+    return Config(
+        path=path,
+        service=ServiceSettings(**service),
+        server=ServerSettings(**server),
+        storage=StorageSettings(url=_resolve_sqlite(storage["url"], base)),
+        fetch=FetchSettings(**fetch),
+        default_interval=defaults["interval"],
+        sources=tuple(sources),
+        feeds=tuple(feeds) or (FeedConfig(id="all", title=service["title"]),),
+    )
+
+
+def _resolve_sqlite(url: str, base: Path) -> str:
+    """Relative SQLite paths are relative to the config file, like data_dir."""
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        return "sqlite:///" + str((base / url[len("sqlite:///") :]).resolve())
+    return url
+
+
+def _sources(reader: _Reader, raw: Any, default_interval: int) -> list[SourceConfig]:
+    sources, seen = [], set()
+    for index, entry in enumerate(reader.array(raw, "sources")):
+        path = f"sources[{index}]"
+        values = reader.table(entry, path, _SOURCE)
+        if values["id"] in seen:
+            reader.problems.append(f"{path}.id: duplicate source id {values['id']!r}")
+        seen.add(values["id"])
+        if values["list"] is not None:
+            values["list"] = ListSelectors(**reader.table(values["list"], f"{path}.list", _LIST))
+        if values["article"] is not None:
+            values["article"] = ArticleSelectors(
+                **reader.table(values["article"], f"{path}.article", _ARTICLE)
+            )
+        if values["kind"] == "feed" and (values["list"] or values["article"]):
+            reader.problems.append(f"{path}: list/article selectors only apply to kind = \"html\"")
+        values["interval"] = values["interval"] or default_interval
+        values["name"] = values["name"] or values["id"] or "?"
+        if values["id"] and values["kind"] and values["url"]:
+            sources.append(SourceConfig(**values))
+    return sources
+
+
+def _feeds(reader: _Reader, raw: Any, source_ids: set[str]) -> list[FeedConfig]:
+    feeds, seen = [], set()
+    for index, entry in enumerate(reader.array(raw, "feeds")):
+        path = f"feeds[{index}]"
+        values = reader.table(entry, path, _FEED)
+        if values["id"] in seen:
+            reader.problems.append(f"{path}.id: duplicate feed id {values['id']!r}")
+        seen.add(values["id"])
+        for name in values["sources"]:
+            if name not in source_ids:
+                reader.problems.append(f"{path}.sources: no source with id {name!r}")
+        values["title"] = values["title"] or values["id"] or "?"
+        if values["id"]:
+            feeds.append(FeedConfig(**values))
+    return feeds

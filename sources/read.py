@@ -1,0 +1,37 @@
+"""One poll of one source: the only entry point the scheduler needs from this room."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from settings.model import SourceConfig
+from sources.errors import FetchError
+from sources.feed import parse_feed
+from sources.fetch import Fetcher
+from sources.types import SourceRead, Validators
+
+
+class ValidatorLookup(Protocol):
+    def validators_for(self, url: str) -> Validators | None: ...
+
+
+def read_source(source: SourceConfig, fetcher: Fetcher, known: ValidatorLookup) -> SourceRead:
+    """Fetch and parse `source`; raise FetchError (or a subclass) when it cannot be read."""
+    if source.kind == "feed":
+        return _read_feed(source, fetcher, known)
+    raise FetchError(f"source kind {source.kind!r} is not supported by this build")
+
+
+def _read_feed(source: SourceConfig, fetcher: Fetcher, known: ValidatorLookup) -> SourceRead:
+    previous = known.validators_for(source.url)
+    result = fetcher.get(
+        source.url,
+        etag=previous.etag if previous else None,
+        last_modified=previous.last_modified if previous else None,
+    )
+    moved_to = result.url if result.permanent_redirect and result.url != source.url else None
+    if result.not_modified:
+        return SourceRead(source.id, (), not_modified=True, moved_to=moved_to)
+    items = parse_feed(source.id, result.body, result.content_type, result.url, source.encoding)
+    validators = Validators(source.url, result.etag, result.last_modified)
+    return SourceRead(source.id, tuple(items), validators=(validators,), moved_to=moved_to)

@@ -1,0 +1,57 @@
+"""Data that leaves the sources room: what a server sent and what a page said."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """One HTTP exchange. `body` is empty when `not_modified`."""
+
+    url: str
+    status: int
+    body: bytes
+    content_type: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+    permanent_redirect: bool = False
+
+
+@dataclass(frozen=True)
+class RawItem:
+    """One entry as its source published it; nothing decided, nothing cleaned."""
+
+    source_id: str
+    url: str
+    title: str
+    guid: str | None = None
+    published: str | None = None
+    updated: str | None = None
+    summary: str | None = None
+    content_html: str | None = None
+    author: str | None = None
+    publisher: str | None = None
+    categories: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Validators:
+    """Conditional-GET state of one URL; saved only together with the items it led to."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceRead:
+    """What one poll of a source produced."""
+
+    source_id: str
+    items: tuple[RawItem, ...]
+    validators: tuple[Validators, ...] = ()
+    not_modified: bool = False
+    requests: int = 1
+    moved_to: str | None = None

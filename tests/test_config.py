@@ -1,0 +1,118 @@
+"""config.toml validation: every mistake reported with its key path, exit code 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from settings import ConfigError, load_config, parse_interval
+from tests.support import ROOT
+
+
+def test_valid_config_gets_defaults_and_an_all_feed(load):
+    config = load(
+        """
+        [[sources]]
+        id = "a"
+        kind = "feed"
+        url = "http://127.0.0.1/a.xml"
+        region = ["重庆市", "云阳县"]
+        """
+    )
+    assert config.service.timezone == "Asia/Shanghai"
+    assert config.sources[0].interval == 1800
+    assert config.sources[0].region == ("重庆市", "云阳县")
+    assert [f.id for f in config.feeds] == ["all"]
+
+
+def test_every_problem_is_named_by_key_path(write_config):
+    path = write_config(
+        """
+        [defaults]
+        interval = "soon"
+
+        [[sources]]
+        id = "a"
+        kind = "feed"
+        url = "http://127.0.0.1/a.xml"
+
+        [[sources]]
+        id = "a"
+        kind = "rss"
+        url = "ftp://example.org/x"
+        colour = "red"
+
+        [[sources]]
+        id = "h"
+        kind = "html"
+        url = "http://127.0.0.1/list/"
+        [sources.list]
+        item = 3
+
+        [[feeds]]
+        id = "f"
+        sources = ["nope"]
+        max_items = "ten"
+        """
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    problems = "\n".join(caught.value.problems)
+    for expected in (
+        "defaults.interval: bad interval 'soon'",
+        "sources[1].id: duplicate source id 'a'",
+        "sources[1].kind: must be one of 'feed', 'html', got 'rss'",
+        "sources[1].url: bad URL 'ftp://example.org/x'",
+        "sources[1].colour: unknown key",
+        "sources[2].list.item: expected a string, got int",
+        "feeds[0].sources: no source with id 'nope'",
+        "feeds[0].max_items: expected an integer, got str",
+    ):
+        assert expected in problems
+    assert len(caught.value.problems) == 8
+
+
+def test_toml_syntax_error_names_the_line(write_config):
+    path = write_config("[[sources]]\nid = \n", header=False)
+    with pytest.raises(ConfigError, match=r"line 2"):
+        load_config(path)
+
+
+@pytest.mark.parametrize("text,seconds", [("90s", 90), ("30m", 1800), ("1h30m", 5400), ("1d", 86400)])
+def test_intervals(text, seconds):
+    assert parse_interval(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "0m", "10", "5 minutes", "-1h"])
+def test_bad_intervals(text):
+    with pytest.raises(ValueError):
+        parse_interval(text)
+
+
+def test_check_config_cli_exits_2_with_one_line_per_error(write_config):
+    path = write_config(
+        """
+        [server]
+        port = "eighty"
+        [[sources]]
+        kind = "feed"
+        url = "http://127.0.0.1/x"
+        """
+    )
+    result = subprocess.run([sys.executable, str(ROOT / "service.py"), "--config", str(path),
+                             "check-config"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if str(path) in line]
+    assert len(lines) == 2
+    assert any("server.port: expected an integer" in line for line in lines)
+    assert any("sources[0].id: missing required key" in line for line in lines)
+
+
+def test_check_config_cli_ok(write_config):
+    path = write_config("")
+    result = subprocess.run([sys.executable, str(ROOT / "service.py"), "--config", str(path),
+                             "check-config"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "OK" in result.stdout
