@@ -15,6 +15,7 @@ from items.ingest import ingest
 from items.normalize import normalize
 from items.store.sqlite import SQLiteStore
 from items.store.times import utc_now
+from items.urls import canonical_url
 from settings.model import Config, SourceConfig
 from sources import Fetcher, FetchError, read_source
 from sources.types import Validators
@@ -43,6 +44,17 @@ class _StoredValidators:
     def validators_for(self, url: str) -> Validators | None:
         with self._store.transaction() as tx:
             return tx.validators_for(url)
+
+    def known_urls(self, source_id: str, urls: list[str]) -> set[str]:
+        """Raw item URLs whose canonical form is already stored for the source."""
+        canonical = {url: canonical_url(url) for url in urls}
+        with self._store.transaction() as tx:
+            stored = tx.known_item_urls(source_id, list(canonical.values()))
+        return {url for url, key in canonical.items() if key in stored}
+
+    def has_items(self, source_id: str) -> bool:
+        with self._store.transaction() as tx:
+            return tx.source_has_appearances(source_id)
 
 
 def collect_source(config: Config, source: SourceConfig, fetcher: Fetcher,

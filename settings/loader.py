@@ -160,6 +160,7 @@ _SOURCE = {
     "encoding": _Field(_nonempty_text),
     "timezone": _Field(_timezone),
     "pages": _Field(_integer(1), 1),
+    "backfill_pages": _Field(_integer(1), 3),
     "list": _Field(dict),
     "article": _Field(dict),
 }
@@ -278,6 +279,8 @@ def _sources(reader: _Reader, raw: Any, default_interval: int) -> list[SourceCon
             values["article"] = ArticleSelectors(
                 **reader.table(values["article"], f"{path}.article", _ARTICLE)
             )
+        if values["backfill_pages"] < values["pages"]:
+            values["backfill_pages"] = values["pages"]  # the first poll reads at least `pages`
         if values["kind"] == "feed" and (values["list"] or values["article"]):
             reader.problems.append(f"{path}: list/article selectors only apply to kind = \"html\"")
         values["interval"] = values["interval"] or default_interval

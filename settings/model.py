@@ -67,6 +67,7 @@ class SourceConfig:
     encoding: str | None = None
     timezone: str | None = None
     pages: int = 1
+    backfill_pages: int = 3
     list: ListSelectors | None = None
     article: ArticleSelectors | None = None
 

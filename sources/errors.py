@@ -41,5 +41,17 @@ class RefusedURLError(FetchError):
     kind = "refused"
 
 
+class RobotsDisallowedError(FetchError):
+    """robots.txt of the site asks crawlers not to fetch this URL."""
+
+    kind = "robots"
+
+
+class LayoutChangedError(FetchError):
+    """A list page that used to yield items yields none: its layout probably changed."""
+
+    kind = "layout"
+
+
 class ParseError(FetchError):
     kind = "parse"

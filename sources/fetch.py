@@ -23,9 +23,11 @@ from sources.errors import (
     HTTPStatusError,
     RateLimitedError,
     RefusedURLError,
+    RobotsDisallowedError,
     TooLargeError,
 )
 from sources.politeness import HostGate
+from sources.robots import RobotsRules
 from sources.types import FetchResult
 
 MAX_REDIRECTS = 5
@@ -46,6 +48,7 @@ class Fetcher:
         adapter = requests.adapters.HTTPAdapter(pool_connections=64, pool_maxsize=64)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
+        self.robots = RobotsRules(self._get_robots_txt, settings.user_agent) if settings.respect_robots else None
 
     def get(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
@@ -61,6 +64,8 @@ class Fetcher:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             _check_target(current, allow_private)
+            if self.robots and not self.robots.allowed(current):
+                raise RobotsDisallowedError(f"robots.txt disallows {current}")
             response = self._request(current, headers)
             if response.is_redirect:
                 location = response.headers.get("Location", "")
@@ -70,6 +75,19 @@ class Fetcher:
                 continue
             return self._result(response, permanent)
         raise FetchError(f"too many redirects (more than {MAX_REDIRECTS}) from {url}")
+
+    def _get_robots_txt(self, url: str) -> tuple[int, bytes]:
+        """robots.txt itself: same politeness and caps, redirects followed, no robots check."""
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self._request(current, {})
+            if not response.is_redirect:
+                result = self._result(response, False)
+                return result.status, result.body
+            location = response.headers.get("Location", "")
+            response.close()
+            current = urljoin(current, location)
+        return 404, b""
 
     def _request(self, url: str, headers: dict[str, str]) -> requests.Response:
         host = urlsplit(url).netloc.lower()

@@ -8,6 +8,7 @@ from settings.model import SourceConfig
 from sources.errors import FetchError
 from sources.feed import parse_feed
 from sources.fetch import Fetcher
+from sources.html.poll import HtmlLookup, read_html
 from sources.types import SourceRead, Validators
 
 
@@ -15,10 +16,12 @@ class ValidatorLookup(Protocol):
     def validators_for(self, url: str) -> Validators | None: ...
 
 
-def read_source(source: SourceConfig, fetcher: Fetcher, known: ValidatorLookup) -> SourceRead:
+def read_source(source: SourceConfig, fetcher: Fetcher, known: HtmlLookup) -> SourceRead:
     """Fetch and parse `source`; raise FetchError (or a subclass) when it cannot be read."""
     if source.kind == "feed":
         return _read_feed(source, fetcher, known)
+    if source.kind == "html":
+        return read_html(source, fetcher, known)
     raise FetchError(f"source kind {source.kind!r} is not supported by this build")
 
 

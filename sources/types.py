@@ -34,6 +34,8 @@ class RawItem:
     author: str | None = None
     publisher: str | None = None
     categories: tuple[str, ...] = field(default_factory=tuple)
+    # True when `title` is a page's <title>, which usually ends in "_站点名".
+    title_from_page_title: bool = False
 
 
 @dataclass(frozen=True)

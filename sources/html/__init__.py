@@ -1,0 +1,1 @@
+"""HTML sources: news list pages (selectors, presets or automatic detection) and article pages."""

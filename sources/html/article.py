@@ -1,0 +1,194 @@
+"""Article pages to facts and a clean body.
+
+Order of trust: configured selectors, then government <meta> tags, then the info line, then
+automatic main-text extraction (trafilatura, tables off: on table layouts tables carry the
+info line, share/print and 上一条/下一条). Boilerplate is cut before and after extraction.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+from settings.model import ArticleSelectors
+from sources.html.dom import drop_scripts, element_text, parse_html, squash
+from sources.html.listing import select
+from sources.html.metadata import PageFacts, first_date, info_line_facts, looks_like_info_line, meta_facts
+
+_BOILERPLATE_TEXT = re.compile(
+    r"上一条|下一条|上一篇|下一篇|打印本页|打印此页|【打印】|\[打印\]|关闭窗口|【关闭】|\[关闭\]|分享到|扫一扫"
+    r"|字号[:：]|【大\s*中\s*小】|返回顶部|与我们联系|联系我们|Copyright|版权所有|ICP备|网站标识码"
+    r"|主办单位|承办单位|技术支持|网站地图|您(?:当前)?的位置|当前位置"
+)
+_BOILERPLATE_MARKS = re.compile(r"share|print|breadcrumb|crumb|position|footer|copyright|related"
+                                r"|xgxw|xgwz|prev|next|sharebox|bdshare|location", re.I)
+_RELATED_HEADING = re.compile(r"^(?:相关(?:新闻|阅读|链接|文章|稿件|信息)|延伸阅读|热点推荐|推荐阅读)")
+_BLOCKS = ("p", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6", "td", "blockquote", "section")
+_META_REFRESH = re.compile(r"""<meta[^>]+http-equiv\s*=\s*["']?refresh[^>]+content\s*=\s*["']?\s*\d*\s*;?\s*url\s*=\s*['"]?([^"'>\s]+)""", re.I)
+_JS_LOCATION = re.compile(
+    r"""(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*=\s*["']([^"']+)["']"""
+    r"""|location\.(?:replace|assign)\(\s*["']([^"']+)["']\s*\)""")
+STUB_TEXT_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Article:
+    title: str | None
+    title_is_page_title: bool
+    published: str | None
+    publisher: str | None
+    author: str | None
+    keywords: tuple[str, ...]
+    body_html: str
+    body_text: str
+
+
+def stub_target(text: str, url: str) -> str | None:
+    """Where a redirect stub (meta refresh, window.location) or an iframe-only page points."""
+    tree = parse_html(text)
+    visible = tree.find("body")
+    scripts = "\n".join(s.text or "" for s in tree.iter("script"))
+    drop_scripts(tree)
+    body_text = element_text(visible) if visible is not None else ""
+    if len(body_text) < STUB_TEXT_CHARS:
+        match = _META_REFRESH.search(text[:65536]) or _JS_LOCATION.search(scripts)
+        if match:
+            return urljoin(url, next(g for g in match.groups() if g))
+        frames = [f.get("src") for f in tree.iter("iframe", "frame") if (f.get("src") or "").strip()]
+        if frames:
+            return urljoin(url, frames[0].strip())
+    return None
+
+
+def extract_article(text: str, url: str, selectors: ArticleSelectors | None = None) -> Article:
+    tree = parse_html(text)
+    metas = meta_facts(tree)
+    drop_scripts(tree)
+    selected = _selected_facts(tree, selectors)
+    body = tree.find("body")
+    info = info_line_facts(element_text(body) if body is not None else "")
+    title, is_page_title = _title(tree, selected, metas)
+    body_html = _selected_body(tree, selectors) if selectors and selectors.body else _extracted_body(tree, url)
+    body_html, body_text = _without_boilerplate(body_html, title)
+    return Article(
+        title=title,
+        title_is_page_title=is_page_title,
+        published=selected.date or metas.date or info.date,
+        publisher=selected.source or metas.source or info.source,
+        author=metas.author or info.author,
+        keywords=tuple(k for k in re.split(r"[,，;；\s]+", metas.keywords or "") if k),
+        body_html=body_html,
+        body_text=body_text,
+    )
+
+
+def _selected_facts(tree: lxml.html.HtmlElement, selectors: ArticleSelectors | None) -> PageFacts:
+    if not selectors:
+        return PageFacts()
+
+    def text_of(selector: str | None) -> str | None:
+        found = select(tree, selector) if selector else []
+        return element_text(found[0]) or None if found else None
+
+    date_text = text_of(selectors.date)
+    source_text = text_of(selectors.source)
+    labelled = info_line_facts(source_text).source if source_text else None
+    return PageFacts(
+        title=text_of(selectors.title),
+        date=(first_date(date_text) or date_text) if date_text else None,
+        source=labelled or source_text,
+    )
+
+
+def _title(tree, selected: PageFacts, metas: PageFacts) -> tuple[str | None, bool]:
+    if selected.title or metas.title:
+        return selected.title or metas.title, False
+    page_title = element_text(tree.find(".//title")) if tree.find(".//title") is not None else ""
+    for heading in tree.iter("h1", "h2"):
+        text = element_text(heading)
+        if len(text) >= 4 and page_title and text in page_title:
+            return text, False
+    for meta in tree.iter("meta"):
+        if (meta.get("property") or "").lower() == "og:title" and squash(meta.get("content")):
+            return squash(meta.get("content")), False
+    return (page_title or None), bool(page_title)
+
+
+def _selected_body(tree: lxml.html.HtmlElement, selectors: ArticleSelectors) -> str:
+    parts = []
+    for node in select(tree, selectors.body):
+        for selector in selectors.remove:
+            for unwanted in select(node, selector):
+                unwanted.drop_tree()
+        parts.append(lxml.html.tostring(node, encoding="unicode"))
+    return "".join(parts)
+
+
+def _extracted_body(tree: lxml.html.HtmlElement, url: str) -> str:
+    cleaned = copy.deepcopy(tree)
+    _strip_boilerplate(cleaned)
+    extracted = trafilatura.extract(
+        cleaned, url=url, output_format="html", include_tables=False, include_comments=False,
+        include_links=False, with_metadata=False, deduplicate=False,
+    )
+    if extracted:
+        return extracted
+    return _densest_block(cleaned)
+
+
+def _strip_boilerplate(tree: lxml.html.HtmlElement) -> None:
+    """Cut share/print bars, breadcrumbs, prev/next links, related lists and footers."""
+    for element in list(tree.iter()):
+        if not isinstance(element.tag, str) or element.tag in ("html", "body") or element.getparent() is None:
+            continue
+        marks = f"{element.get('id') or ''} {element.get('class') or ''}"
+        text = element_text(element)
+        if (_BOILERPLATE_MARKS.search(marks) and len(text) < 500) or \
+                (len(text) < 120 and _BOILERPLATE_TEXT.search(text)):
+            following = element.getnext() if _RELATED_HEADING.match(text) else None
+            element.drop_tree()
+            if following is not None and following.tag in ("ul", "ol", "div", "table"):
+                following.drop_tree()
+        elif _RELATED_HEADING.match(text) and len(text) < 12:
+            following = element.getnext()
+            element.drop_tree()
+            if following is not None and following.tag in ("ul", "ol", "div", "table"):
+                following.drop_tree()
+
+
+def _densest_block(tree: lxml.html.HtmlElement) -> str:
+    """Fallback when trafilatura finds nothing: the element holding the most paragraph text."""
+    best, best_chars = None, 0
+    for element in tree.iter("div", "td", "article", "section"):
+        chars = sum(len(element_text(p)) for p in element.findall("p"))
+        if chars > best_chars:
+            best, best_chars = element, chars
+    return lxml.html.tostring(best, encoding="unicode") if best is not None else ""
+
+
+def _without_boilerplate(body_html: str, title: str | None) -> tuple[str, str]:
+    """Drop leftover info lines, prev/next and footer lines from the extracted body."""
+    if not body_html.strip():
+        return "", ""
+    try:
+        root = lxml.html.fragment_fromstring(body_html, create_parent="div")
+    except etree.ParserError:
+        return "", ""
+    for element in list(root.iter(*_BLOCKS)):
+        if element is root or element.getparent() is None:
+            continue
+        text = element_text(element)
+        if (len(text) < 120 and _BOILERPLATE_TEXT.search(text)) or looks_like_info_line(text) \
+                or (title and text == title):
+            element.drop_tree()
+    lines = [element_text(e) for e in root.iter("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td",
+                                                    "blockquote", "pre")]
+    text = "\n".join(line for line in lines if line) or element_text(root)
+    inner = "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+    return (root.text or "") + inner, text

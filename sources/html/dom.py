@@ -1,0 +1,67 @@
+"""Decoded HTML text to an lxml tree, plus the small text helpers every HTML module needs."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+_SPACES = re.compile(r"[\s\u3000\xa0]+")
+
+
+def parse_html(text: str) -> lxml.html.HtmlElement:
+    """Parse a whole page; an empty or unparsable page becomes an empty document, never an error."""
+    text = _XML_DECL.sub("", text, count=1)  # lxml refuses str input that declares an encoding
+    try:
+        return lxml.html.document_fromstring(text or "<html></html>")
+    except (etree.ParserError, ValueError):
+        return lxml.html.document_fromstring("<html></html>")
+
+
+def squash(text: str | None) -> str:
+    """One space for any run of ASCII, ideographic (\\u3000) or no-break spaces."""
+    return _SPACES.sub(" ", text or "").strip()
+
+
+def element_text(element: lxml.html.HtmlElement) -> str:
+    return squash(element.text_content())
+
+
+def expand_datastores(tree: lxml.html.HtmlElement) -> int:
+    """Hanweb/JCMS lists live in `<script type="text/xml"><datastore>…<record><![CDATA[<li>…]]>`.
+
+    Each such script is replaced by a `<ul class="zf-datastore">` holding the parsed records, so
+    selectors and automatic detection see an ordinary list. Returns how many records were found.
+    """
+    found = 0
+    for script in tree.xpath('//script[contains(translate(@type, "XML", "xml"), "xml")]'):
+        records = _CDATA.findall(script.text or "")
+        if "<datastore" not in (script.text or "") or not records:
+            continue
+        holder = lxml.html.fromstring('<ul class="zf-datastore"></ul>')
+        for record in records:
+            for node in lxml.html.fragments_fromstring(record.strip() or "<li></li>"):
+                if isinstance(node, str):
+                    continue
+                holder.append(node if node.tag == "li" else _wrap_li(node))
+                found += 1
+        script.getparent().replace(script, holder)
+    return found
+
+
+def _wrap_li(node: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    item = lxml.html.fromstring("<li></li>")
+    item.append(node)
+    return item
+
+
+def drop_scripts(tree: lxml.html.HtmlElement) -> None:
+    """Scripts, styles and comments carry no visible text but can look like content."""
+    for element in tree.xpath("//script|//style|//noscript|//template"):
+        element.drop_tree()
+    for comment in tree.xpath("//comment()"):
+        if comment.getparent() is not None:
+            comment.drop_tree()  # unlike remove(), keeps the text that follows the comment

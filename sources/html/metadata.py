@@ -1,0 +1,78 @@
+"""Article facts a government page states outright: <meta> tags and the "info line"
+(发布时间：… 来源：… 作者：…) under the title. Dates stay raw text; items/dates.py parses them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import lxml.html
+
+from sources.html.dom import squash
+
+_META_KEYS = {
+    "articletitle": "title", "pubdate": "date", "publishdate": "date", "firstpublishedtime": "date",
+    "contentsource": "source", "source": "source", "author": "author", "keywords": "keywords",
+}
+_COLON = r"\s*[:：]\s*"
+_DATE_VALUE = (r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+               r"(?:\s*\d{1,2}[:：]\d{1,2}(?:[:：]\d{1,2})?)?)")
+_INFO_DATE = re.compile(r"(?:发布时间|发布日期|发文日期|更新时间|时间|日期)" + _COLON + _DATE_VALUE)
+_LABELS = r"(?:发布时间|发布日期|发文日期|更新时间|时间|日期|来源|信息来源|文章来源|作者|责任编辑|编辑|浏览|点击|阅读|字号|访问量)"
+_INFO_SOURCE = re.compile(r"(?:信息来源|文章来源|来源)" + _COLON + r"(.+?)(?=\s|$|[|｜【\[]|" + _LABELS + ")")
+_INFO_AUTHOR = re.compile(r"(?<!责任)(?:作者|文)" + _COLON + r"(.+?)(?=\s|$|[|｜【\[]|" + _LABELS + ")")
+_BARE_DATE = re.compile(_DATE_VALUE)
+_LABEL_PREFIX = re.compile(r"^\s*(?:信息来源|文章来源|来源|作者)\s*[:：]\s*")
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    title: str | None = None
+    date: str | None = None
+    source: str | None = None
+    author: str | None = None
+    keywords: str | None = None
+
+
+def meta_facts(tree: lxml.html.HtmlElement) -> PageFacts:
+    """`<meta name="ArticleTitle|PubDate|ContentSource|Author|Keywords">`, names case-insensitive."""
+    found: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        key = _META_KEYS.get((meta.get("name") or meta.get("property") or "").strip().lower())
+        value = squash(meta.get("content"))
+        if key in ("source", "author"):
+            value = _clean_value(value) or ""
+        if key and value and key not in found:
+            found[key] = value
+    return PageFacts(**found)
+
+
+def info_line_facts(text: str) -> PageFacts:
+    """Facts from the first info line in `text` (the page text, spaces already squashed)."""
+    date = _INFO_DATE.search(text)
+    source = _INFO_SOURCE.search(text)
+    author = _INFO_AUTHOR.search(text)
+    return PageFacts(
+        date=squash(date.group(1)) if date else None,
+        source=_clean_value(source.group(1)) if source else None,
+        author=_clean_value(author.group(1)) if author else None,
+    )
+
+
+def first_date(text: str) -> str | None:
+    match = _BARE_DATE.search(text)
+    return squash(match.group(1)) if match else None
+
+
+def looks_like_info_line(text: str) -> bool:
+    """A short line holding two or more labels (发布时间 / 来源 / 浏览 …) is metadata, not body."""
+    return len(text) < 160 and len(re.findall(_LABELS + _COLON, text)) >= 2
+
+
+def _clean_value(value: str) -> str | None:
+    """A publisher or author name: no label, no trailing date, not just digits (CMS user ids)."""
+    value = _LABEL_PREFIX.sub("", value)
+    value = _BARE_DATE.sub("", value).strip(" ,，;；、:：")
+    if not re.search(r"[^\W\d_]", value):
+        return None
+    return value if 1 < len(value) <= 40 else None
