@@ -116,3 +116,26 @@ def test_check_config_cli_ok(write_config):
                              "check-config"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "OK" in result.stdout
+
+
+def test_html_backfill_pages_defaults_to_three_and_never_below_pages(load, write_config):
+    config = load(
+        """
+        [[sources]]
+        id = "a"
+        kind = "html"
+        url = "http://127.0.0.1/a/index.html"
+
+        [[sources]]
+        id = "b"
+        kind = "html"
+        url = "http://127.0.0.1/b/index.html"
+        pages = 5
+        backfill_pages = 2
+        """
+    )
+    assert (config.sources[0].pages, config.sources[0].backfill_pages) == (1, 3)
+    assert (config.sources[1].pages, config.sources[1].backfill_pages) == (5, 5)
+    with pytest.raises(ConfigError) as error:
+        load_config(write_config('[[sources]]\nid = "c"\nkind = "html"\nurl = "http://x.cn/"\nbackfill_pages = 0\n'))
+    assert "sources[0].backfill_pages: must be at least 1" in str(error.value)

@@ -1,0 +1,102 @@
+"""The Fetcher's manners against a real server on 127.0.0.1: Retry-After, size caps, robots.txt,
+permanent redirects of html list pages."""
+
+from __future__ import annotations
+
+import gzip
+import tracemalloc
+from urllib.parse import urlsplit
+
+import pytest
+
+from settings.model import FetchSettings, SourceConfig
+from sources.errors import RateLimitedError, RobotsDisallowedError, TooLargeError
+from sources.fetch import Fetcher
+from sources.html.poll import read_html
+from tests import html_sites
+
+LOOPBACK = FetchSettings(min_delay=0, timeout=5, respect_robots=False)
+
+
+class EmptyStore:
+    def validators_for(self, url):
+        return None
+
+    def known_urls(self, source_id, urls):
+        return set()
+
+    def has_items(self, source_id):
+        return False
+
+
+def test_429_with_retry_after_60_holds_the_host_for_60_seconds(web):
+    url = web.add("/busy.html", "<html></html>", "text/html", status=429, headers={"Retry-After": "60"})
+    fetcher = Fetcher(LOOPBACK)
+    with pytest.raises(RateLimitedError) as first:
+        fetcher.get(url)
+    assert first.value.retry_after == 60
+
+    with pytest.raises(RateLimitedError):
+        fetcher.get(web.url("/other-page.html"))  # same host: refused without asking it
+
+    assert fetcher.gate.wait_remaining(urlsplit(url).netloc) >= 59
+    assert web.count("/busy.html") == 1 and web.count("/other-page.html") == 0
+
+
+def test_five_megabyte_page_is_cut_at_max_bytes_without_loading_it_all(web):
+    page = b"<html><body>" + b"<p>" + "园区新闻".encode() * 400_000 + b"</p></body></html>"
+    assert len(page) > 4_800_000
+    url = web.add("/huge.html", page, "text/html")
+    fetcher = Fetcher(FetchSettings(min_delay=0, timeout=5, respect_robots=False, max_bytes=1_000_000))
+    tracemalloc.start()
+    try:
+        with pytest.raises(TooLargeError):
+            fetcher.get(url)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2_500_000, f"peak {peak} bytes while reading a {len(page)}-byte page"
+
+
+def test_gzip_bomb_is_capped_after_decompression(web):
+    bomb = gzip.compress(b"0" * 5_000_000)
+    url = web.add("/bomb.html", bomb, "text/html", headers={"Content-Encoding": "gzip"})
+    fetcher = Fetcher(FetchSettings(min_delay=0, timeout=5, respect_robots=False, max_bytes=1_000_000))
+    with pytest.raises(TooLargeError):
+        fetcher.get(url)
+
+
+def test_robots_txt_is_fetched_once_per_host_and_obeyed(web):
+    web.add("/robots.txt", "User-agent: *\nDisallow: /private/\n", "text/plain")
+    public = web.add("/news/1.html", "<html></html>", "text/html")
+    private = web.add("/private/1.html", "<html></html>", "text/html")
+    fetcher = Fetcher(FetchSettings(min_delay=0, timeout=5, respect_robots=True))
+
+    fetcher.get(public)
+    with pytest.raises(RobotsDisallowedError):
+        fetcher.get(private)
+    fetcher.get(public)
+
+    assert web.count("/robots.txt") == 1 and web.count("/private/1.html") == 0
+    assert web.count("/news/1.html") == 2
+
+
+def test_missing_robots_allows_and_failing_robots_disallows(web):
+    fetcher = Fetcher(FetchSettings(min_delay=0, timeout=5, respect_robots=True))
+    assert fetcher.get(web.add("/a.html", "<html></html>", "text/html")).status == 200  # robots 404
+
+    web.add("/robots.txt", "oops", "text/plain", status=500)
+    other = Fetcher(FetchSettings(min_delay=0, timeout=5, respect_robots=True))
+    with pytest.raises(RobotsDisallowedError):
+        other.get(web.url("/a.html"))
+
+
+def test_permanent_redirect_of_a_list_page_is_reported(web):
+    new_url = html_sites.serve_trs(web)
+    old_url = web.add("/old/index.html", "moved", "text/html", status=301, headers={"Location": new_url})
+    source = SourceConfig(id="trs", name="trs", kind="html", url=old_url, interval=60, backfill_pages=1)
+
+    read = read_html(source, Fetcher(LOOPBACK), EmptyStore())
+
+    assert read.moved_to == new_url
+    assert len(read.items) == 3
