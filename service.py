@@ -16,7 +16,8 @@ from items.store.sqlite import SQLiteStore
 from scheduler.collect import CollectOutcome, collect_many
 from scheduler.jobs import start_scheduler
 from settings import Config, ConfigError, load_config
-from sources import Fetcher
+from sources import Fetcher, FetchError
+from sources.html.probe import probe_page
 
 EXIT_CONFIG = 2
 
@@ -36,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check-config":
         print(f"{args.config}: OK ({len(config.sources)} sources, {len(config.feeds)} feeds)")
         return 0
+    if args.command == "probe":
+        return _probe(config, args)
     _setup_logging(args.log_level or config.service.log_level)
     store = open_store(config.storage.url)
     with store.transaction() as tx:
@@ -66,6 +69,15 @@ def _print_outcomes(outcomes: list[CollectOutcome]) -> None:
         else:
             state = "not modified" if o.not_modified else f"{o.new} new, {o.updated} updated"
             print(f"{o.source_id}: ok, {state}")
+
+
+def _probe(config: Config, args: argparse.Namespace) -> int:
+    try:
+        print(probe_page(args.url, Fetcher(config.fetch), args.encoding).render())
+    except FetchError as exc:
+        print(f"cannot probe {args.url}: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _build(config: Config, store: SQLiteStore, args: argparse.Namespace) -> int:
@@ -158,6 +170,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("serve", help="serve the rendered feeds over HTTP")
     sub.add_parser("status", help="table of sources: last success, last error, items")
     sub.add_parser("check-config", help="validate config.toml and print every problem")
+    probe = sub.add_parser("probe", help="detect the news list of a page; print a [[sources]] snippet")
+    probe.add_argument("url", help="list page URL")
+    probe.add_argument("--encoding", help="force a charset (like a source's `encoding`)")
     sub.add_parser("demo", help="run against a bundled local sample web (no internet needed)")
     return parser
 

@@ -8,7 +8,7 @@ import lxml.html
 from lxml import etree
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+_RECORD = re.compile(r"<record[^>]*>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 _SPACES = re.compile(r"[\s\u3000\xa0]+")
 
 
@@ -38,7 +38,7 @@ def expand_datastores(tree: lxml.html.HtmlElement) -> int:
     """
     found = 0
     for script in tree.xpath('//script[contains(translate(@type, "XML", "xml"), "xml")]'):
-        records = _CDATA.findall(script.text or "")
+        records = _RECORD.findall(script.text or "")
         if "<datastore" not in (script.text or "") or not records:
             continue
         holder = lxml.html.fromstring('<ul class="zf-datastore"></ul>')

@@ -19,11 +19,13 @@ _PAGE_PARAMS = ("page", "pageno", "pagenum", "p", "pn", "curpage")
 
 
 def next_page_url(page_url: str, tree: lxml.html.HtmlElement | None) -> str | None:
-    """URL of the page after `page_url`; `tree` is None when the page was not re-downloaded (304)."""
+    """URL of the page after `page_url`.
+
+    A downloaded page (`tree`) must show its pager; a page answered 304 (`tree` None) is
+    followed by the URL pattern its CMS uses (index_1.html, page=N+1, list_X_N+1.html).
+    """
     if tree is not None:
-        found = _explicit_next(page_url, tree) or _trs_script(page_url, tree)
-        if found:
-            return found
+        return _explicit_next(page_url, tree) or _trs_script(page_url, tree)
     return _from_url_pattern(page_url)
 
 
