@@ -35,6 +35,12 @@ _JS_LOCATION = re.compile(
     r"""(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*=\s*["']([^"']+)["']"""
     r"""|location\.(?:replace|assign)\(\s*["']([^"']+)["']\s*\)""")
 STUB_TEXT_CHARS = 200
+# Body containers of the common government CMSs (TRS WCM, Hanweb, Ucap, DedeCMS…): when one is
+# on the page it is the body, exactly; generic extraction is for everything else.
+BODY_PRESETS = ("div.TRS_Editor", "div.TRS_UEDITOR", "div.Custom_UnionStyle", "#UCAP-CONTENT", "#zoom",
+                "#Zoom", "#fontzoom", "div.bt-content", "div.pages_content", "div.article-content",
+                "div.news_content", "div.content_text")
+PRESET_MIN_CHARS = 20
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,8 @@ def extract_article(text: str, url: str, selectors: ArticleSelectors | None = No
     title, is_page_title = _title(tree, selected, metas)
     body_html = _selected_body(tree, selectors) if selectors and selectors.body else _extracted_body(tree, url)
     body_html, body_text = _without_boilerplate(body_html, title)
+    if not body_text and not (selectors and selectors.body):
+        body_html, body_text = _without_boilerplate(_densest_block(tree), title)
     return Article(
         title=title,
         title_is_page_title=is_page_title,
@@ -133,6 +141,10 @@ def _selected_body(tree: lxml.html.HtmlElement, selectors: ArticleSelectors) -> 
 def _extracted_body(tree: lxml.html.HtmlElement, url: str) -> str:
     cleaned = copy.deepcopy(tree)
     _strip_boilerplate(cleaned)
+    for selector in BODY_PRESETS:
+        found = cleaned.cssselect(selector)
+        if found and len(element_text(found[0])) >= PRESET_MIN_CHARS:
+            return lxml.html.tostring(found[0], encoding="unicode")
     extracted = trafilatura.extract(
         cleaned, url=url, output_format="html", include_tables=False, include_comments=False,
         include_links=False, with_metadata=False, deduplicate=False,
