@@ -69,6 +69,8 @@ def _print_outcomes(outcomes: list[CollectOutcome]) -> None:
         else:
             state = "not modified" if o.not_modified else f"{o.new} new, {o.updated} updated"
             print(f"{o.source_id}: ok, {state}")
+        if o.moved_to:
+            print(f"{o.source_id}: moved permanently to {o.moved_to} (update its url in the config)")
 
 
 def _probe(config: Config, args: argparse.Namespace) -> int:

@@ -31,6 +31,7 @@ class CollectOutcome:
     not_modified: bool = False
     error: str | None = None
     error_kind: str | None = None
+    moved_to: str | None = None
 
     @property
     def changed(self) -> bool:
@@ -75,12 +76,14 @@ def collect_source(config: Config, source: SourceConfig, fetcher: Fetcher,
         for validators in read.validators:
             tx.save_validators(validators)
         tx.record_success(source.id, started, read.not_modified, next_poll)
+        if read.moved_to:
+            tx.record_source_moved(source.id, read.moved_to)
     log.info("event=collect source=%s items=%d new=%d updated=%d not_modified=%s",
              source.id, len(appearances), report.new, report.updated, read.not_modified)
     if read.moved_to:
         log.warning("event=moved source=%s new_url=%s note=\"update config.toml\"",
                     source.id, read.moved_to)
-    return CollectOutcome(source.id, report.new, report.updated, read.not_modified)
+    return CollectOutcome(source.id, report.new, report.updated, read.not_modified, moved_to=read.moved_to)
 
 
 def _fail(store: SQLiteStore, source: SourceConfig, at: datetime, next_poll: datetime,

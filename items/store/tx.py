@@ -104,6 +104,10 @@ class Tx:
         row = self._q("SELECT consecutive_failures FROM sources WHERE id = ?", (source_id,)).fetchone()
         return int(row[0]) if row else 0
 
+    def record_source_moved(self, source_id: str, url: str) -> None:
+        """A permanent redirect: keep the new URL until config.toml is updated (sync resets it)."""
+        self._q("UPDATE sources SET url = ? WHERE id = ?", (url, source_id))
+
     def source_states(self) -> list[SourceState]:
         rows = self._q(
             "SELECT s.id, s.name, s.url, s.last_attempt_at, s.last_success_at, s.last_error, "

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from settings.model import ListSelectors, SourceConfig
 from sources.decode import decode_document
@@ -26,6 +27,8 @@ from sources.html.paging import next_page_url
 from sources.types import RawItem, SourceRead, Validators
 
 log = logging.getLogger("zonefeed.html")
+_DOCUMENTS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".7z", ".wps",
+              ".ofd", ".jpg", ".jpeg", ".png", ".gif", ".mp4")
 
 
 class HtmlLookup(Protocol):
@@ -118,6 +121,9 @@ def _read_articles(source: SourceConfig, fetcher: Fetcher,
     """RawItems for new entries; stop (incomplete) when the host asks us to wait or blocks us."""
     items, requests = [], 0
     for entry in entries:
+        if urlsplit(entry.url).path.lower().endswith(_DOCUMENTS):
+            items.append(_raw_item(source.id, entry, None))  # an attachment: the list says it all
+            continue
         try:
             article, used = _fetch_article(source, fetcher, entry.url)
         except (RateLimitedError, BlockedError) as exc:
@@ -136,6 +142,9 @@ def _read_articles(source: SourceConfig, fetcher: Fetcher,
 
 def _fetch_article(source: SourceConfig, fetcher: Fetcher, url: str) -> tuple[Article, int]:
     result = fetcher.get(url)
+    kind = result.content_type.split(";")[0].strip().lower()
+    if kind and "html" not in kind and not kind.startswith("text/"):
+        raise ParseError(f"not an HTML page ({kind}): {url}")
     text, _ = decode_document(result.body, result.content_type, source.encoding)
     target = stub_target(text, result.url)
     if target and target != result.url:

@@ -195,3 +195,19 @@ def test_configured_selectors_win(web, write_config, tmp_path):
     row = _rows(tmp_path, "trs")[web.url("/trs/202308/t20230826_103.html")]
     assert row[0] == "云阳工业园区上半年规上工业产值同比增长" and row[3] == "云阳县统计局"
     assert "近年来" in row[4] and "打印" not in row[4]
+
+
+def test_attachments_and_non_html_links_are_listed_without_parsing(web, write_config, tmp_path):
+    page = ('<html><body><ul class="gg">'
+            + "".join(f'<li><a href="/files/{i}.pdf">关于第{i}批园区企业名单的公示</a>2023-08-2{i}</li>' for i in range(3))
+            + '<li><a href="/data/3.json">园区企业数据开放清单</a>2023-08-24</li></ul></body></html>')
+    url = web.add("/gg/index.html", page, "text/html; charset=utf-8")
+    web.add("/data/3.json", "{}", "application/json")
+    config, store = _setup(write_config, tmp_path, _html_source("gg", url))
+
+    assert collect_source(config, config.sources[0], Fetcher(config.fetch), store).new == 4
+
+    assert web.count("/files/0.pdf") == 0 and web.count("/data/3.json") == 1
+    rows = _rows(tmp_path, "gg")
+    assert rows[web.url("/files/1.pdf")][:3] == ("关于第1批园区企业名单的公示", "2023-08-20T16:00:00Z", 0)
+    assert rows[web.url("/data/3.json")][0] == "园区企业数据开放清单"
