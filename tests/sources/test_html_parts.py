@@ -1,0 +1,73 @@
+"""The small parts of html sources, each on the HTML shapes real CMSs produce."""
+
+from __future__ import annotations
+
+import pytest
+
+from sources.html.article import extract_article, stub_target
+from sources.html.dom import parse_html
+from sources.html.listing import entries_by_selectors
+from sources.html.metadata import info_line_facts, meta_facts
+from sources.html.paging import next_page_url
+
+
+@pytest.mark.parametrize(("url", "following"), [
+    ("http://x.gov.cn/xwdt/index.html", "http://x.gov.cn/xwdt/index_1.html"),
+    ("http://x.gov.cn/xwdt/", "http://x.gov.cn/xwdt/index_1.html"),
+    ("http://x.gov.cn/xwdt/index_4.shtml", "http://x.gov.cn/xwdt/index_5.shtml"),
+    ("http://x.cn/index.php?m=content&c=index&a=lists&catid=10&page=2",
+     "http://x.cn/index.php?m=content&c=index&a=lists&catid=10&page=3"),
+    ("http://x.cn/a/news/list_5_2.html", "http://x.cn/a/news/list_5_3.html"),
+    ("http://x.cn/plus/list.php?tid=5", None),
+])
+def test_page_after_a_304_follows_the_cms_url_pattern(url, following):
+    assert next_page_url(url, None) == following
+
+
+def test_downloaded_page_must_show_its_pager():
+    page = parse_html('<div class="page"><a href="list.php?tid=5&amp;PageNo=2">下一页</a></div>')
+    assert next_page_url("http://x.cn/plus/list.php?tid=5", page) == "http://x.cn/plus/list.php?tid=5&PageNo=2"
+    last = parse_html("<script>createPageHTML(3, 2, 'index', 'shtml');</script>")
+    assert next_page_url("http://x.cn/xw/index_2.shtml", last) is None
+    assert next_page_url("http://x.cn/xw/index.html", parse_html("<p>no pager</p>")) is None
+
+
+def test_gov_meta_names_are_case_insensitive():
+    tree = parse_html('<head><meta name="articletitle" content="标题一"><META NAME="PUBDATE" content="2023-08-28 09:00">'
+                      '<meta name="contentsource" content="来源：县融媒体中心"><meta name="Keywords" content="招商,园区"></head>')
+    facts = meta_facts(tree)
+    assert (facts.title, facts.date, facts.source, facts.keywords) == ("标题一", "2023-08-28 09:00", "县融媒体中心", "招商,园区")
+
+
+@pytest.mark.parametrize(("line", "date", "source", "author"), [
+    ("发布时间：2023-08-28 10:30\u3000\u3000来源：云阳县融媒体中心\u3000作者：李堃", "2023-08-28 10:30", "云阳县融媒体中心", "李堃"),
+    ("发布日期:2023年08月28日\xa0\xa0信息来源:县发展改革委\xa0\xa0浏览次数：968", "2023年08月28日", "县发展改革委", None),
+    ("时间： 2023-08-28  来源： 新华网 【字体：大 中 小】", "2023-08-28", "新华网", None),
+])
+def test_info_line_variants(line, date, source, author):
+    facts = info_line_facts(" ".join(line.replace("\u3000", " ").replace("\xa0", " ").split()))
+    assert (facts.date, facts.source, facts.author) == (date, source, author)
+
+
+def test_redirect_stubs_and_iframes_point_to_the_real_page():
+    assert stub_target('<meta http-equiv="refresh" content="0; url=../202308/t1.html">', "http://x.cn/a/b.html") \
+        == "http://x.cn/202308/t1.html"
+    assert stub_target("<script>location.replace('/real.html')</script>", "http://x.cn/a.html") == "http://x.cn/real.html"
+    assert stub_target('<body><iframe src="c.html"></iframe></body>', "http://x.cn/a/b.html") == "http://x.cn/a/c.html"
+    article = "<body><p>" + "正文内容很长。" * 60 + "</p><script>window.location='/x.html'</script></body>"
+    assert stub_target(article, "http://x.cn/a.html") is None  # a real page that happens to script a redirect
+
+
+def test_selector_titles_prefer_the_full_title_attribute():
+    tree = parse_html('<ul class="l"><li><a href="./202308/t20230828_1.html" title="云阳县召开全县招商引资工作推进大会暨项目签约仪式">'
+                      "云阳县召开全县招商引资工作推进...</a><em>[08-28]</em></li></ul>")
+    (entry,) = entries_by_selectors(tree, "http://x.gov.cn/xwdt/index.html", "ul.l > li")
+    assert entry.url == "http://x.gov.cn/xwdt/202308/t20230828_1.html"
+    assert entry.title == "云阳县召开全县招商引资工作推进大会暨项目签约仪式"
+    assert entry.date_text == "[08-28]"
+
+
+def test_page_title_is_flagged_when_it_is_the_only_title():
+    article = extract_article("<html><head><title>园区新闻一则_某某县人民政府</title></head><body><p>"
+                              + "园区新闻正文。" * 20 + "</p></body></html>", "http://x.cn/a.html")
+    assert article.title == "园区新闻一则_某某县人民政府" and article.title_is_page_title
