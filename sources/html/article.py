@@ -147,7 +147,7 @@ def _extracted_body(tree: lxml.html.HtmlElement, url: str) -> str:
             return lxml.html.tostring(found[0], encoding="unicode")
     extracted = trafilatura.extract(
         cleaned, url=url, output_format="html", include_tables=False, include_comments=False,
-        include_links=False, with_metadata=False, deduplicate=False,
+        include_links=False, with_metadata=False, deduplicate=False, fast=True,
     )
     if extracted:
         return extracted
@@ -160,9 +160,10 @@ def _strip_boilerplate(tree: lxml.html.HtmlElement) -> None:
         if not isinstance(element.tag, str) or element.tag in ("html", "body") or element.getparent() is None:
             continue
         marks = f"{element.get('id') or ''} {element.get('class') or ''}"
-        text = element_text(element)
-        if (_BOILERPLATE_MARKS.search(marks) and len(text) < 500) or \
-                (len(text) < 120 and _BOILERPLATE_TEXT.search(text)):
+        text = _short_text(element, 500 if _BOILERPLATE_MARKS.search(marks) else 120)
+        if text is None:
+            continue
+        if _BOILERPLATE_MARKS.search(marks) or (len(text) < 120 and _BOILERPLATE_TEXT.search(text)):
             following = element.getnext() if _RELATED_HEADING.match(text) else None
             element.drop_tree()
             if following is not None and following.tag in ("ul", "ol", "div", "table"):
@@ -172,6 +173,18 @@ def _strip_boilerplate(tree: lxml.html.HtmlElement) -> None:
             element.drop_tree()
             if following is not None and following.tag in ("ul", "ol", "div", "table"):
                 following.drop_tree()
+
+
+def _short_text(element: lxml.html.HtmlElement, limit: int) -> str | None:
+    """The element's text if shorter than `limit` characters, else None (without reading it all:
+    asking every element of a big page for its whole text is quadratic)."""
+    pieces, size = [], 0
+    for piece in element.itertext():
+        size += len(piece.strip())
+        if size >= limit:
+            return None
+        pieces.append(piece)
+    return squash("".join(pieces))
 
 
 def _densest_block(tree: lxml.html.HtmlElement) -> str:
