@@ -8,7 +8,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
 
-from sources.errors import FetchError, HTTPStatusError
+from sources.errors import FetchError, HTTPStatusError, RateLimitedError
 
 CACHE_SECONDS = 24 * 3600  # RFC 9309: a cached robots.txt should not be used for more than a day
 
@@ -45,6 +45,8 @@ class RobotsRules:
             status, body = self._load(robots_url)
         except HTTPStatusError as exc:
             status, body = exc.status, b""
+        except RateLimitedError:
+            raise  # the host asked us to wait: that is the error to report, not "disallowed"
         except FetchError:
             rules.parse(["User-agent: *", "Disallow: /"])
             return rules, False

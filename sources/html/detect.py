@@ -9,6 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import lxml.html
+from cssselect import SelectorError
+from lxml import etree
 
 from sources.html.dom import element_text
 from sources.html.listing import ListEntry, entry_from_element, unique_entries, usable_href
@@ -146,7 +148,7 @@ def _selector(parent, members, tree) -> str:
         candidate = " > ".join(steps) + " > " + child
         try:
             matched = tree.cssselect(candidate)
-        except Exception:  # an odd class name; a longer path may still work
+        except (SelectorError, etree.XPathError):  # an odd class name; a longer path may still work
             matched = []
         if set(map(id, members)) <= set(map(id, matched)):
             best = candidate

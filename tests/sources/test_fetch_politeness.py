@@ -116,3 +116,26 @@ def test_moved_html_source_is_stored_and_reported_by_collect(web, write_config, 
     assert f"trs: moved permanently to {new_url}" in capsys.readouterr().out
     with sqlite3.connect(tmp_path / "data" / "zonefeed.db") as connection:
         assert connection.execute("SELECT url FROM sources WHERE id = 'trs'").fetchone()[0] == new_url
+
+
+def test_requests_to_one_host_are_spaced_by_min_delay(web):
+    import time
+
+    urls = [web.add(f"/p{i}.html", "<html></html>", "text/html") for i in range(3)]
+    fetcher = Fetcher(FetchSettings(min_delay=0.3, timeout=5, respect_robots=False))
+    started = time.monotonic()
+    for url in urls:
+        fetcher.get(url)
+    assert time.monotonic() - started >= 0.6  # three starts, two gaps
+
+
+def test_per_host_concurrency_limits_parallel_requests(web):
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    url = web.add("/slow.html", "<html></html>", "text/html", delay=0.3)
+    fetcher = Fetcher(FetchSettings(min_delay=0, timeout=5, respect_robots=False, per_host_concurrency=1))
+    started = time.monotonic()
+    with ThreadPoolExecutor(3) as pool:
+        list(pool.map(lambda _: fetcher.get(url), range(3)))
+    assert time.monotonic() - started >= 0.9  # one at a time, not three at once
