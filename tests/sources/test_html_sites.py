@@ -211,3 +211,20 @@ def test_attachments_and_non_html_links_are_listed_without_parsing(web, write_co
     rows = _rows(tmp_path, "gg")
     assert rows[web.url("/files/1.pdf")][:3] == ("关于第1批园区企业名单的公示", "2023-08-20T16:00:00Z", 0)
     assert rows[web.url("/data/3.json")][0] == "园区企业数据开放清单"
+
+
+def test_anti_bot_challenge_on_an_article_leaves_the_rest_for_the_next_poll(web, write_config, tmp_path):
+    url = html_sites.serve_trs(web)
+    blocked = "/trs/202308/t20230827_102.html"
+    original = web.routes[blocked]
+    web.add(blocked, "<script>document.cookie='__jsl_clearance=1'</script>", "text/html", status=521)
+    config, store = _setup(write_config, tmp_path, _html_source("trs", url, "backfill_pages = 1"))
+
+    first = collect_source(config, config.sources[0], Fetcher(config.fetch), store)
+
+    assert first.error is None and first.new == 1  # the article before the challenge
+    assert web.count(blocked) == 1  # not retried in a loop
+    web.routes[blocked] = original
+    second = collect_source(config, config.sources[0], Fetcher(config.fetch), store)
+    assert second.new == 2  # no 304: the list's validators were not saved while items were pending
+    assert web.count("/trs/202308/t20230828_101.html") == 1
