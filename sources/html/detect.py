@@ -36,18 +36,23 @@ class Detection:
 
 def detect_list(tree: lxml.html.HtmlElement, page_url: str) -> Detection | None:
     """Best-scoring list on the page, or None when nothing looks like a news list."""
-    best: Detection | None = _disclosure_table(tree, page_url)
-    if best:
-        return best
+    table = _disclosure_table(tree, page_url)
+    if table:
+        return table
+    best: tuple[float, lxml.html.HtmlElement, list, tuple[ListEntry, ...]] | None = None
     body = tree.find("body") if tree.find("body") is not None else tree
     for parent in body.iter():
         if not isinstance(parent.tag, str):
             continue
         for members in _sibling_groups(parent):
-            candidate = _score(parent, members, page_url, tree)
-            if candidate and (best is None or candidate.score > best.score):
-                best = candidate
-    return best
+            scored = _score(parent, members, page_url)
+            if scored and (best is None or scored[0] > best[0]):
+                best = (scored[0], parent, members, scored[1])
+    if best is None:
+        return None
+    score, parent, members, entries = best
+    dated = sum(1 for e in entries if e.date_text)
+    return Detection(_selector(parent, members, tree), entries, dated, score)
 
 
 def _disclosure_table(tree: lxml.html.HtmlElement, page_url: str) -> Detection | None:
@@ -82,7 +87,7 @@ def _signature(element: lxml.html.HtmlElement) -> str:
     return element.tag + "." + ".".join(sorted((element.get("class") or "").split()))
 
 
-def _score(parent, members, page_url: str, tree) -> Detection | None:
+def _score(parent, members, page_url: str) -> tuple[float, tuple[ListEntry, ...]] | None:
     entries = [entry_from_element(m, page_url) for m in members]
     good = [e for e in entries if e and len(e.title) >= MIN_TITLE_CHARS]
     if len(good) < MIN_ITEMS or len(good) < 0.6 * len(members):
@@ -100,7 +105,7 @@ def _score(parent, members, page_url: str, tree) -> Detection | None:
         score *= 0.1
     if _aside_heading(parent):
         score *= 0.1
-    return Detection(_selector(parent, members, tree), tuple(unique), dated, score)
+    return score, tuple(unique)
 
 
 def _distinct_links(member: lxml.html.HtmlElement) -> int:
@@ -137,25 +142,44 @@ def _aside_heading(parent: lxml.html.HtmlElement) -> bool:
 
 
 def _selector(parent, members, tree) -> str:
-    """The shortest parent path (up to an id) whose CSS selector matches exactly `members`."""
+    """A short CSS selector for `members`: the first parent path (upwards, up to an id) that
+    selects exactly them, else the shortest one selecting what the full path selects."""
     child = _child_selector(members[0])
+    wanted = set(map(_path, members))
     steps: list[str] = []
     node = parent
-    best = ""
     while node is not None and isinstance(node.tag, str):
         step, anchored = _step(node)
         steps.insert(0, step)
-        candidate = " > ".join(steps) + " > " + child
-        try:
-            matched = tree.cssselect(candidate)
-        except (SelectorError, etree.XPathError):  # an odd class name; a longer path may still work
-            matched = []
-        if set(map(id, members)) <= set(map(id, matched)):
-            best = candidate
-            if len(matched) == len(members) or anchored:
-                return candidate
+        matched = _matches(" > ".join(steps + [child]), tree)
+        if wanted <= matched and (len(matched) == len(wanted) or anchored):
+            break
         node = node.getparent()
-    return best or child
+    return _shortest(steps, child, tree)
+
+
+def _shortest(steps: list[str], child: str, tree) -> str:
+    """`#id a > b > c > li` -> `#id c > li` (or `c > li`) when that selects the same elements."""
+    full = " > ".join(steps + [child])
+    target = _matches(full, tree)
+    for keep in range(1, len(steps)):
+        tail = " > ".join(steps[-keep:] + [child])
+        for candidate in (tail, f"{steps[0]} {tail}" if steps[0].startswith("#") else None):
+            if candidate and _matches(candidate, tree) == target:
+                return candidate
+    return full
+
+
+def _matches(selector: str, tree) -> set[str]:
+    try:
+        return set(map(_path, tree.cssselect(selector)))
+    except (SelectorError, etree.XPathError):  # an odd class name; another path may still work
+        return set()
+
+
+def _path(element: lxml.html.HtmlElement) -> str:
+    """A stable identity for an element (id() of lxml proxies is not: they are recreated)."""
+    return element.getroottree().getpath(element)
 
 
 def _step(node: lxml.html.HtmlElement) -> tuple[str, bool]:

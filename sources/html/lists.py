@@ -24,4 +24,10 @@ def list_entries(tree: lxml.html.HtmlElement, page_url: str,
                                        selectors.title, selectors.date)
         return entries, None
     detection = detect_list(tree, page_url)
-    return (list(detection.entries) if detection else []), detection
+    if detection is None:
+        return [], None
+    if selectors and (selectors.link or selectors.title or selectors.date):
+        # Detected items, read with the configured parts (e.g. only `date` was given).
+        return entries_by_selectors(tree, page_url, detection.selector, selectors.link,
+                                    selectors.title, selectors.date), detection
+    return list(detection.entries), detection

@@ -98,7 +98,8 @@ def _read_list_pages(source: SourceConfig, fetcher: Fetcher, known: HtmlLookup, 
             entries, detection = list_entries(tree, result.url, selectors)
             if detection and index == 0:
                 # Later pages may hold only a few items: read them the way page 1 was read.
-                selectors = ListSelectors(item=detection.selector)
+                selectors = ListSelectors(detection.selector, *(
+                    (source.list.link, source.list.title, source.list.date) if source.list else ()))
             if index == 0 and not entries:
                 raise _empty_list_error(source, had_items)
             listed.entries.extend(entries)
