@@ -51,9 +51,14 @@ class Fetcher:
         self.robots = RobotsRules(self._get_robots_txt, settings.user_agent) if settings.respect_robots else None
 
     def get(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+        truncate: bool = False,
     ) -> FetchResult:
-        """GET `url`, following redirects; raise FetchError subclasses on failure."""
+        """GET `url`, following redirects; raise FetchError subclasses on failure.
+
+        A body over max_bytes raises TooLargeError, or with `truncate` (HTML, which parses from
+        any prefix) is cut at max_bytes and marked `truncated`.
+        """
         allow_private = self.settings.allow_private or _is_private_host(url)
         headers = {}
         if etag:
@@ -73,7 +78,7 @@ class Fetcher:
                 permanent = permanent or response.status_code in (301, 308)
                 current = urljoin(current, location)
                 continue
-            return self._result(response, permanent)
+            return self._result(response, permanent, truncate)
         raise FetchError(f"too many redirects (more than {MAX_REDIRECTS}) from {url}")
 
     def _get_robots_txt(self, url: str) -> tuple[int, bytes]:
@@ -82,7 +87,7 @@ class Fetcher:
         for _ in range(MAX_REDIRECTS + 1):
             response = self._request(current, {})
             if not response.is_redirect:
-                result = self._result(response, False)
+                result = self._result(response, False, truncate=True)
                 return result.status, result.body
             location = response.headers.get("Location", "")
             response.close()
@@ -114,7 +119,7 @@ class Fetcher:
                 raise RateLimitedError(url, response.status_code, retry_after)
             return response
 
-    def _result(self, response: requests.Response, permanent: bool) -> FetchResult:
+    def _result(self, response: requests.Response, permanent: bool, truncate: bool = False) -> FetchResult:
         url = response.url
         common = dict(
             url=url,
@@ -127,16 +132,16 @@ class Fetcher:
         if response.status_code == 304:
             response.close()
             return FetchResult(body=b"", not_modified=True, **common)
-        body = self._read_capped(response)
+        body, truncated = self._read_capped(response, truncate)
         if response.status_code in (412, 521) or (
             response.status_code in (403, 503) and _looks_like_challenge(body)
         ):
             raise BlockedError(f"blocked by anti-bot challenge (HTTP {response.status_code}) at {url}")
         if response.status_code >= 400:
             raise HTTPStatusError(url, response.status_code)
-        return FetchResult(body=body, **common)
+        return FetchResult(body=body, truncated=truncated, **common)
 
-    def _read_capped(self, response: requests.Response) -> bytes:
+    def _read_capped(self, response: requests.Response, truncate: bool = False) -> tuple[bytes, bool]:
         """Read at most max_bytes of decompressed body within the total time budget."""
         limit = self.settings.max_bytes
         deadline = time.monotonic() + self.settings.timeout * 3
@@ -144,6 +149,9 @@ class Fetcher:
         try:
             for chunk in response.iter_content(_CHUNK):
                 size += len(chunk)
+                if size > limit and truncate:
+                    chunks.append(chunk[: len(chunk) - (size - limit)])
+                    return b"".join(chunks), True
                 if size > limit:
                     raise TooLargeError(f"body larger than max_bytes={limit} at {response.url}")
                 if time.monotonic() > deadline:
@@ -153,7 +161,7 @@ class Fetcher:
             raise FetchError(f"connection broke while reading {response.url}: {exc}") from None
         finally:
             response.close()
-        return b"".join(chunks)
+        return b"".join(chunks), False
 
 
 def _check_target(url: str, allow_private: bool) -> None:

@@ -17,6 +17,7 @@ class FetchResult:
     last_modified: str | None = None
     not_modified: bool = False
     permanent_redirect: bool = False
+    truncated: bool = False  # cut at max_bytes (only when the caller asked for that)
 
 
 @dataclass(frozen=True)

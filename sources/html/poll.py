@@ -79,13 +79,16 @@ def _read_list_pages(source: SourceConfig, fetcher: Fetcher, known: HtmlLookup, 
         previous = known.validators_for(url)
         try:
             result = fetcher.get(url, etag=previous.etag if previous else None,
-                                 last_modified=previous.last_modified if previous else None)
+                                 last_modified=previous.last_modified if previous else None, truncate=True)
         except FetchError as exc:
             if index == 0:
                 raise
             log.info("event=paging_stopped source=%s url=%s reason=%r", source.id, url, str(exc))
             break
         listed.requests += 1
+        if result.truncated:
+            log.warning("event=page_truncated source=%s url=%s max_bytes=%d", source.id, url,
+                        fetcher.settings.max_bytes)
         if index == 0 and result.permanent_redirect and result.url != source.url:
             listed.moved_to = result.url
         if result.not_modified:
@@ -142,14 +145,14 @@ def _read_articles(source: SourceConfig, fetcher: Fetcher,
 
 
 def _fetch_article(source: SourceConfig, fetcher: Fetcher, url: str) -> tuple[Article, int]:
-    result = fetcher.get(url)
+    result = fetcher.get(url, truncate=True)
     kind = result.content_type.split(";")[0].strip().lower()
     if kind and "html" not in kind and not kind.startswith("text/"):
         raise ParseError(f"not an HTML page ({kind}): {url}")
     text, _ = decode_document(result.body, result.content_type, source.encoding)
     target = stub_target(text, result.url)
     if target and target != result.url:
-        followed = fetcher.get(target)  # once: a stub pointing at another stub is not chased
+        followed = fetcher.get(target, truncate=True)  # once: a stub pointing at another stub is not chased
         text, _ = decode_document(followed.body, followed.content_type, source.encoding)
         return extract_article(text, followed.url, source.article), 2
     return extract_article(text, result.url, source.article), 1

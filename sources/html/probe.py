@@ -67,7 +67,7 @@ class ProbeReport:
 
 def probe_page(url: str, fetcher: Fetcher, encoding: str | None = None) -> ProbeReport:
     """Raise FetchError when the page cannot be fetched."""
-    result = fetcher.get(url)
+    result = fetcher.get(url, truncate=True)
     text, used = decode_document(result.body, result.content_type, encoding)
     tree = parse_html(text)
     title = tree.find(".//title")

@@ -139,3 +139,26 @@ def test_per_host_concurrency_limits_parallel_requests(web):
     with ThreadPoolExecutor(3) as pool:
         list(pool.map(lambda _: fetcher.get(url), range(3)))
     assert time.monotonic() - started >= 0.9  # one at a time, not three at once
+
+
+def test_five_megabyte_list_page_is_cut_at_max_bytes_and_its_list_still_read(web):
+    listing = html_sites.trs_list(html_sites.TRS_ITEMS, 0, 1).replace(
+        "</body>", "<div class='inline-image'>" + "x" * 5_000_000 + "</div></body>")
+    web.add("/big/index.html", listing.encode("gb18030"), "text/html")
+    for href, title, date, source in html_sites.TRS_ITEMS:
+        web.add("/big/" + href[2:], html_sites.article_page(title, date, source).encode("gb18030"), "text/html")
+    source = SourceConfig(id="big", name="big", kind="html", url=web.url("/big/index.html"), interval=60,
+                          backfill_pages=1)
+    fetcher = Fetcher(FetchSettings(min_delay=0, timeout=5, respect_robots=False, max_bytes=1_000_000))
+
+    tracemalloc.start()
+    try:
+        page = fetcher.get(source.url, truncate=True)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    read = read_html(source, fetcher, EmptyStore())
+
+    assert page.truncated and len(page.body) == 1_000_000
+    assert peak < 3_500_000, f"peak {peak} bytes for a 5 MB page"
+    assert [i.title for i in read.items] == [t for _, t, _, _ in html_sites.TRS_ITEMS]
