@@ -163,13 +163,9 @@ def _strip_boilerplate(tree: lxml.html.HtmlElement) -> None:
         text = _short_text(element, 500 if _BOILERPLATE_MARKS.search(marks) else 120)
         if text is None:
             continue
-        if _BOILERPLATE_MARKS.search(marks) or (len(text) < 120 and _BOILERPLATE_TEXT.search(text)):
-            following = element.getnext() if _RELATED_HEADING.match(text) else None
-            element.drop_tree()
-            if following is not None and following.tag in ("ul", "ol", "div", "table"):
-                following.drop_tree()
-        elif _RELATED_HEADING.match(text) and len(text) < 12:
-            following = element.getnext()
+        related = len(text) < 12 and _RELATED_HEADING.match(text)
+        if related or _BOILERPLATE_MARKS.search(marks) or (len(text) < 120 and _BOILERPLATE_TEXT.search(text)):
+            following = element.getnext() if related else None  # the list under "相关新闻"
             element.drop_tree()
             if following is not None and following.tag in ("ul", "ol", "div", "table"):
                 following.drop_tree()

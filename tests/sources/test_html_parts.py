@@ -71,3 +71,18 @@ def test_page_title_is_flagged_when_it_is_the_only_title():
     article = extract_article("<html><head><title>园区新闻一则_某某县人民政府</title></head><body><p>"
                               + "园区新闻正文。" * 20 + "</p></body></html>", "http://x.cn/a.html")
     assert article.title == "园区新闻一则_某某县人民政府" and article.title_is_page_title
+
+
+def test_generic_extraction_drops_related_lists_and_footer_without_css_hints():
+    paragraphs = "".join(f"<p>第{i}段：园区今年新落地项目{i}个，总投资{i * 3}亿元，带动就业{i * 100}人，产业链条进一步延伸。</p>"
+                         for i in range(1, 7))
+    page = ("<html><head><title>园区项目建设提速_某县</title></head><body><div><a href='/'>首页</a> &gt; 新闻</div>"
+            f"<div><h2>园区项目建设提速</h2><div>{paragraphs}</div>"
+            "<div><h4>相关阅读</h4><ul><li><a href='/1.html'>不该出现的旧闻标题一则</a></li></ul></div></div>"
+            "<div><p>上一篇：<a href='/0.html'>旧闻</a></p><p>与我们联系 | 网站地图</p>"
+            "<p>Copyright © 2023 某县人民政府 版权所有</p></div></body></html>")
+    article = extract_article(page, "http://x.cn/a.html")
+    assert "第1段" in article.body_text and "第6段" in article.body_text
+    for leak in ("不该出现", "上一篇", "与我们联系", "Copyright", "首页"):
+        assert leak not in article.body_text, leak
+    assert article.title == "园区项目建设提速" and not article.title_is_page_title
