@@ -17,9 +17,16 @@ import trafilatura
 from lxml import etree
 
 from settings.model import ArticleSelectors
-from sources.html.dom import drop_scripts, element_text, parse_html, squash
+from sources.html.dom import drop_scripts, element_text, parse_html, short_text, squash
 from sources.html.listing import select
-from sources.html.metadata import PageFacts, first_date, info_line_facts, looks_like_info_line, meta_facts
+from sources.html.metadata import (
+    PageFacts,
+    first_date,
+    info_line_facts,
+    looks_like_info_line,
+    meta_facts,
+    page_info_facts,
+)
 
 _BOILERPLATE_TEXT = re.compile(
     r"上一条|下一条|上一篇|下一篇|打印本页|打印此页|【打印】|\[打印\]|关闭窗口|【关闭】|\[关闭\]|分享到|扫一扫"
@@ -78,7 +85,7 @@ def extract_article(text: str, url: str, selectors: ArticleSelectors | None = No
     drop_scripts(tree)
     selected = _selected_facts(tree, selectors)
     body = tree.find("body")
-    info = info_line_facts(element_text(body) if body is not None else "")
+    info = page_info_facts(body) if body is not None else PageFacts()
     title, is_page_title = _title(tree, selected, metas)
     body_html = _selected_body(tree, selectors) if selectors and selectors.body else _extracted_body(tree, url)
     body_html, body_text = _without_boilerplate(body_html, title)
@@ -160,7 +167,7 @@ def _strip_boilerplate(tree: lxml.html.HtmlElement) -> None:
         if not isinstance(element.tag, str) or element.tag in ("html", "body") or element.getparent() is None:
             continue
         marks = f"{element.get('id') or ''} {element.get('class') or ''}"
-        text = _short_text(element, 500 if _BOILERPLATE_MARKS.search(marks) else 120)
+        text = short_text(element, 500 if _BOILERPLATE_MARKS.search(marks) else 120)
         if text is None:
             continue
         related = len(text) < 12 and _RELATED_HEADING.match(text)
@@ -169,18 +176,6 @@ def _strip_boilerplate(tree: lxml.html.HtmlElement) -> None:
             element.drop_tree()
             if following is not None and following.tag in ("ul", "ol", "div", "table"):
                 following.drop_tree()
-
-
-def _short_text(element: lxml.html.HtmlElement, limit: int) -> str | None:
-    """The element's text if shorter than `limit` characters, else None (without reading it all:
-    asking every element of a big page for its whole text is quadratic)."""
-    pieces, size = [], 0
-    for piece in element.itertext():
-        size += len(piece.strip())
-        if size >= limit:
-            return None
-        pieces.append(piece)
-    return squash("".join(pieces))
 
 
 def _densest_block(tree: lxml.html.HtmlElement) -> str:

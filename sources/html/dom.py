@@ -30,6 +30,18 @@ def element_text(element: lxml.html.HtmlElement) -> str:
     return squash(element.text_content())
 
 
+def short_text(element: lxml.html.HtmlElement, limit: int) -> str | None:
+    """The element's text if shorter than `limit` characters, else None (without reading it all:
+    asking every element of a big page for its whole text is quadratic)."""
+    pieces, size = [], 0
+    for piece in element.itertext():
+        size += len(piece.strip())
+        if size >= limit:
+            return None
+        pieces.append(piece)
+    return squash("".join(pieces))
+
+
 def expand_datastores(tree: lxml.html.HtmlElement) -> int:
     """Hanweb/JCMS lists live in `<script type="text/xml"><datastore>…<record><![CDATA[<li>…]]>`.
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import lxml.html
 
-from sources.html.dom import squash
+from sources.html.dom import element_text, short_text, squash
 
 _META_KEYS = {
     "articletitle": "title", "pubdate": "date", "publishdate": "date", "firstpublishedtime": "date",
@@ -19,9 +19,12 @@ _DATE_VALUE = (r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
                r"(?:\s*\d{1,2}[:：]\d{1,2}(?:[:：]\d{1,2})?)?)")
 _INFO_DATE = re.compile(r"(?:发布时间|发布日期|发文日期|更新时间|时间|日期)" + _COLON + _DATE_VALUE)
 _LABELS = r"(?:发布时间|发布日期|发文日期|更新时间|时间|日期|来源|信息来源|文章来源|作者|责任编辑|编辑|浏览|点击|阅读|字号|访问量)"
-_INFO_SOURCE = re.compile(r"(?:信息来源|文章来源|来源)" + _COLON + r"(.+?)(?=\s|$|[|｜【\[]|" + _LABELS + ")")
-_INFO_AUTHOR = re.compile(r"(?<!责任)(?:作者|文)" + _COLON + r"(.+?)(?=\s|$|[|｜【\[]|" + _LABELS + ")")
+_INFO_SOURCE = re.compile(r"(?:信息来源|文章来源|来源)" + _COLON + r"([^\s|｜【\[]+?)(?=\s|$|[|｜【\[]|" + _LABELS + ")")
+_INFO_AUTHOR = re.compile(r"(?<!责任)(?:作者|文)" + _COLON + r"([^\s|｜【\[]+?)(?=\s|$|[|｜【\[]|" + _LABELS + ")")
 _BARE_DATE = re.compile(_DATE_VALUE)
+_ANY_LABEL = re.compile(r"(?:发布时间|发布日期|信息来源|文章来源|来源)" + _COLON)
+_LINE_TAGS = ("p", "div", "span", "td", "li", "ul", "h3", "h4", "h5", "h6", "em", "font", "small")
+INFO_LINE_CHARS = 200
 _LABEL_PREFIX = re.compile(r"^\s*(?:信息来源|文章来源|来源|作者)\s*[:：]\s*")
 
 
@@ -45,6 +48,22 @@ def meta_facts(tree: lxml.html.HtmlElement) -> PageFacts:
         if key and value and key not in found:
             found[key] = value
     return PageFacts(**found)
+
+
+def page_info_facts(body: lxml.html.HtmlElement) -> PageFacts:
+    """Facts from the page's info line: the first short block holding a label such as 来源： or
+    发布时间：, whose unlabelled date counts too ("2023-08-28 10:30 来源：…"). Labelled facts
+    anywhere in the page text fill what that block lacks."""
+    line = PageFacts()
+    for element in body.iter(*_LINE_TAGS):
+        text = short_text(element, INFO_LINE_CHARS)
+        if text and _ANY_LABEL.search(text):
+            facts = info_line_facts(text)
+            line = PageFacts(date=facts.date or first_date(text), source=facts.source, author=facts.author)
+            break
+    page = info_line_facts(element_text(body))
+    return PageFacts(date=line.date or page.date, source=line.source or page.source,
+                     author=line.author or page.author)
 
 
 def info_line_facts(text: str) -> PageFacts:

@@ -85,13 +85,27 @@ def test_article_text_similarity_to_human_marked_bodies(capsys):
     assert sum(scores.values()) / len(scores) >= MEAN_FLOOR
 
 
-def test_gov_article_title_date_and_source_are_exact():
-    text, _ = decode_document((HTML / "gov_hd_gov_cn_xxgk_article.html").read_bytes(), "text/html")
-    article = extract_article(text, "http://hdzfxxgk.hd.gov.cn/gszbm/auto23716/202008/t20200802_1352104.html")
-    assert article.title == "邯郸市教育局关于印发《全市教育系统安全专项整治三年行动实施方案》的通知"
-    assert article.published == "2020年08月02日"
-    assert article.publisher == "邯郸市教育局"
-    assert not article.title_is_page_title
+GOV_ARTICLES = {
+    # page: (title, date text, 来源) as the page states them (metas, else the info line)
+    "gov_hd_gov_cn_xxgk_article.html": (
+        "邯郸市教育局关于印发《全市教育系统安全专项整治三年行动实施方案》的通知", "2020年08月02日", "邯郸市教育局"),
+    "gov_shanxi_gov_cn_article.html": ("山西品牌丝路行（南美站）正式启动", "2019-09-18 06:23", "山西日报"),
+    "gov_zj_deqing_article_simpread.html": ("1-10月德清县固定资产投资结构趋稳趋优", "2016-11-22 09:53", "省发改委"),
+    # no metas: `<li>来源：新华社</li><li>作者：</li><li>2023-12-01 14:43</li>` is the info line
+    "gov_kepu_gov_cn_article.html": (None, "2023-12-01 14:43", "新华社"),
+    # `2021年06月10日 17:35 来源：<empty> 【打印】`: an unlabelled date, no publisher
+    "gov_ccgp_gov_cn_notice.html": (None, "2021年06月10日 17:35", None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GOV_ARTICLES))
+def test_gov_article_title_date_and_source_are_exact(name):
+    title, date, source = GOV_ARTICLES[name]
+    text, _ = decode_document((HTML / name).read_bytes(), "text/html")
+    article = extract_article(text, "http://www.example.gov.cn/art/2020/8/2/art_1.html")
+    if title:
+        assert article.title == title and not article.title_is_page_title
+    assert (article.published, article.publisher) == (date, source)
 
 
 def test_gbk_page_behind_misleading_script_charset():
