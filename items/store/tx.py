@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from items.model import AlsoAt, Appearance, StoryEntry
@@ -88,7 +88,8 @@ class Tx:
         self._q(
             "UPDATE sources SET last_attempt_at = ?, last_success_at = ?, last_error = NULL, "
             "error_kind = NULL, consecutive_failures = 0, polls = polls + 1, "
-            "not_modified_polls = not_modified_polls + ?, next_poll_at = ? WHERE id = ?",
+            "not_modified_polls = not_modified_polls + ?, next_poll_at = ?, "
+            "leased_by = NULL, lease_until = NULL WHERE id = ?",
             (to_db(at), to_db(at), int(not_modified), _opt(next_poll_at), source_id),
         )
 
@@ -98,11 +99,54 @@ class Tx:
         self._q(
             "UPDATE sources SET last_attempt_at = ?, last_error = ?, error_kind = ?, "
             "consecutive_failures = consecutive_failures + 1, polls = polls + 1, "
-            "next_poll_at = ? WHERE id = ?",
+            "next_poll_at = ?, leased_by = NULL, lease_until = NULL WHERE id = ?",
             (to_db(at), error, kind, _opt(next_poll_at), source_id),
         )
         row = self._q("SELECT consecutive_failures FROM sources WHERE id = ?", (source_id,)).fetchone()
         return int(row[0]) if row else 0
+
+    def claim_source(self, source_id: str, node_id: str, now: datetime, lease_seconds: int,
+                     due_only: bool = True) -> bool:
+        """Take the poll of `source_id` for `node_id`: True for exactly one of racing nodes.
+
+        One conditional UPDATE, so the database (not any process) decides who polls; a lease
+        that outlives a crashed holder expires by itself. `due_only=False` polls early (an
+        operator's "collect now") but still never next to a running poll.
+        """
+        due = "(next_poll_at IS NULL OR next_poll_at <= ?) AND " if due_only else ""
+        row = self._q(
+            "UPDATE sources SET leased_by = ?, lease_until = ? "
+            f"WHERE id = ? AND {due}(lease_until IS NULL OR lease_until < ?) RETURNING id",
+            (node_id, to_db(now + timedelta(seconds=lease_seconds)), source_id,
+             *((to_db(now),) if due_only else ()), to_db(now)),
+        ).fetchone()
+        return row is not None
+
+    def release_lease(self, source_id: str, node_id: str) -> None:
+        """Give back a claim without recording a poll (the poll was abandoned)."""
+        self._q("UPDATE sources SET leased_by = NULL, lease_until = NULL "
+                "WHERE id = ? AND leased_by = ?", (source_id, node_id))
+
+    def leases(self) -> dict[str, str]:
+        """source id -> holder of every lease currently recorded."""
+        rows = self._q("SELECT id, leased_by FROM sources WHERE leased_by IS NOT NULL").fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def consecutive_failures(self, source_id: str) -> int:
+        row = self._q("SELECT consecutive_failures FROM sources WHERE id = ?", (source_id,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def next_poll_at(self, source_id: str) -> datetime | None:
+        row = self._q("SELECT next_poll_at FROM sources WHERE id = ?", (source_id,)).fetchone()
+        return _dt(row[0]) if row else None
+
+    def items_seen_since(self, since: datetime) -> dict[str, int]:
+        """source id -> appearances first seen at or after `since` (for status pages)."""
+        rows = self._q(
+            "SELECT source_id, COUNT(*) FROM appearances WHERE first_seen_at >= ? GROUP BY source_id",
+            (to_db(since),),
+        ).fetchall()
+        return {r[0]: int(r[1]) for r in rows}
 
     def source_states(self) -> list[SourceState]:
         rows = self._q(
