@@ -14,7 +14,7 @@ MAX_RETRY_AFTER = 86400  # a server asking for more than a day is not taken lite
 
 
 def next_poll_after_success(now: datetime, interval: int) -> datetime:
-    return now + timedelta(seconds=interval)
+    return _nearest_second(now + timedelta(seconds=interval))
 
 
 def backoff_seconds(interval: int, failures: int, cap: int, rng: random.Random | None = None) -> float:
@@ -33,4 +33,11 @@ def next_poll_after_failure(now: datetime, interval: int, failures: int, cap: in
     wait = backoff_seconds(interval, failures, cap)
     if retry_after is not None:
         wait = max(wait, min(retry_after, MAX_RETRY_AFTER))
-    return now + timedelta(seconds=wait)
+    return _nearest_second(now + timedelta(seconds=wait))
+
+
+def _nearest_second(moment: datetime) -> datetime:
+    """The store keeps whole seconds; rounding (not truncating) keeps the average interval exact,
+    and a job that fires on a whole second keeps firing on whole seconds."""
+    whole = moment.replace(microsecond=0)
+    return whole + timedelta(seconds=1) if moment.microsecond >= 500_000 else whole

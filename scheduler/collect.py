@@ -12,7 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from items.ingest import ingest
 from items.normalize import normalize
@@ -69,18 +69,19 @@ def collect_source(config: Config, source: SourceConfig, fetcher: Fetcher, store
 
 def _collect(config: Config, source: SourceConfig, fetcher: Fetcher, store: SQLiteStore,
              writing: WriteGuard) -> CollectOutcome:
-    started = utc_now()
+    started, clock = utc_now(), datetime.now(UTC)  # the record keeps seconds; next polls count exactly
     try:
         with metrics.fetch_timer():
             read = read_source(source, fetcher, _StoredValidators(store))
             appearances = [normalize(raw, source, config.service.timezone, started) for raw in read.items]
     except FetchError as exc:
         retry_after = exc.retry_after if isinstance(exc, RateLimitedError) else None
-        return _fail(config, store, source, started, str(exc), exc.kind, retry_after, writing)
+        return _fail(config, store, source, started, clock, str(exc), exc.kind, retry_after, writing)
     except Exception as exc:  # a parser bug must not stop the other sources
         log.exception("event=collect_crash source=%s", source.id)
-        return _fail(config, store, source, started, f"internal error: {exc!r}", "internal", None, writing)
-    next_poll = next_poll_after_success(started, source.interval)
+        return _fail(config, store, source, started, clock, f"internal error: {exc!r}", "internal", None,
+                     writing)
+    next_poll = next_poll_after_success(clock, source.interval)
     with writing(), store.transaction() as tx:
         stories_before = tx.story_count()
         report = ingest(tx, appearances, started)
@@ -110,11 +111,11 @@ def _count_success(source_id: str, items: int, new: int, stories_created: int, s
     metrics.STORIES.set(stories)
 
 
-def _fail(config: Config, store: SQLiteStore, source: SourceConfig, at: datetime, message: str,
-          kind: str, retry_after: float | None, writing: WriteGuard) -> CollectOutcome:
+def _fail(config: Config, store: SQLiteStore, source: SourceConfig, at: datetime, clock: datetime,
+          message: str, kind: str, retry_after: float | None, writing: WriteGuard) -> CollectOutcome:
     with writing(), store.transaction() as tx:
         failures = tx.consecutive_failures(source.id) + 1
-        next_poll = next_poll_after_failure(at, source.interval, failures,
+        next_poll = next_poll_after_failure(clock, source.interval, failures,
                                             config.scheduler.max_backoff, retry_after)
         tx.record_failure(source.id, at, message, kind, next_poll)
     metrics.FETCHES.labels(source.id, kind).inc()
