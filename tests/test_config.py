@@ -116,3 +116,15 @@ def test_check_config_cli_ok(write_config):
                              "check-config"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "OK" in result.stdout
+
+
+def test_scheduler_and_admin_token_settings(load, write_config):
+    config = load('[server]\nadmin_token = "0123456789abcdef-token"\n[scheduler]\nmax_backoff = "6h"\n'
+                  'lease = "5m"\nworkers = 3\n')
+    assert config.server.admin_token == "0123456789abcdef-token"
+    assert (config.scheduler.max_backoff, config.scheduler.lease, config.scheduler.workers) == (21600, 300, 3)
+    assert load('[server]\nadmin_token = ""\n').server.admin_token is None
+    with pytest.raises(ConfigError) as error:
+        load_config(write_config('[server]\nadmin_token = "short"\n[scheduler]\nmax_backoff = "often"\n'))
+    assert any(p.startswith("server.admin_token: must be at least 16 characters") for p in error.value.problems)
+    assert any(p.startswith("scheduler.max_backoff: bad interval") for p in error.value.problems)
