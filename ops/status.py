@@ -40,9 +40,8 @@ def source_statuses(config: Config, store: SQLiteStore, now: datetime) -> list[S
     """Status of every configured source, in config order."""
     with store.transaction() as tx:
         states = {s.id: s for s in tx.source_states()}
-        day = tx.items_seen_since(now - timedelta(days=1))
-        week = tx.items_seen_since(now - timedelta(days=7))
-    return [_status(source, states.get(source.id), day.get(source.id, 0), week.get(source.id, 0), now)
+        recent = tx.items_seen_since(now - timedelta(days=1), now - timedelta(days=7))
+    return [_status(source, states.get(source.id), *recent.get(source.id, (0, 0)), now)
             for source in config.sources]
 
 

@@ -140,13 +140,14 @@ class Tx:
         row = self._q("SELECT next_poll_at FROM sources WHERE id = ?", (source_id,)).fetchone()
         return _dt(row[0]) if row else None
 
-    def items_seen_since(self, since: datetime) -> dict[str, int]:
-        """source id -> appearances first seen at or after `since` (for status pages)."""
+    def items_seen_since(self, *moments: datetime) -> dict[str, tuple[int, ...]]:
+        """source id -> appearances first seen at or after each moment (status pages), one scan."""
+        counts = ", ".join("SUM(CASE WHEN first_seen_at >= ? THEN 1 ELSE 0 END)" for _ in moments)
         rows = self._q(
-            "SELECT source_id, COUNT(*) FROM appearances WHERE first_seen_at >= ? GROUP BY source_id",
-            (to_db(since),),
+            f"SELECT source_id, {counts} FROM appearances WHERE first_seen_at >= ? GROUP BY source_id",
+            (*(to_db(m) for m in moments), to_db(min(moments))),
         ).fetchall()
-        return {r[0]: int(r[1]) for r in rows}
+        return {r[0]: tuple(int(n) for n in r[1:]) for r in rows}
 
     def source_states(self) -> list[SourceState]:
         rows = self._q(
