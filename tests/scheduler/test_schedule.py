@@ -82,7 +82,8 @@ def test_each_source_is_polled_on_schedule_and_a_slow_site_delays_no_other(write
         gaps = clock.gaps(name)
         assert len(gaps) >= 6, (name, gaps)  # one poll per second, not held up by the slow site
         # the first poll comes at a random moment of the first second, the next ones on whole seconds
-        assert 0.4 <= gaps[0] <= 1.6 and all(0.9 <= gap <= 1.2 for gap in gaps[1:]), (name, gaps)
+        # (tolerances allow for a loaded CI machine; a blocked poll would show a 3.5 s gap)
+        assert 0.3 <= gaps[0] <= 1.8 and all(0.7 <= gap <= 1.5 for gap in gaps[1:]), (name, gaps)
     # the slow site is polled again only after its previous poll ended (max_instances=1)
     assert 2 <= len(clock.times["slow"]) <= 3 and all(gap >= 3.4 for gap in clock.gaps("slow"))
 
@@ -108,11 +109,11 @@ def test_a_failing_source_backs_off_capped_and_recovers_when_the_site_returns(wr
     recovered = clock.gaps("down")[len(failing):]
     # waits: 1 s, then x2 per failure (jitter takes up to 25 % off, rounded to whole seconds),
     # capped at 4 s: 1, 2, 3-4, 3-4, 3-4
-    assert failing[0] <= 1.6 and 1.9 <= failing[1] <= 2.2 and failing[2] >= 2.9, failing
-    assert max(failing) <= 4.2 and failing[-1] >= 2.9, failing
+    assert failing[0] <= 1.8 and 1.7 <= failing[1] <= 2.5 and failing[2] >= 2.7, failing
+    assert max(failing) <= 4.5 and failing[-1] >= 2.7, failing
     assert state.consecutive_failures >= 5 and state.last_error == f"HTTP 500 from {web.url('/down.xml')}"
     # back on the 1 s interval after the first successful poll
-    assert recovered[0] <= 4.2 and all(0.9 <= gap <= 1.2 for gap in recovered[1:]), recovered
+    assert recovered[0] <= 4.5 and all(0.7 <= gap <= 1.5 for gap in recovered[1:]), recovered
     with poller._store.transaction() as tx:
         state = next(s for s in tx.source_states() if s.id == "down")
     assert state.consecutive_failures == 0 and state.last_error is None and state.appearances == 1
