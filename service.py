@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import signal
 import sys
 import threading
@@ -13,8 +12,14 @@ from feeds.build import build_feeds
 from feeds.server import StaticSite, make_server
 from items.store import open_store
 from items.store.sqlite import SQLiteStore
+from items.store.times import utc_now
+from ops.logs import setup_logging
+from ops.pidfile import signal_reload
+from ops.progress import Progress
+from ops.run import run_service
+from ops.status import source_statuses, status_table
 from scheduler.collect import CollectOutcome, collect_many
-from scheduler.jobs import start_scheduler
+from scheduler.leases import make_node_id
 from settings import Config, ConfigError, load_config
 from sources import Fetcher, FetchError
 from sources.html.probe import probe_page
@@ -39,7 +44,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "probe":
         return _probe(config, args)
-    _setup_logging(args.log_level or config.service.log_level)
+    if args.command == "reload":
+        return _reload(config)
+    setup_logging(args.log_level or config.service.log_level)
     store = open_store(config.storage.url)
     with store.transaction() as tx:
         tx.sync_sources(config.sources)
@@ -56,7 +63,11 @@ def _collect(config: Config, store: SQLiteStore, args: argparse.Namespace) -> in
         print(f"unknown source id(s): {', '.join(sorted(unknown))}", file=sys.stderr)
         return EXIT_CONFIG
     sources = [s for s in config.sources if (s.id in wanted) or (not wanted and s.enabled)]
-    outcomes = collect_many(config, sources, Fetcher(config.fetch), store)
+    progress = Progress(len(sources))
+    outcomes = collect_many(config, sources, Fetcher(config.fetch), store, make_node_id(),
+                            workers=config.scheduler.workers, on_start=progress.started,
+                            on_done=lambda o: progress.finished(o.source_id, bool(o.error)))
+    progress.close()
     build_feeds(config, store)
     _print_outcomes(outcomes)
     return 1 if any(o.error for o in outcomes) else 0
@@ -64,7 +75,9 @@ def _collect(config: Config, store: SQLiteStore, args: argparse.Namespace) -> in
 
 def _print_outcomes(outcomes: list[CollectOutcome]) -> None:
     for o in outcomes:
-        if o.error:
+        if o.skipped:
+            print(f"{o.source_id}: skipped, being polled by the running service right now")
+        elif o.error:
             print(f"{o.source_id}: FAILED ({o.error_kind}) {o.error}")
         else:
             state = "not modified" if o.not_modified else f"{o.new} new, {o.updated} updated"
@@ -89,16 +102,17 @@ def _build(config: Config, store: SQLiteStore, args: argparse.Namespace) -> int:
 
 
 def _status(config: Config, store: SQLiteStore, args: argparse.Namespace) -> int:
-    with store.transaction() as tx:
-        states = tx.source_states()
-    configured = {s.id for s in config.sources}
-    print(f"{'source':<20} {'items':>6}  {'last success':<20} last error")
-    for state in states:
-        if state.id not in configured:
-            continue
-        success = state.last_success_at.strftime("%Y-%m-%d %H:%M:%SZ") if state.last_success_at else "never"
-        error = state.last_error or "-"
-        print(f"{state.id:<20} {state.appearances:>6}  {success:<20} {error}")
+    print(status_table(source_statuses(config, store, utc_now())))
+    return 0
+
+
+def _reload(config: Config) -> int:
+    try:
+        pid = signal_reload(config.service.data_dir)
+    except RuntimeError as exc:
+        print(f"reload: {exc}", file=sys.stderr)
+        return 1
+    print(f"reload: sent SIGHUP to zonefeed process {pid}")
     return 0
 
 
@@ -112,18 +126,7 @@ def _serve(config: Config, store: SQLiteStore, args: argparse.Namespace) -> int:
 
 
 def _run(config: Config, store: SQLiteStore, args: argparse.Namespace) -> int:
-    build_feeds(config, store)
-    scheduler, renderer = start_scheduler(config, Fetcher(config.fetch), store,
-                                          lambda: build_feeds(config, store))
-    server = make_server(config.server.host, config.server.port,
-                         StaticSite(config.service.data_dir / "public"))
-    _announce(config, server.server_address[1])
-    try:
-        _serve_until_signal(server)
-    finally:
-        scheduler.shutdown(wait=True)
-        renderer.flush()
-    return 0
+    return run_service(config, store, args.log_level, _announce)
 
 
 def _announce(config: Config, port: int) -> None:
@@ -142,12 +145,6 @@ def _serve_until_signal(server) -> None:
     stop.wait()
     server.shutdown()
     server.server_close()
-
-
-def _setup_logging(level: str) -> None:
-    logging.basicConfig(level=level, stream=sys.stderr,
-                        format="time=%(asctime)s level=%(levelname)s logger=%(name)s %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 COMMANDS = {
@@ -170,7 +167,8 @@ def _parser() -> argparse.ArgumentParser:
     collect.add_argument("--source", action="append", metavar="ID", help="only this source (repeatable)")
     sub.add_parser("build", help="render feeds from stored stories")
     sub.add_parser("serve", help="serve the rendered feeds over HTTP")
-    sub.add_parser("status", help="table of sources: last success, last error, items")
+    sub.add_parser("status", help="table of sources: state, items, last success, next poll, last error")
+    sub.add_parser("reload", help="make the running service re-read config.toml (SIGHUP)")
     sub.add_parser("check-config", help="validate config.toml and print every problem")
     probe = sub.add_parser("probe", help="detect the news list of a page; print a [[sources]] snippet")
     probe.add_argument("url", help="list page URL")

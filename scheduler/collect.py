@@ -1,23 +1,30 @@
 """One collect of one source, start to commit: fetch, normalize, ingest, record the outcome.
 
-Everything a poll learned (items, validators, source state) commits in one transaction, so a
-crash either keeps all of it or none, and the next poll simply repeats the work.
+Everything a poll learned (items, validators, source state, when to poll next, the release of
+its claim) commits in one transaction, so a crash either keeps all of it or none, and the
+next poll simply repeats the work.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 
 from items.ingest import ingest
 from items.normalize import normalize
 from items.store.sqlite import SQLiteStore
 from items.store.times import utc_now
 from items.urls import canonical_url
+from ops import metrics
+from ops.logs import source_context
+from scheduler.backoff import next_poll_after_failure, next_poll_after_success
 from settings.model import Config, SourceConfig
 from sources import Fetcher, FetchError, read_source
+from sources.errors import RateLimitedError
 from sources.types import Validators
 
 log = logging.getLogger("zonefeed.collect")
@@ -32,6 +39,8 @@ class CollectOutcome:
     error: str | None = None
     error_kind: str | None = None
     moved_to: str | None = None
+    next_poll_at: datetime | None = None
+    skipped: bool = False
 
     @property
     def changed(self) -> bool:
@@ -58,46 +67,104 @@ class _StoredValidators:
             return tx.source_has_appearances(source_id)
 
 
-def collect_source(config: Config, source: SourceConfig, fetcher: Fetcher,
-                   store: SQLiteStore) -> CollectOutcome:
-    """Poll one source; never raises for a bad source, reports the error instead."""
-    started = utc_now()
-    next_poll = started + timedelta(seconds=source.interval)
+WriteGuard = Callable[[], AbstractContextManager[object]]
+
+
+def collect_source(config: Config, source: SourceConfig, fetcher: Fetcher, store: SQLiteStore,
+                   writing: WriteGuard = nullcontext) -> CollectOutcome:
+    """Poll one source; never raises for a bad source, reports the error instead.
+
+    `writing` wraps the one write transaction (shutdown uses it to let writes finish).
+    """
+    with source_context(source.id):
+        return _collect(config, source, fetcher, store, writing)
+
+
+def _collect(config: Config, source: SourceConfig, fetcher: Fetcher, store: SQLiteStore,
+             writing: WriteGuard) -> CollectOutcome:
+    started, clock = utc_now(), datetime.now(UTC)  # the record keeps seconds; next polls count exactly
     try:
-        read = read_source(source, fetcher, _StoredValidators(store))
-        appearances = [normalize(raw, source, config.service.timezone, started) for raw in read.items]
+        with metrics.fetch_timer():
+            read = read_source(source, fetcher, _StoredValidators(store))
+            appearances = [normalize(raw, source, config.service.timezone, started) for raw in read.items]
     except FetchError as exc:
-        return _fail(store, source, started, next_poll, str(exc), exc.kind)
+        retry_after = exc.retry_after if isinstance(exc, RateLimitedError) else None
+        return _fail(config, store, source, started, clock, str(exc), exc.kind, retry_after, writing)
     except Exception as exc:  # a parser bug must not stop the other sources
         log.exception("event=collect_crash source=%s", source.id)
-        return _fail(store, source, started, next_poll, f"internal error: {exc!r}", "internal")
-    with store.transaction() as tx:
+        return _fail(config, store, source, started, clock, f"internal error: {exc!r}", "internal", None,
+                     writing)
+    next_poll = next_poll_after_success(clock, source.interval)
+    with writing(), store.transaction() as tx:
+        stories_before = tx.story_count()
         report = ingest(tx, appearances, started)
+        stories_after = tx.story_count()
         for validators in read.validators:
             tx.save_validators(validators)
         tx.record_success(source.id, started, read.not_modified, next_poll)
         if read.moved_to:
             tx.record_source_moved(source.id, read.moved_to)
-    log.info("event=collect source=%s items=%d new=%d updated=%d not_modified=%s",
-             source.id, len(appearances), report.new, report.updated, read.not_modified)
+    _count_success(source.id, len(appearances), report.new, stories_after - stories_before,
+                   stories_after, read.not_modified)
+    log.info("event=collect source=%s items=%d new=%d updated=%d not_modified=%s next_poll=%s",
+             source.id, len(appearances), report.new, report.updated, read.not_modified,
+             next_poll.isoformat())
     if read.moved_to:
         log.warning("event=moved source=%s new_url=%s note=\"update config.toml\"",
                     source.id, read.moved_to)
-    return CollectOutcome(source.id, report.new, report.updated, read.not_modified, moved_to=read.moved_to)
+    return CollectOutcome(source.id, report.new, report.updated, read.not_modified,
+                          next_poll_at=next_poll, moved_to=read.moved_to)
 
 
-def _fail(store: SQLiteStore, source: SourceConfig, at: datetime, next_poll: datetime,
-          message: str, kind: str) -> CollectOutcome:
-    with store.transaction() as tx:
+def _count_success(source_id: str, items: int, new: int, stories_created: int, stories: int,
+                   not_modified: bool) -> None:
+    metrics.FETCHES.labels(source_id, "not_modified" if not_modified else "ok").inc()
+    metrics.ITEMS.labels(source_id).inc(items)
+    metrics.NEW_ITEMS.labels(source_id).inc(new)
+    metrics.STORIES_CREATED.inc(stories_created)
+    metrics.DEDUPE_MERGES.inc(max(0, new - stories_created))
+    metrics.STORIES.set(stories)
+
+
+def _fail(config: Config, store: SQLiteStore, source: SourceConfig, at: datetime, clock: datetime,
+          message: str, kind: str, retry_after: float | None, writing: WriteGuard) -> CollectOutcome:
+    with writing(), store.transaction() as tx:
+        failures = tx.consecutive_failures(source.id) + 1
+        next_poll = next_poll_after_failure(clock, source.interval, failures,
+                                            config.scheduler.max_backoff, retry_after)
         tx.record_failure(source.id, at, message, kind, next_poll)
-    log.warning("event=collect_failed source=%s kind=%s error=%r", source.id, kind, message)
-    return CollectOutcome(source.id, error=message, error_kind=kind)
+    metrics.FETCHES.labels(source.id, kind).inc()
+    log.warning("event=collect_failed source=%s kind=%s failures=%d next_poll=%s error=%r",
+                source.id, kind, failures, next_poll.isoformat(), message)
+    return CollectOutcome(source.id, error=message, error_kind=kind, next_poll_at=next_poll)
 
 
-def collect_many(config: Config, sources: list[SourceConfig], fetcher: Fetcher,
-                 store: SQLiteStore, workers: int = 8) -> list[CollectOutcome]:
-    """Poll several sources concurrently (politeness is per host, in the fetcher)."""
+def claim(store: SQLiteStore, source_id: str, node_id: str, lease_seconds: int,
+          due_only: bool = True) -> bool:
+    """Take this poll for `node_id` (see Tx.claim_source); False when it is not ours to do."""
+    with store.transaction() as tx:
+        return tx.claim_source(source_id, node_id, utc_now(), lease_seconds, due_only)
+
+
+def collect_many(config: Config, sources: list[SourceConfig], fetcher: Fetcher, store: SQLiteStore,
+                 node_id: str, workers: int = 8,
+                 on_start: Callable[[str], object] = lambda _: None,
+                 on_done: Callable[[CollectOutcome], object] = lambda _: None) -> list[CollectOutcome]:
+    """Poll several sources now (politeness is per host, in the fetcher).
+
+    Each poll is claimed first, so a manual run never doubles a poll the service is doing.
+    """
     if not sources:
         return []
+
+    def one(source: SourceConfig) -> CollectOutcome:
+        on_start(source.id)
+        if claim(store, source.id, node_id, config.scheduler.lease, due_only=False):
+            outcome = collect_source(config, source, fetcher, store)
+        else:
+            outcome = CollectOutcome(source.id, skipped=True)
+        on_done(outcome)
+        return outcome
+
     with ThreadPoolExecutor(max_workers=min(workers, len(sources))) as pool:
-        return list(pool.map(lambda s: collect_source(config, s, fetcher, store), sources))
+        return list(pool.map(one, sources))

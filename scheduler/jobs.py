@@ -1,4 +1,9 @@
-"""When things run: one APScheduler job per source, rendering after collects that changed stories."""
+"""When things run: one APScheduler job per source, rendering after collects that changed stories.
+
+The database, not the job, decides whether a poll is due: each run first claims the source
+(Tx.claim_source) and afterwards moves the job to the stored next_poll_at, so backoff survives
+restarts and several processes sharing one database poll each source once.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +14,20 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from items.store.sqlite import SQLiteStore
-from scheduler.collect import collect_source
+from items.store.times import utc_now
+from ops.logs import source_context
+from scheduler.collect import claim, collect_source
+from scheduler.gate import ShuttingDown, WriteGate
+from scheduler.leases import make_node_id, release_dead_local_leases
 from settings.model import Config, SourceConfig
 from sources import Fetcher
 
 log = logging.getLogger("zonefeed.scheduler")
+FIRST_POLL_SPREAD = 10.0  # seconds over which the first polls after start are spread
 
 
 class Debouncer:
@@ -50,27 +61,180 @@ class Debouncer:
             self._run()
 
 
-def start_scheduler(config: Config, fetcher: Fetcher, store: SQLiteStore,
-                    render: Callable[[], object], workers: int = 8) -> tuple[BackgroundScheduler, Debouncer]:
-    """Start polling every enabled source on its own interval; first polls spread over 10 s."""
-    renderer = Debouncer(render, delay=2.0)
-    scheduler = BackgroundScheduler(executors={"default": ThreadPoolExecutor(workers)},
-                                    timezone=UTC)
-    now = datetime.now(UTC)
-    for source in config.sources:
-        if not source.enabled:
-            continue
-        scheduler.add_job(
-            _poll, "interval", args=(config, source, fetcher, store, renderer),
-            id=source.id, seconds=source.interval, jitter=max(1, source.interval // 10),
-            next_run_time=now + timedelta(seconds=random.uniform(0, min(10, source.interval))),
+class PollScheduler:
+    """The running schedule of one process: start, reload config, poll now, shut down."""
+
+    def __init__(self, config: Config, fetcher: Fetcher, store: SQLiteStore,
+                 render: Callable[[], object], node_id: str | None = None,
+                 render_delay: float = 2.0):
+        self.node_id = node_id or make_node_id()
+        self.renderer = Debouncer(render, render_delay)
+        self._config = config
+        self._fetcher = fetcher
+        self._store = store
+        self._gate = WriteGate()
+        self._sources: dict[str, SourceConfig] = {}
+        self._forced: set[str] = set()
+        self._running = 0
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._scheduler = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(config.scheduler.workers)}, timezone=UTC)
+
+    @property
+    def config(self) -> Config:
+        return self._config
+
+    def start(self) -> None:
+        release_dead_local_leases(self._store)
+        self._scheduler.start(paused=True)
+        self._sync_jobs()
+        self._scheduler.resume()
+        log.info("event=scheduler_started node=%s sources=%d", self.node_id, len(self._sources))
+
+    def reload(self, config: Config) -> dict[str, list[str]]:
+        """Apply a new config: add, remove and reschedule jobs; polls under way finish as they are."""
+        with self._lock:
+            self._config = config
+        changes = self._sync_jobs()
+        log.info("event=reload added=%s removed=%s changed=%s", ",".join(changes["added"]) or "-",
+                 ",".join(changes["removed"]) or "-", ",".join(changes["changed"]) or "-")
+        return changes
+
+    def poll_now(self, source_id: str) -> bool:
+        """Run this source's poll as soon as a worker is free, due or not."""
+        with self._lock:
+            if source_id not in self._sources:
+                return False
+            self._forced.add(source_id)
+        self._move_job(source_id, datetime.now(UTC))
+        return True
+
+    def scheduled(self) -> dict[str, datetime | None]:
+        """source id -> next run time of its job (for tests and status)."""
+        return {job.id: job.next_run_time for job in self._scheduler.get_jobs()}
+
+    def shutdown(self, grace: float = 3.0) -> bool:
+        """Stop starting polls, wait `grace` s for running ones, let writes under way commit.
+
+        Returns False when polls are still fetching; they cannot write any more, their claims
+        are released, and the caller may exit without waiting for them.
+        """
+        self._scheduler.shutdown(wait=False)
+        with self._idle:
+            self._idle.wait_for(lambda: self._running == 0, grace)
+        self._gate.close(timeout=30)
+        with self._lock:
+            running = self._running
+        if running:
+            self._release_own_leases()
+        self.renderer.flush()
+        log.info("event=scheduler_stopped node=%s abandoned_polls=%d", self.node_id, running)
+        return running == 0
+
+    # jobs ------------------------------------------------------------------------------------
+    def _sync_jobs(self) -> dict[str, list[str]]:
+        with self._lock:
+            wanted = {s.id: s for s in self._config.sources if s.enabled}
+            old = self._sources
+            self._sources = wanted
+        removed = [sid for sid in old if sid not in wanted]
+        changed = [sid for sid in old if sid in wanted and old[sid] != wanted[sid]]
+        added = [sid for sid in wanted if sid not in old]
+        for source_id in removed + changed:
+            try:
+                self._scheduler.remove_job(source_id)
+            except JobLookupError:
+                pass
+        if added or changed:
+            with self._store.transaction() as tx:
+                next_polls = {sid: tx.next_poll_at(sid) for sid in added + changed}
+            for source_id in added + changed:
+                self._add_job(wanted[source_id], next_polls[source_id])
+        return {"added": added, "removed": removed, "changed": changed}
+
+    def _add_job(self, source: SourceConfig, next_poll_at: datetime | None) -> None:
+        now = datetime.now(UTC)
+        if next_poll_at is not None and next_poll_at > now:
+            first = next_poll_at + timedelta(seconds=random.uniform(0, _jitter(source)))
+        else:
+            first = now + timedelta(seconds=random.uniform(0, min(FIRST_POLL_SPREAD, source.interval)))
+        self._scheduler.add_job(
+            self._poll, "interval", args=(source.id,), id=source.id, name=source.id,
+            seconds=source.interval, jitter=_jitter(source) or None, next_run_time=first,
             max_instances=1, coalesce=True, misfire_grace_time=max(1, source.interval // 2),
+            replace_existing=True,
         )
-    scheduler.start()
-    return scheduler, renderer
+
+    def _move_job(self, source_id: str, when: datetime) -> None:
+        try:
+            self._scheduler.modify_job(source_id, next_run_time=when)
+        except JobLookupError:
+            pass  # removed by a reload meanwhile
+
+    # one run -----------------------------------------------------------------------------------
+    def _poll(self, source_id: str) -> None:
+        with self._lock:
+            source = self._sources.get(source_id)
+            forced = source_id in self._forced
+            self._forced.discard(source_id)
+            config = self._config
+            if source is None:
+                return
+            self._running += 1
+        try:
+            with source_context(source_id):
+                self._poll_claimed(config, source, forced)
+        finally:
+            with self._idle:
+                self._running -= 1
+                self._idle.notify_all()
+
+    def _poll_claimed(self, config: Config, source: SourceConfig, forced: bool) -> None:
+        if not claim(self._store, source.id, self.node_id, config.scheduler.lease, due_only=not forced):
+            self._follow_stored_schedule(source)
+            return
+        try:
+            outcome = collect_source(config, source, self._fetcher, self._store, self._gate.writing)
+        except ShuttingDown:
+            return  # nothing written; the claim is released by shutdown()
+        except Exception:
+            log.exception("event=poll_crashed source=%s", source.id)
+            self._release(source.id)
+            return
+        if outcome.changed:
+            self.renderer.trigger()
+        if outcome.next_poll_at is not None:
+            self._move_job(source.id, _jittered(outcome.next_poll_at, source))
+
+    def _follow_stored_schedule(self, source: SourceConfig) -> None:
+        """Not ours to poll now: another node did or is doing it, or a backoff runs."""
+        with self._store.transaction() as tx:
+            next_poll = tx.next_poll_at(source.id)
+        log.debug("event=poll_skipped reason=not_claimed source=%s next_poll=%s", source.id,
+                  next_poll.isoformat() if next_poll else "-")
+        if next_poll is not None and next_poll > utc_now():
+            self._move_job(source.id, _jittered(next_poll, source))
+
+    def _release(self, source_id: str) -> None:
+        try:
+            with self._store.transaction() as tx:
+                tx.release_lease(source_id, self.node_id)
+        except Exception:
+            log.exception("event=lease_release_failed source=%s", source_id)
+
+    def _release_own_leases(self) -> None:
+        with self._store.transaction() as tx:
+            mine = [sid for sid, holder in tx.leases().items() if holder == self.node_id]
+            for source_id in mine:
+                tx.release_lease(source_id, self.node_id)
 
 
-def _poll(config: Config, source: SourceConfig, fetcher: Fetcher, store: SQLiteStore,
-          renderer: Debouncer) -> None:
-    if collect_source(config, source, fetcher, store).changed:
-        renderer.trigger()
+def _jitter(source: SourceConfig) -> int:
+    """Up to a tenth of the interval, so sources with equal intervals drift apart."""
+    return source.interval // 10
+
+
+def _jittered(moment: datetime, source: SourceConfig) -> datetime:
+    return moment + timedelta(seconds=random.uniform(0, _jitter(source)))
+

@@ -17,6 +17,7 @@ from settings.model import (
     FeedConfig,
     FetchSettings,
     ListSelectors,
+    SchedulerSettings,
     ServerSettings,
     ServiceSettings,
     SourceConfig,
@@ -118,6 +119,16 @@ def _identifier(value: Any) -> str:
     return text
 
 
+def _admin_token(value: Any) -> str | None:
+    """Empty means "admin actions off"; a short token would be guessable, so refuse it."""
+    text = _text(value).strip()
+    if not text:
+        return None
+    if len(text) < 16 or any(c.isspace() for c in text):
+        raise ValueError("must be at least 16 characters without spaces (or \"\" to turn admin actions off)")
+    return text
+
+
 def _storage_url(value: Any) -> str:
     text = _text(value)
     if not text.startswith(("sqlite:///", "postgresql://", "postgres://")):
@@ -132,7 +143,11 @@ _SERVICE = {
     "title": _Field(_nonempty_text, "zonefeed"),
     "log_level": _Field(_choice("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),
 }
-_SERVER = {"host": _Field(_nonempty_text, "127.0.0.1"), "port": _Field(_integer(0), 8080)}
+_SERVER = {
+    "host": _Field(_nonempty_text, "127.0.0.1"),
+    "port": _Field(_integer(0), 8080),
+    "admin_token": _Field(_admin_token),
+}
 _STORAGE = {"url": _Field(_storage_url, "sqlite:///data/zonefeed.db")}
 _FETCH = {
     "user_agent": _Field(_nonempty_text, FetchSettings.user_agent),
@@ -144,6 +159,11 @@ _FETCH = {
     "allow_private": _Field(_boolean, FetchSettings.allow_private),
 }
 _DEFAULTS = {"interval": _Field(_interval, 1800)}
+_SCHEDULER = {
+    "workers": _Field(_integer(1), SchedulerSettings.workers),
+    "max_backoff": _Field(_interval, SchedulerSettings.max_backoff),
+    "lease": _Field(_interval, SchedulerSettings.lease),
+}
 _LIST = {k: _Field(_nonempty_text) for k in ("item", "link", "title", "date")}
 _ARTICLE = {k: _Field(_nonempty_text) for k in ("title", "date", "source", "body")} | {
     "remove": _Field(_text_list, ())
@@ -175,7 +195,7 @@ _FEED = {
     "exclude": _Field(_text_list, ()),
     "max_items": _Field(_integer(1), 100),
 }
-_TOP = {"service", "server", "storage", "fetch", "defaults", "sources", "feeds"}
+_TOP = {"service", "server", "storage", "fetch", "defaults", "sources", "feeds", "scheduler"}
 
 
 class _Reader:
@@ -242,6 +262,7 @@ def _build(path: Path, raw: dict[str, Any]) -> Config:
     storage = reader.table(raw.get("storage"), "storage", _STORAGE)
     fetch = reader.table(raw.get("fetch"), "fetch", _FETCH)
     defaults = reader.table(raw.get("defaults"), "defaults", _DEFAULTS)
+    scheduler = reader.table(raw.get("scheduler"), "scheduler", _SCHEDULER)
     sources = _sources(reader, raw.get("sources"), defaults["interval"])
     feeds = _feeds(reader, raw.get("feeds"), {s.id for s in sources})
     if reader.problems:
@@ -255,6 +276,7 @@ def _build(path: Path, raw: dict[str, Any]) -> Config:
         default_interval=defaults["interval"],
         sources=tuple(sources),
         feeds=tuple(feeds) or (FeedConfig(id="all", title=service["title"]),),
+        scheduler=SchedulerSettings(**scheduler),
     )
 
 

@@ -19,6 +19,7 @@ class ServiceSettings:
 class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 8080
+    admin_token: str | None = None  # protected POST /admin/* actions are off without one
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,13 @@ class FetchSettings:
     respect_robots: bool = True
     min_delay: float = 1.0
     allow_private: bool = False
+
+
+@dataclass(frozen=True)
+class SchedulerSettings:
+    workers: int = 8                 # polls running at once
+    max_backoff: int = 86400         # cap of the failure backoff, seconds
+    lease: int = 900                 # how long a claimed poll may run before another node may retry it
 
 
 @dataclass(frozen=True)
@@ -95,6 +103,7 @@ class Config:
     default_interval: int
     sources: tuple[SourceConfig, ...] = ()
     feeds: tuple[FeedConfig, ...] = field(default_factory=tuple)
+    scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
 
     def source(self, source_id: str) -> SourceConfig:
         for source in self.sources:

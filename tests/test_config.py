@@ -139,3 +139,15 @@ def test_html_backfill_pages_defaults_to_three_and_never_below_pages(load, write
     with pytest.raises(ConfigError) as error:
         load_config(write_config('[[sources]]\nid = "c"\nkind = "html"\nurl = "http://x.cn/"\nbackfill_pages = 0\n'))
     assert "sources[0].backfill_pages: must be at least 1" in str(error.value)
+
+
+def test_scheduler_and_admin_token_settings(load, write_config):
+    config = load('[server]\nadmin_token = "0123456789abcdef-token"\n[scheduler]\nmax_backoff = "6h"\n'
+                  'lease = "5m"\nworkers = 3\n')
+    assert config.server.admin_token == "0123456789abcdef-token"
+    assert (config.scheduler.max_backoff, config.scheduler.lease, config.scheduler.workers) == (21600, 300, 3)
+    assert load('[server]\nadmin_token = ""\n').server.admin_token is None
+    with pytest.raises(ConfigError) as error:
+        load_config(write_config('[server]\nadmin_token = "short"\n[scheduler]\nmax_backoff = "often"\n'))
+    assert any(p.startswith("server.admin_token: must be at least 16 characters") for p in error.value.problems)
+    assert any(p.startswith("scheduler.max_backoff: bad interval") for p in error.value.problems)

@@ -60,6 +60,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX appearances_story ON appearances (story_id);
     CREATE INDEX appearances_url ON appearances (url);
     """,
+    # status pages count items first seen in the last day/week per source: a covering index scan
+    """
+    CREATE INDEX appearances_source_seen ON appearances (source_id, first_seen_at);
+    """,
 )
 
 IDENTITY = {

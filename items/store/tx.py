@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from items.model import AlsoAt, Appearance, StoryEntry
@@ -88,7 +88,8 @@ class Tx:
         self._q(
             "UPDATE sources SET last_attempt_at = ?, last_success_at = ?, last_error = NULL, "
             "error_kind = NULL, consecutive_failures = 0, polls = polls + 1, "
-            "not_modified_polls = not_modified_polls + ?, next_poll_at = ? WHERE id = ?",
+            "not_modified_polls = not_modified_polls + ?, next_poll_at = ?, "
+            "leased_by = NULL, lease_until = NULL WHERE id = ?",
             (to_db(at), to_db(at), int(not_modified), _opt(next_poll_at), source_id),
         )
 
@@ -98,7 +99,7 @@ class Tx:
         self._q(
             "UPDATE sources SET last_attempt_at = ?, last_error = ?, error_kind = ?, "
             "consecutive_failures = consecutive_failures + 1, polls = polls + 1, "
-            "next_poll_at = ? WHERE id = ?",
+            "next_poll_at = ?, leased_by = NULL, lease_until = NULL WHERE id = ?",
             (to_db(at), error, kind, _opt(next_poll_at), source_id),
         )
         row = self._q("SELECT consecutive_failures FROM sources WHERE id = ?", (source_id,)).fetchone()
@@ -107,6 +108,49 @@ class Tx:
     def record_source_moved(self, source_id: str, url: str) -> None:
         """A permanent redirect: keep the new URL until config.toml is updated (sync resets it)."""
         self._q("UPDATE sources SET url = ? WHERE id = ?", (url, source_id))
+    def claim_source(self, source_id: str, node_id: str, now: datetime, lease_seconds: int,
+                     due_only: bool = True) -> bool:
+        """Take the poll of `source_id` for `node_id`: True for exactly one of racing nodes.
+
+        One conditional UPDATE, so the database (not any process) decides who polls; a lease
+        that outlives a crashed holder expires by itself. `due_only=False` polls early (an
+        operator's "collect now") but still never next to a running poll.
+        """
+        due = "(next_poll_at IS NULL OR next_poll_at <= ?) AND " if due_only else ""
+        row = self._q(
+            "UPDATE sources SET leased_by = ?, lease_until = ? "
+            f"WHERE id = ? AND {due}(lease_until IS NULL OR lease_until < ?) RETURNING id",
+            (node_id, to_db(now + timedelta(seconds=lease_seconds)), source_id,
+             *((to_db(now),) if due_only else ()), to_db(now)),
+        ).fetchone()
+        return row is not None
+
+    def release_lease(self, source_id: str, node_id: str) -> None:
+        """Give back a claim without recording a poll (the poll was abandoned)."""
+        self._q("UPDATE sources SET leased_by = NULL, lease_until = NULL "
+                "WHERE id = ? AND leased_by = ?", (source_id, node_id))
+
+    def leases(self) -> dict[str, str]:
+        """source id -> holder of every lease currently recorded."""
+        rows = self._q("SELECT id, leased_by FROM sources WHERE leased_by IS NOT NULL").fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def consecutive_failures(self, source_id: str) -> int:
+        row = self._q("SELECT consecutive_failures FROM sources WHERE id = ?", (source_id,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def next_poll_at(self, source_id: str) -> datetime | None:
+        row = self._q("SELECT next_poll_at FROM sources WHERE id = ?", (source_id,)).fetchone()
+        return _dt(row[0]) if row else None
+
+    def items_seen_since(self, *moments: datetime) -> dict[str, tuple[int, ...]]:
+        """source id -> appearances first seen at or after each moment (status pages), one scan."""
+        counts = ", ".join("SUM(CASE WHEN first_seen_at >= ? THEN 1 ELSE 0 END)" for _ in moments)
+        rows = self._q(
+            f"SELECT source_id, {counts} FROM appearances WHERE first_seen_at >= ? GROUP BY source_id",
+            (*(to_db(m) for m in moments), to_db(min(moments))),
+        ).fetchall()
+        return {r[0]: tuple(int(n) for n in r[1:]) for r in rows}
 
     def source_states(self) -> list[SourceState]:
         rows = self._q(

@@ -114,7 +114,10 @@ def test_broken_source_does_not_stop_the_others(web, write_config, tmp_path, cap
     table = capsys.readouterr().out
     assert "HTTP 404" in next(line for line in table.splitlines() if line.startswith("missing"))
     assert "not a readable RSS/Atom feed" in next(line for line in table.splitlines() if line.startswith("broken"))
-    assert next(line for line in table.splitlines() if line.startswith("yunyang")).split()[1] == "3"
+    # columns: source, state, items 24 h, items 7 d, items total
+    assert next(line for line in table.splitlines() if line.startswith("yunyang")).split()[1:5] == \
+        ["ok", "3", "3", "3"]
+    assert next(line for line in table.splitlines() if line.startswith("missing")).split()[1] == "failing"
 
 
 def test_corrected_title_updates_the_story_in_place(web, write_config, tmp_path):

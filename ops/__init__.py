@@ -1,0 +1,1 @@
+"""Running the service unattended: logs, metrics, status, progress, pid file, operator HTTP routes."""

@@ -1,0 +1,80 @@
+"""What the operator endpoints answer: status pages, health, metrics, and "collect now"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from feeds.status_page import render_status_page
+from items.store.sqlite import SQLiteStore
+from items.store.times import utc_now
+from ops import metrics
+from ops.http import Action, Page, Reply, json_reply
+from ops.status import source_statuses, status_json
+from settings.model import Config
+
+
+def ops_pages(current_config: Callable[[], Config], store: SQLiteStore,
+              is_ready: Callable[[], bool]) -> dict[str, Page]:
+    """GET routes; `current_config` is read per request so a reload shows at once."""
+
+    def status_page() -> Reply:
+        config, now = current_config(), utc_now()
+        body = render_status_page(config.service.title, source_statuses(config, store, now), now)
+        return Reply(200, body, "text/html; charset=utf-8")
+
+    def status_document() -> Reply:
+        config, now = current_config(), utc_now()
+        return Reply(200, status_json(source_statuses(config, store, now), now),
+                     "application/json; charset=utf-8")
+
+    def healthz() -> Reply:
+        return Reply(200, b"ok\n")
+
+    def readyz() -> Reply:
+        if not is_ready():
+            return Reply(503, b"starting\n")
+        try:
+            with store.transaction() as tx:
+                tx.story_count()
+        except Exception as exc:  # the point of /readyz is to say so instead of failing
+            return Reply(503, f"database unavailable: {exc}\n".encode())
+        return Reply(200, b"ready\n")
+
+    def metrics_page() -> Reply:
+        _refresh_gauges(current_config(), store)
+        body, content_type = metrics.exposition()
+        return Reply(200, body, content_type)
+
+    return {"/status": status_page, "/status.json": status_document, "/healthz": healthz,
+            "/readyz": readyz, "/metrics": metrics_page}
+
+
+def ops_actions(poll_now: Callable[[str], bool]) -> dict[str, Action]:
+    """POST routes (admin token required, see ops.http)."""
+
+    def collect(query: dict[str, list[str]]) -> Reply:
+        source_ids = query.get("source", [])
+        if len(source_ids) != 1:
+            return json_reply(400, {"error": "give exactly one ?source=ID"})
+        if not poll_now(source_ids[0]):
+            return json_reply(404, {"error": f"no enabled source {source_ids[0]!r}"})
+        return json_reply(202, {"queued": source_ids[0]})
+
+    return {"/admin/collect": collect}
+
+
+def _refresh_gauges(config: Config, store: SQLiteStore) -> None:
+    """Gauges mirror stored state, so they are right after a restart and for every node."""
+    configured = {s.id for s in config.sources}
+    with store.transaction() as tx:
+        stories = tx.story_count()
+        states = [s for s in tx.source_states() if s.id in configured]
+    metrics.STORIES.set(stories)
+    for gauge in (metrics.FAILURES, metrics.NEXT_POLL, metrics.LAST_SUCCESS):
+        gauge.clear()
+    for state in states:
+        metrics.FAILURES.labels(state.id).set(state.consecutive_failures)
+        if state.next_poll_at:
+            metrics.NEXT_POLL.labels(state.id).set(state.next_poll_at.timestamp())
+        if state.last_success_at:
+            metrics.LAST_SUCCESS.labels(state.id).set(state.last_success_at.timestamp())

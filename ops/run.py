@@ -1,0 +1,117 @@
+"""`service.py run`: scheduler + HTTP server + operator endpoints until SIGTERM/SIGINT; SIGHUP reloads.
+
+Shutdown order matters for crash safety: stop accepting requests, stop starting polls, let
+database writes under way commit, render once more, and only then exit — without waiting for
+slow fetches, whose polls simply run again after the restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from feeds.build import build_feeds
+from feeds.server import StaticSite, make_server
+from items.store.sqlite import SQLiteStore
+from ops import metrics
+from ops.http import install_ops_routes
+from ops.logs import setup_logging
+from ops.pidfile import remove_pid, write_pid
+from ops.routes import ops_actions, ops_pages
+from scheduler.jobs import PollScheduler
+from settings import Config, ConfigError, load_config
+from sources import Fetcher
+
+log = logging.getLogger("zonefeed.service")
+SHUTDOWN_GRACE = 3.0  # seconds polls under way get to finish before we stop waiting for them
+
+
+def run_service(config: Config, store: SQLiteStore, log_level: str | None,
+                announce: Callable[[Config, int], None]) -> int:
+    """Run until asked to stop; `log_level` from the command line beats the config's."""
+    signals = _Signals()
+    current = {"config": config}
+    ready = threading.Event()
+    render = metrics.timed_render(lambda: build_feeds(current["config"], store))
+    render()
+    poller = PollScheduler(config, Fetcher(config.fetch), store, render)
+    server = make_server(config.server.host, config.server.port,
+                         StaticSite(config.service.data_dir / "public"))
+    install_ops_routes(server, ops_pages(lambda: current["config"], store, ready.is_set),
+                       ops_actions(poller.poll_now), config.server.admin_token)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    poller.start()
+    write_pid(config.service.data_dir)
+    ready.set()
+    announce(config, server.server_address[1])
+
+    def reload() -> None:
+        new = _reload_config(config.path, store, poller)
+        if new is not None:
+            current["config"] = new
+            setup_logging(log_level or new.service.log_level)
+            poller.renderer.trigger()
+
+    try:
+        signals.wait(reload)
+    finally:
+        ready.clear()
+        server.shutdown()
+        server.server_close()
+        idle = poller.shutdown(grace=SHUTDOWN_GRACE)
+        remove_pid(config.service.data_dir)
+    if not idle:
+        # Polls still fetching would keep the interpreter alive until their timeouts; they
+        # can no longer write, so nothing is lost by not waiting for them.
+        logging.shutdown()
+        sys.stdout.flush()
+        os._exit(0)
+    return 0
+
+
+def _reload_config(path: Path, store: SQLiteStore, poller: PollScheduler) -> Config | None:
+    try:
+        new = load_config(path)
+    except ConfigError as exc:
+        log.error("event=reload_failed reason=config_error problems=%r", exc.problems)
+        return None
+    old = poller.config
+    if (new.server, new.storage, new.fetch, new.scheduler) != (old.server, old.storage, old.fetch, old.scheduler):
+        log.warning("event=reload_partial note=\"[server], [storage], [fetch] and [scheduler] changes need a restart\"")
+    with store.transaction() as tx:
+        tx.sync_sources(new.sources)
+    poller.reload(new)
+    return new
+
+
+class _Signals:
+    """Installed first thing, so a SIGHUP sent as soon as the pid file exists is never fatal."""
+
+    def __init__(self) -> None:
+        self._wake = threading.Event()
+        self._pending: list[int] = []
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, self._note)
+
+    def _note(self, signum: int, _frame: object) -> None:
+        self._pending.append(signum)
+        self._wake.set()
+
+    def wait(self, on_reload: Callable[[], None]) -> None:
+        """Block the main thread; SIGINT/SIGTERM return, SIGHUP calls `on_reload` here."""
+        while True:
+            self._wake.wait(1.0)
+            self._wake.clear()
+            while self._pending:
+                signum = self._pending.pop(0)
+                if signum != signal.SIGHUP:
+                    log.info("event=stop_requested signal=%s", signal.Signals(signum).name)
+                    return
+                log.info("event=reload_requested")
+                on_reload()

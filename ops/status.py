@@ -1,0 +1,111 @@
+"""Per-source status for people and machines: one computation behind /status, /status.json and `status`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from items.store.sqlite import SQLiteStore
+from items.store.tx import SourceState
+from settings.model import Config, SourceConfig
+
+LAYOUT_KINDS = frozenset({"layout", "layout_changed"})  # error kinds meaning "selectors no longer match"
+STALE_AFTER_INTERVALS = 3
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    id: str
+    name: str
+    kind: str
+    url: str
+    enabled: bool
+    state: str  # ok | failing | blocked | stale | layout changed | new | disabled
+    interval_seconds: int
+    last_attempt_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str | None
+    error_kind: str | None
+    consecutive_failures: int
+    next_poll_at: datetime | None
+    items_24h: int
+    items_7d: int
+    items_total: int
+    polls: int
+    not_modified_ratio: float | None
+
+
+def source_statuses(config: Config, store: SQLiteStore, now: datetime) -> list[SourceStatus]:
+    """Status of every configured source, in config order."""
+    with store.transaction() as tx:
+        states = {s.id: s for s in tx.source_states()}
+        recent = tx.items_seen_since(now - timedelta(days=1), now - timedelta(days=7))
+    return [_status(source, states.get(source.id), *recent.get(source.id, (0, 0)), now)
+            for source in config.sources]
+
+
+def _status(source: SourceConfig, state: SourceState | None, day: int, week: int,
+            now: datetime) -> SourceStatus:
+    polls = state.polls if state else 0
+    return SourceStatus(
+        id=source.id, name=source.name, kind=source.kind, url=source.url, enabled=source.enabled,
+        state=classify(source, state, now), interval_seconds=source.interval,
+        last_attempt_at=state.last_attempt_at if state else None,
+        last_success_at=state.last_success_at if state else None,
+        last_error=state.last_error if state else None,
+        error_kind=state.error_kind if state else None,
+        consecutive_failures=state.consecutive_failures if state else 0,
+        next_poll_at=state.next_poll_at if state else None,
+        items_24h=day, items_7d=week, items_total=state.appearances if state else 0, polls=polls,
+        not_modified_ratio=round(state.not_modified_polls / polls, 3) if state and polls else None,
+    )
+
+
+def classify(source: SourceConfig, state: SourceState | None, now: datetime) -> str:
+    """The one word an operator scans for; the most specific problem wins."""
+    if not source.enabled:
+        return "disabled"
+    if state is None or state.polls == 0:
+        return "new"
+    if state.last_error:
+        if state.error_kind == "blocked":
+            return "blocked"
+        if state.error_kind in LAYOUT_KINDS:
+            return "layout changed"
+        return "failing"
+    stale_after = timedelta(seconds=STALE_AFTER_INTERVALS * source.interval + 60)
+    if state.last_success_at is None or now - state.last_success_at > stale_after:
+        return "stale"
+    return "ok"
+
+
+def status_json(statuses: list[SourceStatus], now: datetime) -> bytes:
+    def encode(value: object) -> object:
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ") if isinstance(value, datetime) else value
+
+    sources = [{k: encode(v) for k, v in asdict(s).items()} for s in statuses]
+    counts: dict[str, int] = {}
+    for status in statuses:
+        counts[status.state] = counts.get(status.state, 0) + 1
+    document = {"generated_at": encode(now), "states": counts, "sources": sources}
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def status_table(statuses: list[SourceStatus]) -> str:
+    """The same facts as /status, as fixed-width text for a terminal."""
+    header = (f"{'source':<20} {'state':<14} {'24h':>4} {'7d':>5} {'items':>6} {'304%':>5} "
+              f"{'fails':>5}  {'last success':<20} {'next poll':<20} last error")
+    lines = [header]
+    for s in statuses:
+        ratio = f"{s.not_modified_ratio * 100:.0f}" if s.not_modified_ratio is not None else "-"
+        lines.append(
+            f"{s.id:<20} {s.state:<14} {s.items_24h:>4} {s.items_7d:>5} {s.items_total:>6} {ratio:>5} "
+            f"{s.consecutive_failures:>5}  {_when(s.last_success_at):<20} {_when(s.next_poll_at):<20} "
+            f"{s.last_error or '-'}"
+        )
+    return "\n".join(lines)
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%SZ") if moment else "never"

@@ -1,0 +1,46 @@
+"""Start `service.py run` as an operator would, in a subprocess, and wait for its address."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support import ROOT
+
+
+def start_service(config: Path, log_file: Path, *extra: str) -> tuple[subprocess.Popen, str]:
+    """Run the service on `config`; its logs go to `log_file` (appended), stdout is read here."""
+    with log_file.open("ab") as log:
+        process = subprocess.Popen([sys.executable, str(ROOT / "service.py"), "--config", str(config),
+                                    *extra, "run"], cwd=ROOT, stdout=subprocess.PIPE, stderr=log,
+                                   text=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        match = re.search(r"zonefeed serving (http://\S+?)/ ", line)
+        if match:
+            return process, match.group(1)
+        if process.poll() is not None:
+            break
+    process.kill()
+    pytest.fail(f"service did not announce its address; log:\n{log_file.read_text()[-3000:]}")
+
+
+def service_cli(config: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "service.py"), "--config", str(config), *args],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+
+def wait_for(predicate, timeout: float, step: float = 0.1):
+    """Poll `predicate` until it returns something truthy; return that, or the last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(step)

@@ -1,0 +1,61 @@
+"""The persisted failure policy of one source, poll by poll, against a real fixture site."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from items.store import open_store
+from ops.status import source_statuses
+from scheduler.collect import collect_source
+from settings import load_config
+from sources import Fetcher
+from tests.fixtures import utf8_atom
+
+
+def _setup(web, write_config):
+    config = load_config(write_config(f"""
+        [scheduler]
+        max_backoff = "2h"
+        [[sources]]
+        id = "site"
+        kind = "feed"
+        url = "{web.url('/feed.xml')}"
+        interval = "10m"
+        """))
+    store = open_store(config.storage.url)
+    with store.transaction() as tx:
+        tx.sync_sources(config.sources)
+    return config, store
+
+
+def _poll(config, store):
+    # a fresh Fetcher each time: the host deferral that Retry-After sets lives in the fetcher
+    outcome = collect_source(config, config.sources[0], Fetcher(config.fetch), store)
+    status = source_statuses(config, store, datetime.now(UTC))[0]
+    return outcome, status
+
+
+def test_retry_after_blocked_backoff_and_recovery_are_stored(web, write_config):
+    config, store = _setup(web, write_config)
+    web.add("/feed.xml", b"slow down", "text/plain", status=429, headers={"Retry-After": "5400"})
+    outcome, status = _poll(config, store)
+    wait = (status.next_poll_at - datetime.now(UTC)).total_seconds()
+    assert outcome.error_kind == "rate_limited" and 5390 <= wait <= 5401  # 90 min asked, 10 min interval
+
+    web.add("/feed.xml", b"<html><script>document.cookie='__jsl_clearance=1'</script>", "text/html",
+            status=403)
+    outcome, status = _poll(config, store)
+    assert status.state == "blocked" and status.consecutive_failures == 2
+    assert "anti-bot" in status.last_error
+    waits = []
+    web.add("/feed.xml", b"oops", "text/plain", status=500)
+    for _ in range(5):
+        outcome, status = _poll(config, store)
+        waits.append((status.next_poll_at - datetime.now(UTC)).total_seconds())
+    assert status.state == "failing" and status.consecutive_failures == 7
+    assert all(0.75 * 7200 - 2 <= wait <= 7201 for wait in waits[-3:]), waits  # at the 2 h cap
+
+    web.add("/feed.xml", utf8_atom([("k1", "经开区新签约项目", "2023-08-28T09:00:00+08:00")]))
+    outcome, status = _poll(config, store)
+    assert status.state == "ok" and status.consecutive_failures == 0 and status.last_error is None
+    assert abs(status.next_poll_at - (datetime.now(UTC) + timedelta(minutes=10))) <= timedelta(seconds=2)
