@@ -1,4 +1,4 @@
-"""The human front page: which feeds exist and how to subscribe."""
+"""The human front page: which feeds exist, how fresh they are, and how to subscribe."""
 
 from __future__ import annotations
 
@@ -15,25 +15,36 @@ class FeedListing:
     updated: str
 
 
-def render_index(title: str, feeds: list[FeedListing]) -> bytes:
+def render_index(title: str, feeds: list[FeedListing], region_counts: list[tuple[str, int]],
+                 last_update: str) -> bytes:
     rows = "\n".join(
         f"<tr><td><strong>{escape(f.title)}</strong><br><small>{escape(f.description)}</small></td>"
         f"<td>{f.entries}</td><td>{escape(f.updated)}</td>"
         f'<td><a href="feeds/{escape(f.id)}.atom">Atom</a> · <a href="feeds/{escape(f.id)}.rss">RSS</a>'
-        "</td></tr>"
+        f' · <a href="feeds/{escape(f.id)}.json">JSON</a></td></tr>'
         for f in feeds
     )
+    regions = "\n".join(f"<tr><td>{escape(name)}</td><td>{count}</td></tr>"
+                        for name, count in region_counts)
     page = f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 {''.join(f'<link rel="alternate" type="application/atom+xml" title="{escape(f.title)}" href="feeds/{escape(f.id)}.atom">' for f in feeds)}
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}}
-table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ddd;padding:.5em;text-align:left}}</style>
+table{{border-collapse:collapse;width:100%;margin-bottom:2em}}td,th{{border-bottom:1px solid #ddd;padding:.5em;text-align:left}}</style>
 </head><body><h1>{escape(title)}</h1>
-<p>Subscribe to a feed in your reader. <a href="status">Source status</a></p>
+<p>Subscribe to a feed in your reader, or import them all: <a href="opml.xml">OPML</a>.
+Last update: {escape(last_update)}. <a href="status">Source status</a></p>
+<p><small>Any feed URL takes <code>?limit=N</code>, <code>?q=keyword</code> and
+<code>?region=name</code>.</small></p>
 <table><thead><tr><th>Feed</th><th>Entries</th><th>Updated</th><th>Subscribe</th></tr></thead>
 <tbody>
 {rows}
+</tbody></table>
+<h2>Stories per region</h2>
+<table><thead><tr><th>Region</th><th>Stories</th></tr></thead>
+<tbody>
+{regions}
 </tbody></table></body></html>
 """
     return page.encode("utf-8")

@@ -1,19 +1,34 @@
 """Stories to RSS 2.0 and Atom 1.0 bytes with feedgen, avoiding its known traps.
 
 Same stories in, same bytes out: channel dates come from the newest entry, never the clock.
+What feedgen cannot express (related links, Atom source, hub and archive links, the browser
+stylesheet) is added afterwards by feeds/decorate.py.
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
+from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
 
+from feeds.decorate import decorate_atom, decorate_rss
 from items.model import StoryEntry
 
 EMPTY_FEED_UPDATED = datetime(2026, 1, 1, tzinfo=UTC)
+GENERATOR_URI = "https://github.com/zonefeed"
+
+
+@dataclass(frozen=True)
+class ArchiveLinks:
+    """RFC 5005 navigation for one document of a paged feed."""
+
+    current: str | None = None
+    prev_archive: str | None = None
+    next_archive: str | None = None
+    is_archive: bool = False
 
 
 @dataclass(frozen=True)
@@ -23,58 +38,86 @@ class FeedMeta:
     description: str
     base_url: str
     tz: tzinfo = UTC
+    hub: str | None = None
+    # source id -> (name, URL, kind): where an entry was read, for Atom/RSS <source>.
+    sources: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    # A document other than the feed itself (archive page, filtered view) has its own self URL.
+    self_urls: dict[str, str] = field(default_factory=dict)
+    archive: ArchiveLinks | None = None
+    atom_id: str | None = None  # a filtered view is a different feed, so it gets its own id
+    author: str = "zonefeed"
 
     def url(self, extension: str) -> str:
         return f"{self.base_url.rstrip('/')}/feeds/{self.id}.{extension}"
 
+    def self_url(self, extension: str) -> str:
+        return self.self_urls.get(extension) or self.url(extension)
+
+    @property
+    def stylesheet(self) -> str:
+        """Root-relative: browsers only apply same-origin XSLT, whatever host served the feed."""
+        return urlsplit(self.base_url).path.rstrip("/") + "/feed.xsl"
+
 
 def render_rss(meta: FeedMeta, entries: list[StoryEntry]) -> bytes:
-    return _generator(meta, entries, "rss").rss_str(pretty=True)
+    return decorate_rss(_generator(meta, entries, "rss").rss_str(pretty=False), meta)
 
 
 def render_atom(meta: FeedMeta, entries: list[StoryEntry]) -> bytes:
-    return _generator(meta, entries, "atom").atom_str(pretty=True)
+    return decorate_atom(_generator(meta, entries, "atom").atom_str(pretty=False), meta, entries)
+
+
+def newest_update(entries: list[StoryEntry]) -> datetime:
+    return max((e.updated_at for e in entries), default=EMPTY_FEED_UPDATED)
 
 
 def _generator(meta: FeedMeta, entries: list[StoryEntry], kind: str) -> FeedGenerator:
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)  # RSS <author> needs an e-mail; dc:creator does not
-    fg.id(meta.url("atom"))
+    fg.id(meta.atom_id or meta.url("atom"))
     fg.title(meta.title)
     fg.subtitle(meta.description or meta.title)
     fg.language("zh-CN")
-    fg.generator("zonefeed", uri="https://github.com/zonefeed")
+    fg.generator("zonefeed", uri=GENERATOR_URI)
     # feedgen: RSS <link> is the LAST link call, so self first and the alternate last.
-    fg.link(href=meta.url(kind), rel="self",
+    fg.link(href=meta.self_url(kind), rel="self",
             type="application/rss+xml" if kind == "rss" else "application/atom+xml")
     fg.link(href=meta.base_url.rstrip("/") + "/", rel="alternate", type="text/html")
-    newest = max((e.updated_at for e in entries), default=EMPTY_FEED_UPDATED)
+    newest = newest_update(entries)
     fg.updated(newest.astimezone(meta.tz))
     fg.lastBuildDate(newest.astimezone(meta.tz))
     for entry in entries:
-        _add_entry(fg, entry, meta.tz)
+        _add_entry(fg, entry, meta, kind)
     return fg
 
 
-def _add_entry(fg: FeedGenerator, entry: StoryEntry, tz: tzinfo) -> None:
+def _add_entry(fg: FeedGenerator, entry: StoryEntry, meta: FeedMeta, kind: str) -> None:
     fe = fg.add_entry(order="append")
     fe.id(entry.guid)
     fe.guid(entry.guid, permalink=False)
     fe.title(entry.title)
     fe.link(href=entry.url, rel="alternate")
-    fe.published(entry.published_at.astimezone(tz))
-    fe.updated(entry.updated_at.astimezone(tz))
-    credit = entry.publisher or entry.source_name
+    fe.published(entry.published_at.astimezone(meta.tz))
+    fe.updated(entry.updated_at.astimezone(meta.tz))
+    credit = entry_credit(entry)
     fe.author(name=credit)
     fe.dc.dc_creator(credit)
     for category in entry.categories:
         fe.category(term=category)
     if entry.summary:
         fe.summary(entry.summary)
-    fe.content(_content_with_also_at(entry), type="html")
+    fe.content(content_with_also_at(entry), type="html")
+    if kind == "rss" and entry.source_id in meta.sources:
+        name, url, _kind = meta.sources[entry.source_id]
+        fe.source(url=url, title=name)
 
 
-def _content_with_also_at(entry: StoryEntry) -> str:
+def entry_credit(entry: StoryEntry) -> str:
+    """The original publisher when the page names one, else the site we read it on."""
+    return entry.publisher or entry.source_name
+
+
+def content_with_also_at(entry: StoryEntry) -> str:
     body = entry.content_html or f"<p>{html.escape(entry.summary)}</p>"
     if not entry.also_at:
         return body

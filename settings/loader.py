@@ -142,6 +142,7 @@ _SERVICE = {
     "timezone": _Field(_timezone, "Asia/Shanghai"),
     "title": _Field(_nonempty_text, "zonefeed"),
     "log_level": _Field(_choice("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),
+    "websub_hub": _Field(_http_url),
 }
 _SERVER = {
     "host": _Field(_nonempty_text, "127.0.0.1"),

@@ -13,6 +13,7 @@ class ServiceSettings:
     timezone: str = "Asia/Shanghai"
     title: str = "zonefeed"
     log_level: str = "INFO"
+    websub_hub: str | None = None
 
 
 @dataclass(frozen=True)

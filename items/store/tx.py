@@ -57,6 +57,7 @@ class FeedQuery:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     limit: int = 100
+    must_match: tuple[str, ...] = ()  # every word must appear (a reader's ?q= search)
 
 
 _MATCH = "(c.title LIKE ? ESCAPE '\\' OR c.summary LIKE ? ESCAPE '\\')"
@@ -270,31 +271,38 @@ class Tx:
 
     # feeds ---------------------------------------------------------------------------------
     def stories_for_feed(self, query: FeedQuery) -> list[StoryEntry]:
-        where, params = ["s.canonical_id IS NOT NULL"], []
-        if query.source_ids is not None:
-            if not query.source_ids:
-                return []
-            marks = ", ".join("?" for _ in query.source_ids)
-            where.append(
-                f"EXISTS (SELECT 1 FROM appearances x WHERE x.story_id = s.id "
-                f"AND x.source_id IN ({marks}))"
-            )
-            params.extend(sorted(query.source_ids))
-        if query.include:
-            where.append("(" + " OR ".join(_MATCH
-                                           for _ in query.include) + ")")
-            for word in query.include:
-                params.extend([_like(word), _like(word)])
-        for word in query.exclude:
-            where.append(f"NOT {_MATCH}")
-            params.extend([_like(word), _like(word)])
+        """Newest first by publish time: what a feed's current document shows."""
+        return self._feed_stories(query, "s.published_at DESC, s.id DESC", query.limit, 0)
+
+    def stories_for_archive(self, query: FeedQuery, offset: int, size: int) -> list[StoryEntry]:
+        """Oldest first by story id: ids only grow, so a full archive page never changes members."""
+        return self._feed_stories(query, "s.id ASC", size, offset)
+
+    def feed_story_count(self, query: FeedQuery) -> int:
+        where, params = _feed_filter(query)
+        if where is None:
+            return 0
+        return int(self._q(
+            "SELECT COUNT(*) FROM stories s JOIN appearances c ON c.id = s.canonical_id "
+            f"WHERE {where}", params).fetchone()[0])
+
+    def feed_data_version(self) -> str:
+        """Changes whenever a story is added, updated or gains an appearance (cache key)."""
+        stories = self._q("SELECT COUNT(*), MAX(updated_at), MAX(id) FROM stories").fetchone()
+        appearances = self._q("SELECT COUNT(*), MAX(id) FROM appearances").fetchone()
+        return "/".join(str(v) for v in (*stories, *appearances))
+
+    def _feed_stories(self, query: FeedQuery, order: str, limit: int, offset: int) -> list[StoryEntry]:
+        where, params = _feed_filter(query)
+        if where is None:
+            return []
         rows = self._q(
             "SELECT s.id, s.guid, c.url, c.title, s.published_at, s.updated_at, c.source_id, "
             "COALESCE(src.name, c.source_id), c.content_html, c.summary, c.author, c.publisher, "
             "c.regions, c.tags FROM stories s JOIN appearances c ON c.id = s.canonical_id "
             "LEFT JOIN sources src ON src.id = c.source_id "
-            f"WHERE {' AND '.join(where)} ORDER BY s.published_at DESC, s.id DESC LIMIT ?",
-            (*params, query.limit),
+            f"WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+            (*params, limit, offset),
         ).fetchall()
         others = self._also_at([int(r[0]) for r in rows])
         return [
@@ -322,6 +330,31 @@ class Tx:
         for story_id, source_id, name, url in rows:
             found.setdefault(int(story_id), []).append(AlsoAt(source_id, name, url))
         return found
+
+
+def _feed_filter(query: FeedQuery) -> tuple[str | None, list[Any]]:
+    """WHERE clause (over stories s, canonical appearance c) for a feed; None when nothing can match."""
+    where, params = ["s.canonical_id IS NOT NULL"], []
+    if query.source_ids is not None:
+        if not query.source_ids:
+            return None, []
+        marks = ", ".join("?" for _ in query.source_ids)
+        where.append(
+            f"EXISTS (SELECT 1 FROM appearances x WHERE x.story_id = s.id "
+            f"AND x.source_id IN ({marks}))"
+        )
+        params.extend(sorted(query.source_ids))
+    if query.include:
+        where.append("(" + " OR ".join(_MATCH for _ in query.include) + ")")
+        for word in query.include:
+            params.extend([_like(word), _like(word)])
+    for word in query.must_match:
+        where.append(_MATCH)
+        params.extend([_like(word), _like(word)])
+    for word in query.exclude:
+        where.append(f"NOT {_MATCH}")
+        params.extend([_like(word), _like(word)])
+    return " AND ".join(where), params
 
 
 def _opt(moment: datetime | None) -> str | None:

@@ -1,0 +1,54 @@
+"""Stories to JSON Feed 1.1 (https://jsonfeed.org/version/1.1), deterministic like the XML feeds."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from feeds.render import FeedMeta, content_with_also_at, entry_credit, newest_update
+from items.model import StoryEntry
+
+VERSION = "https://jsonfeed.org/version/1.1"
+
+
+def render_json(meta: FeedMeta, entries: list[StoryEntry]) -> bytes:
+    feed: dict[str, Any] = {
+        "version": VERSION,
+        "title": meta.title,
+        "home_page_url": meta.base_url.rstrip("/") + "/",
+        "feed_url": meta.self_url("json"),
+        "description": meta.description or meta.title,
+        "language": "zh-CN",
+        "authors": [{"name": meta.author}],
+        # Not a JSON Feed field: the newest entry's time, so readers and humans see freshness.
+        "_zonefeed": {"updated": _time(newest_update(entries), meta)},
+    }
+    if meta.hub:
+        feed["hubs"] = [{"type": "WebSub", "url": meta.hub}]
+    feed["items"] = [_item(entry, meta) for entry in entries]
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _item(entry: StoryEntry, meta: FeedMeta) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": entry.guid,
+        "url": entry.url,
+        "title": entry.title,
+        "content_html": content_with_also_at(entry),
+    }
+    if entry.summary:
+        item["summary"] = entry.summary
+    item["date_published"] = _time(entry.published_at, meta)
+    item["date_modified"] = _time(entry.updated_at, meta)
+    item["authors"] = [{"name": entry_credit(entry)}]
+    if entry.categories:
+        item["tags"] = list(entry.categories)
+    if entry.also_at:
+        item["_zonefeed"] = {"also_at": [{"source": a.source_name, "url": a.url}
+                                         for a in entry.also_at]}
+    return item
+
+
+def _time(moment: datetime, meta: FeedMeta) -> str:
+    return moment.astimezone(meta.tz).isoformat()
