@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
 
 CONTENT_TYPES = {
     ".rss": "application/rss+xml; charset=utf-8",
@@ -37,6 +38,18 @@ class Representation:
     mtime: float
     content_type: str
 
+    @classmethod
+    def of(cls, body: bytes, content_type: str, modified: float) -> Representation:
+        """Validators from the bytes themselves: same bytes, same ETag, whoever rendered them."""
+        return cls(
+            body=body,
+            gzipped=gzip.compress(body, compresslevel=6, mtime=0),
+            etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
+            last_modified=formatdate(modified, usegmt=True),
+            mtime=int(modified),
+            content_type=content_type,
+        )
+
 
 class StaticSite:
     """Files under `root`, read once per change and kept with their validators."""
@@ -46,7 +59,8 @@ class StaticSite:
         self._cache: dict[str, tuple[int, int, Representation]] = {}
         self._lock = threading.Lock()
 
-    def lookup(self, url_path: str) -> Representation | None:
+    def lookup(self, url_path: str, query: str = "") -> Representation | None:
+        """The file for a URL path; the query string does not select static files."""
         relative = url_path.lstrip("/") or "index.html"
         if relative.endswith("/"):
             relative += "index.html"
@@ -62,21 +76,18 @@ class StaticSite:
             cached = self._cache.get(key)
         if cached and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
             return cached[2]
-        body = target.read_bytes()
-        representation = Representation(
-            body=body,
-            gzipped=gzip.compress(body, compresslevel=6, mtime=0),
-            etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
-            last_modified=formatdate(stat.st_mtime, usegmt=True),
-            mtime=int(stat.st_mtime),
-            content_type=CONTENT_TYPES[target.suffix],
-        )
+        representation = Representation.of(target.read_bytes(), CONTENT_TYPES[target.suffix],
+                                           stat.st_mtime)
         with self._lock:
             self._cache[key] = (stat.st_mtime_ns, stat.st_size, representation)
         return representation
 
 
-def make_server(host: str, port: int, site: StaticSite,
+class Site(Protocol):
+    def lookup(self, url_path: str, query: str = "") -> Representation | None: ...
+
+
+def make_server(host: str, port: int, site: Site,
                 dynamic: dict[str, DynamicRoute] | None = None) -> ThreadingHTTPServer:
     """A threaded server for `site`; `dynamic` maps exact paths to live pages (status, health)."""
     routes = dynamic or {}
@@ -92,13 +103,14 @@ def make_server(host: str, port: int, site: StaticSite,
             self._respond(send_body=True)
 
         def _respond(self, send_body: bool) -> None:
-            path = urlsplit(self.path).path
+            target = urlsplit(self.path)
+            path, query = unquote(target.path), target.query
             if path in routes:
                 body, content_type = routes[path]()
                 self._send(200, body, {"Content-Type": content_type, "Cache-Control": "no-cache"},
                            send_body)
                 return
-            found = site.lookup(path)
+            found = site.lookup(path, query)
             if found is None:
                 self._send(404, b"not found\n", {"Content-Type": "text/plain; charset=utf-8"},
                            send_body)

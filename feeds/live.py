@@ -1,0 +1,140 @@
+"""Feeds narrowed by a reader's query string (?limit= ?q= ?region=), rendered on demand.
+
+RSSHub-style URLs must stay cheap to poll: a view is rendered once per (normalized query,
+data version) and then answered from memory with the same strong ETag, so conditional
+requests still get 304. Unknown parameters are ignored, so cache-busting junk shares a view.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from urllib.parse import parse_qs, urlencode
+
+from feeds.build import FEED_FORMATS, feed_meta
+from feeds.render import newest_update
+from feeds.select import feed_query, narrow
+from feeds.server import CONTENT_TYPES, Representation, Site
+from items.store.sqlite import SQLiteStore
+from settings.model import Config
+
+_FEED_PATH = re.compile(r"/feeds/([^/]+)\.(rss|atom|json)")
+MAX_WORDS = 5
+
+
+@dataclass(frozen=True)
+class ViewFilters:
+    """A query string reduced to what changes the output, in one canonical order."""
+
+    limit: int | None = None
+    words: tuple[str, ...] = ()
+    region: str | None = None
+
+    @classmethod
+    def parse(cls, query: str) -> ViewFilters | None:
+        params = parse_qs(query, keep_blank_values=False)
+        limit = None
+        if "limit" in params:
+            try:
+                limit = max(1, int(params["limit"][0]))
+            except ValueError:
+                limit = None
+        words = tuple(sorted({w for value in params.get("q", []) for w in value.split()}))[:MAX_WORDS]
+        region = (params.get("region") or [None])[0]
+        filters = cls(limit, words, region)
+        return filters if filters != cls() else None
+
+    def label(self) -> str:
+        limit = [f"≤{self.limit}"] if self.limit else []
+        return " · ".join([*([self.region] if self.region else []), *self.words, *limit])
+
+    def query_string(self) -> str:
+        pairs = [("limit", self.limit)] if self.limit else []
+        pairs += [("q", " ".join(self.words))] if self.words else []
+        pairs += [("region", self.region)] if self.region else []
+        return urlencode(pairs)
+
+
+class FilteredViews:
+    """Render-on-demand with an LRU cache; the data version is checked at most once a second."""
+
+    def __init__(self, config: Config, store: SQLiteStore, capacity: int = 256,
+                 version_ttl: float = 1.0):
+        self._config = config
+        self._store = store
+        self._feeds = {f.id: f for f in config.feeds}
+        self._renders = {ext: render for ext, render in FEED_FORMATS}
+        self._cache: OrderedDict[tuple[str, str, ViewFilters], tuple[str, Representation]] = OrderedDict()
+        self._capacity = capacity
+        self._version_ttl = version_ttl
+        self._version: tuple[float, str] = (0.0, "")
+        # One worker thread: one store connection, and a burst of misses renders each view once.
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-view")
+        self._lock = threading.Lock()
+
+    def lookup(self, url_path: str, query: str) -> Representation | None:
+        match = _FEED_PATH.fullmatch(url_path)
+        filters = ViewFilters.parse(query) if match else None
+        if filters is None or match.group(1) not in self._feeds:
+            return None
+        return self._worker.submit(self._view, match.group(1), match.group(2), filters).result()
+
+    def close(self) -> None:
+        self._worker.shutdown(wait=True)
+
+    def _view(self, feed_id: str, extension: str, filters: ViewFilters) -> Representation:
+        version = self._data_version()
+        key = (feed_id, extension, filters)
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached and cached[0] == version:
+                self._cache.move_to_end(key)
+                return cached[1]
+        representation = self._render(feed_id, extension, filters)
+        with self._lock:
+            self._cache[key] = (version, representation)
+            while len(self._cache) > self._capacity:
+                self._cache.popitem(last=False)
+        return representation
+
+    def _data_version(self) -> str:
+        checked_at, version = self._version
+        if time.monotonic() - checked_at > self._version_ttl:
+            with self._store.transaction() as tx:
+                version = tx.feed_data_version()
+            self._version = (time.monotonic(), version)
+        return version
+
+    def _render(self, feed_id: str, extension: str, filters: ViewFilters) -> Representation:
+        feed = self._feeds[feed_id]
+        query = narrow(feed_query(feed, self._config.sources), self._config.sources,
+                       limit=filters.limit, words=filters.words, region=filters.region)
+        with self._store.transaction() as tx:
+            entries = tx.stories_for_feed(query)
+        meta = feed_meta(self._config, feed)
+        suffix = "?" + filters.query_string()
+        meta = replace(meta, title=f"{meta.title} ({filters.label()})",
+                       self_urls={ext: meta.url(ext) + suffix for ext in self._renders},
+                       atom_id=meta.url("atom") + suffix)
+        body = self._renders[extension](meta, entries)
+        return Representation.of(body, CONTENT_TYPES["." + extension],
+                                  newest_update(entries).timestamp())
+
+
+class FeedSite:
+    """The static export, plus filtered views when a feed URL carries a query string."""
+
+    def __init__(self, static: Site, views: FilteredViews):
+        self._static = static
+        self._views = views
+
+    def lookup(self, url_path: str, query: str = "") -> Representation | None:
+        if query:
+            found = self._views.lookup(url_path, query)
+            if found is not None:
+                return found
+        return self._static.lookup(url_path)
