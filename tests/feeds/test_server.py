@@ -1,0 +1,130 @@
+"""The HTTP side over a real socket: validators, 304, gzip, HEAD, types, 404, traversal, filters."""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import threading
+from email.utils import formatdate
+
+import pytest
+from lxml import etree
+
+from feeds.build import build_feeds
+from feeds.live import FeedSite, FilteredViews
+from feeds.server import StaticSite, make_server
+from items.store import open_store
+from tests.feeds.stories import SOURCES_TOML, appearance, fill_store
+from tests.feeds.validity import A, atom_rule_errors, jing_errors, rss_profile_errors
+
+FEEDS_TOML = """
+[[feeds]]
+id = "all"
+title = "全部"
+"""
+
+
+@pytest.fixture
+def served(load, tmp_path):
+    config = load(SOURCES_TOML + FEEDS_TOML)
+    fill_store(config)
+    store = open_store(config.storage.url)
+    build_feeds(config, store)
+    views = FilteredViews(config, store, version_ttl=0)
+    server = make_server("127.0.0.1", 0, FeedSite(StaticSite(config.service.data_dir / "public"), views),
+                         dynamic={"/healthz": lambda: (b"ok\n", "text/plain; charset=utf-8")})
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield config, store, server.server_address[1]
+    server.shutdown()
+    server.server_close()
+    views.close()
+    store.close()
+
+
+def request(port: int, path: str, method: str = "GET", **headers: str) -> tuple[int, dict, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request(method, path, headers={k.replace("_", "-"): v for k, v in headers.items()})
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+def titles(body: bytes) -> list[str]:
+    return [e.findtext(f"{A}title") for e in etree.fromstring(body).findall(f"{A}entry")]
+
+
+@pytest.mark.parametrize("path,content_type", [
+    ("/feeds/all.atom", "application/atom+xml; charset=utf-8"),
+    ("/feeds/all.rss", "application/rss+xml; charset=utf-8"),
+    ("/feeds/all.json", "application/feed+json; charset=utf-8"),
+    ("/opml.xml", "application/xml; charset=utf-8"),
+    ("/feed.xsl", "text/xsl; charset=utf-8"),
+    ("/", "text/html; charset=utf-8"),
+])
+def test_each_url_has_its_type_and_validators(served, path, content_type):
+    _, _, port = served
+    status, headers, body = request(port, path)
+    assert status == 200 and headers["content-type"] == content_type
+    assert headers["etag"].startswith('"') and headers["last-modified"].endswith("GMT")
+    assert headers["cache-control"].startswith("public") and int(headers["content-length"]) == len(body)
+    status, again, body = request(port, path, If_None_Match=headers["etag"])
+    assert (status, body) == (304, b"") and again["etag"] == headers["etag"]
+    status, _, body = request(port, path, If_Modified_Since=headers["last-modified"])
+    assert (status, body) == (304, b"")
+
+
+def test_gzip_head_404_and_traversal(served):
+    _, _, port = served
+    _, plain_headers, plain = request(port, "/feeds/all.atom")
+    status, headers, body = request(port, "/feeds/all.atom", Accept_Encoding="gzip, deflate")
+    assert headers["content-encoding"] == "gzip" and gzip.decompress(body) == plain
+    assert headers["vary"] == "Accept-Encoding"
+    status, headers, body = request(port, "/feeds/all.atom", method="HEAD")
+    assert status == 200 and body == b"" and int(headers["content-length"]) == len(plain)
+    assert request(port, "/feeds/nope.atom")[0] == 404
+    assert request(port, "/feeds/../../etc/passwd")[0] == 404
+    assert request(port, "/feeds/%2e%2e/%2e%2e/etc/passwd")[0] == 404
+    assert request(port, "/../zonefeed.db")[0] == 404
+    old = formatdate(0, usegmt=True)
+    assert request(port, "/feeds/all.atom", If_Modified_Since=old)[0] == 200
+    assert request(port, "/healthz")[2] == b"ok\n"
+
+
+def test_query_filters_render_valid_narrowed_feeds(served, tmp_path):
+    _, _, port = served
+    _, _, everything = request(port, "/feeds/all.atom")
+    status, headers, body = request(port, "/feeds/all.atom?limit=2")
+    assert status == 200 and titles(body) == titles(everything)[:2]
+    _, _, body = request(port, "/feeds/all.atom?q=%E6%8B%9B%E5%95%86")  # ?q=招商
+    assert titles(body) == ["云阳县召开招商引资推进会", "经开区一季度招商引资实现开门红"]
+    _, _, body = request(port, "/feeds/all.atom?region=%E4%B8%87%E5%B7%9E%E5%8C%BA")  # 万州区
+    assert set(titles(body)) == {"云阳县工业园区新签约项目8个", "经开区一季度招商引资实现开门红", "经开区举办企业用工对接会"}
+    root = etree.fromstring(body)
+    assert root.find(f"{A}link[@rel='self']").get("href").endswith("/feeds/all.atom?region=%E4%B8%87%E5%B7%9E%E5%8C%BA")
+    (tmp_path / "view.atom").write_bytes(body)
+    assert jing_errors([tmp_path / "view.atom"]) == "" and atom_rule_errors(body) == []
+    _, headers, body = request(port, "/feeds/all.rss?limit=1&utm_source=x")
+    assert rss_profile_errors(body) == [] and len(etree.fromstring(body).findall("channel/item")) == 1
+    assert headers["content-type"] == "application/rss+xml; charset=utf-8"
+
+
+def test_query_views_are_cached_and_answer_304(served):
+    config, store, port = served
+    _, first, body = request(port, "/feeds/all.json?limit=2&q=%E4%BA%91%E9%98%B3")
+    # Same filters in another order, with junk parameters: the same view and validators.
+    status, second, same = request(port, "/feeds/all.json?q=%E4%BA%91%E9%98%B3&junk=1&limit=2")
+    assert (status, second["etag"], same) == (200, first["etag"], body)
+    status, _, empty = request(port, "/feeds/all.json?limit=2&q=%E4%BA%91%E9%98%B3", If_None_Match=first["etag"])
+    assert (status, empty) == (304, b"")
+    fill_store(config, [appearance("yunyang", 0, "云阳县最新消息")])
+    status, third, body = request(port, "/feeds/all.json?limit=2&q=%E4%BA%91%E9%98%B3", If_None_Match=first["etag"])
+    assert status == 200 and third["etag"] != first["etag"] and "云阳县最新消息" in body.decode()
+
+
+def test_query_on_unknown_feed_is_404(served):
+    _, _, port = served
+    assert request(port, "/feeds/nope.atom?limit=1")[0] == 404
+    assert request(port, "/feeds/all.atom?limit=abc")[0] == 200
