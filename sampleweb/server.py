@@ -34,6 +34,7 @@ class LocalWeb:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, str, dict[str, str]]] = []
+        self.posts: list[tuple[str, bytes]] = []  # (path, body) of each POST, e.g. WebSub pings
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -107,6 +108,12 @@ class LocalWeb:
                     self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with web._lock:
+                    web.posts.append((self.path, body))
+                self.do_GET()
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
