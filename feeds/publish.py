@@ -18,6 +18,7 @@ def write_atomically(path: Path, data: bytes) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(handle, 0o644)  # mkstemp makes 0600; a web server's user must be able to read it
         with os.fdopen(handle, "wb") as temp:
             temp.write(data)
             temp.flush()

@@ -11,12 +11,14 @@ import hashlib
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
+
+from feeds.httpfast import FastRequestHandler, FeedHTTPServer
 
 CONTENT_TYPES = {
     ".rss": "application/rss+xml; charset=utf-8",
@@ -26,6 +28,8 @@ CONTENT_TYPES = {
     ".xsl": "text/xsl; charset=utf-8",
     ".html": "text/html; charset=utf-8",
 }
+MAX_REMEMBERED_PATHS = 10_000
+CACHE_CONTROL = "public, max-age=300"
 DynamicRoute = Callable[[], tuple[bytes, str]]
 
 
@@ -37,6 +41,18 @@ class Representation:
     last_modified: str
     mtime: float
     content_type: str
+    head_304: bytes = field(init=False, repr=False)
+    head_plain: bytes = field(init=False, repr=False)
+    head_gzip: bytes = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        common = (f"ETag: {self.etag}\r\nLast-Modified: {self.last_modified}\r\n"
+                  f"Cache-Control: {CACHE_CONTROL}\r\nVary: Accept-Encoding\r\n")
+        typed = f"{common}Content-Type: {self.content_type}\r\n"
+        object.__setattr__(self, "head_304", common.encode("latin-1"))
+        object.__setattr__(self, "head_plain", f"{typed}Content-Length: {len(self.body)}\r\n".encode("latin-1"))
+        object.__setattr__(self, "head_gzip", (f"{typed}Content-Encoding: gzip\r\n"
+                                               f"Content-Length: {len(self.gzipped)}\r\n").encode("latin-1"))
 
     @classmethod
     def of(cls, body: bytes, content_type: str, modified: float) -> Representation:
@@ -57,30 +73,41 @@ class StaticSite:
     def __init__(self, root: Path):
         self.root = root.resolve()
         self._cache: dict[str, tuple[int, int, Representation]] = {}
+        self._targets: dict[str, str] = {}  # URL path -> resolved file: resolve() costs syscalls
         self._lock = threading.Lock()
 
     def lookup(self, url_path: str, query: str = "") -> Representation | None:
         """The file for a URL path; the query string does not select static files."""
+        target = self._targets.get(url_path) or self._resolve(url_path)
+        if target is None:
+            return None
+        try:
+            stat = os.stat(target)
+        except OSError:
+            return None
+        with self._lock:
+            cached = self._cache.get(target)
+        if cached and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
+            return cached[2]
+        with open(target, "rb") as file:
+            body = file.read()
+        representation = Representation.of(body, CONTENT_TYPES[os.path.splitext(target)[1]],
+                                           stat.st_mtime)
+        with self._lock:
+            self._cache[target] = (stat.st_mtime_ns, stat.st_size, representation)
+        return representation
+
+    def _resolve(self, url_path: str) -> str | None:
         relative = url_path.lstrip("/") or "index.html"
         if relative.endswith("/"):
             relative += "index.html"
         target = (self.root / relative).resolve()
         if self.root not in target.parents or target.suffix not in CONTENT_TYPES:
             return None
-        try:
-            stat = target.stat()
-        except OSError:
-            return None
-        key = str(target)
-        with self._lock:
-            cached = self._cache.get(key)
-        if cached and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
-            return cached[2]
-        representation = Representation.of(target.read_bytes(), CONTENT_TYPES[target.suffix],
-                                           stat.st_mtime)
-        with self._lock:
-            self._cache[key] = (stat.st_mtime_ns, stat.st_size, representation)
-        return representation
+        if target.is_file() and len(self._targets) < MAX_REMEMBERED_PATHS:
+            with self._lock:
+                self._targets[url_path] = str(target)
+        return str(target)
 
 
 class Site(Protocol):
@@ -92,7 +119,7 @@ def make_server(host: str, port: int, site: Site,
     """A threaded server for `site`; `dynamic` maps exact paths to live pages (status, health)."""
     routes = dynamic or {}
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(FastRequestHandler):
         server_version = "zonefeed"
         protocol_version = "HTTP/1.1"
 
@@ -115,21 +142,16 @@ def make_server(host: str, port: int, site: Site,
                 self._send(404, b"not found\n", {"Content-Type": "text/plain; charset=utf-8"},
                            send_body)
                 return
-            headers = {
-                "ETag": found.etag,
-                "Last-Modified": found.last_modified,
-                "Cache-Control": "public, max-age=300",
-                "Vary": "Accept-Encoding",
-            }
+            self._send_representation(found, send_body)
+
+        def _send_representation(self, found: Representation, send_body: bool) -> None:
+            """Header blocks were built with the representation; a poll only picks one."""
             if self._not_modified(found):
-                self._send(304, b"", headers, send_body)
-                return
-            headers["Content-Type"] = found.content_type
-            body = found.body
-            if "gzip" in self.headers.get("Accept-Encoding", ""):
-                body = found.gzipped
-                headers["Content-Encoding"] = "gzip"
-            self._send(200, body, headers, send_body)
+                self.send_prepared(304, found.head_304, b"")
+            elif "gzip" in (self.headers.get("Accept-Encoding") or ""):
+                self.send_prepared(200, found.head_gzip, found.gzipped if send_body else b"")
+            else:
+                self.send_prepared(200, found.head_plain, found.body if send_body else b"")
 
         def _not_modified(self, found: Representation) -> bool:
             tags = self.headers.get("If-None-Match")
@@ -157,6 +179,4 @@ def make_server(host: str, port: int, site: Site,
             if os.environ.get("ZONEFEED_ACCESS_LOG"):
                 super().log_message(format, *args)
 
-    server = ThreadingHTTPServer((host, port), Handler)
-    server.daemon_threads = True
-    return server
+    return FeedHTTPServer((host, port), Handler)
