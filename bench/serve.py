@@ -3,8 +3,8 @@
     .venv/bin/python bench/serve.py [--seconds 5] [--connections 32] [--stories 150]
 
 Both servers answer the same feed file (RSS, ~100 entries): a plain 200 with gzip and a
-conditional request that gets 304. nginx is started here on a free port with a temporary
-config (foreground, gzip_static, stopped at the end); load comes from wrk. Target: the
+conditional request that gets 304. nginx is started here on a free port with README's config
+block (foreground, gzip_static, stopped at the end); load comes from wrk. Target: the
 embedded server's 304s reach at least 50% of nginx's.
 """
 
@@ -14,18 +14,17 @@ import argparse
 import http.client
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import textwrap
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.nginx import free_port, start_nginx  # noqa: E402
 from feeds.build import build_feeds  # noqa: E402
 from feeds.server import StaticSite, make_server  # noqa: E402
 from items.ingest import ingest  # noqa: E402
@@ -44,7 +43,6 @@ def main() -> int:
             return 2
     with tempfile.TemporaryDirectory(prefix="zonefeed-bench-") as temp:
         temp_dir = Path(temp)
-        temp_dir.chmod(0o755)  # nginx workers run as an unprivileged user
         public = _export(temp_dir, args.stories)
         size = (public / FEED_PATH.lstrip("/")).stat().st_size
         print(f"feed {FEED_PATH}: {size / 1024:.0f} KB, wrk {args.connections} connections, "
@@ -57,8 +55,8 @@ def main() -> int:
         finally:
             server.shutdown()
             server.server_close()
-        nginx_port = _free_port()
-        nginx = _start_nginx(temp_dir, public, nginx_port)
+        nginx_port = free_port()
+        nginx = start_nginx(temp_dir / "nginx", public, nginx_port)
         try:
             results["nginx"] = _measure(nginx_port, args)
         finally:
@@ -117,26 +115,6 @@ def _export(temp_dir: Path, stories: int) -> Path:
     return config.service.data_dir / "public"
 
 
-def _start_nginx(temp_dir: Path, public: Path, port: int) -> subprocess.Popen:
-    prefix = temp_dir / "nginx"
-    prefix.mkdir()
-    config = prefix / "nginx.conf"
-    config.write_text(_NGINX_CONF.format(prefix=prefix, port=port, public=public), encoding="utf-8")
-    process = subprocess.Popen(["nginx", "-p", str(prefix), "-c", str(config), "-e", str(prefix / "error.log")],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(f"nginx failed: {process.stderr.read()}") from None
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError("nginx did not start")
-
-
 def _measure(port: int, args: argparse.Namespace) -> tuple[float, float]:
     url = f"http://127.0.0.1:{port}{FEED_PATH}"
     etag = _etag(port)
@@ -163,46 +141,6 @@ def _wrk(url: str, args: argparse.Namespace, headers: list[str]) -> float:
         raise RuntimeError(f"errors under load:\n{result.stdout}")
     return float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-_NGINX_CONF = """
-daemon off;
-worker_processes auto;
-pid {prefix}/nginx.pid;
-error_log {prefix}/error.log;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    client_body_temp_path {prefix}/body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-    types {{
-        application/rss+xml rss;
-        application/atom+xml atom;
-        application/feed+json json;
-        application/xml xml;
-        text/xsl xsl;
-        text/html html;
-    }}
-    charset utf-8;
-    charset_types application/rss+xml application/atom+xml application/feed+json application/xml text/xsl;
-    server {{
-        listen 127.0.0.1:{port};
-        root {public};
-        gzip_static on;
-        add_header Cache-Control "public, max-age=300";
-        add_header Vary Accept-Encoding;
-        location ~ /\\. {{ deny all; }}
-    }}
-}}
-"""
 
 if __name__ == "__main__":
     sys.exit(main())
