@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 MAX_LINE = 65536
 MAX_HEADERS = 100
 SERVER_NAME = "zonefeed"
+ACCESS_LOG = bool(os.environ.get("ZONEFEED_ACCESS_LOG"))  # read once: environ lookups cost per request
 _STATUS_LINES = {status.value: f"HTTP/1.1 {status.value} {status.phrase}\r\nServer: {SERVER_NAME}\r\n".encode()
                  for status in HTTPStatus}
 
@@ -89,35 +90,35 @@ class FastRequestHandler(BaseHTTPRequestHandler):
             self.send_error(HTTPStatus.BAD_REQUEST, "Bad request line")
             return False
         self.command, self.path, self.request_version = parts
-        headers = RequestHeaders()
+        fields: dict[str, str] = {}
+        readline = self.rfile.readline
         for _ in range(MAX_HEADERS + 1):
-            header = self.rfile.readline(MAX_LINE + 1)
+            header = readline(MAX_LINE + 1)
             if header in (b"\r\n", b"\n", b""):
                 break
             name, colon, value = header.decode("latin-1").partition(":")
-            if not colon:
-                continue
-            key = name.strip().lower()
-            value = value.strip()
-            headers[key] = f"{dict.get(headers, key)}, {value}" if key in headers else value
+            if colon:
+                key, value = name.strip().lower(), value.strip()
+                fields[key] = f"{fields[key]}, {value}" if key in fields else value
         else:
             self.close_connection = True
             self.send_error(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Too many headers")
             return False
+        headers = RequestHeaders(fields)
         self.headers = headers  # type: ignore[assignment]
-        connection = (headers.get("connection") or "").lower()
+        connection = fields.get("connection", "").lower()
         self.close_connection = connection == "close" or (
             self.request_version == "HTTP/1.0" and connection != "keep-alive")
         return True
 
     def send_prepared(self, code: int, header_block: bytes, body: bytes) -> None:
         """One write of a response whose headers (CRLF-terminated lines) were built in advance."""
-        if os.environ.get("ZONEFEED_ACCESS_LOG"):
+        if ACCESS_LOG:
             self.log_request(code, len(body))
         self.wfile.write(b"".join((_STATUS_LINES[code], _Clock.line(), header_block, b"\r\n", body)))
 
     def send_response(self, code: int, message: str | None = None) -> None:
-        if os.environ.get("ZONEFEED_ACCESS_LOG"):
+        if ACCESS_LOG:
             self.log_request(code)
         self.send_response_only(code, message)
         self.send_header("Server", self.server_version)
@@ -131,7 +132,7 @@ class FastRequestHandler(BaseHTTPRequestHandler):
             self.close_connection = value.lower() == "close"
 
     def log_message(self, format: str, *args: object) -> None:
-        if os.environ.get("ZONEFEED_ACCESS_LOG"):
+        if ACCESS_LOG:
             super().log_message(format, *args)
 
 
