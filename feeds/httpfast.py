@@ -61,6 +61,7 @@ class FastRequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     wbufsize = 1 << 16  # headers and body leave in one write, flushed after each request
     disable_nagle_algorithm = True
+    timeout = 75  # an idle keep-alive connection gives its thread back after this many seconds
 
     def handle_one_request(self) -> None:
         try:
@@ -83,7 +84,7 @@ class FastRequestHandler(BaseHTTPRequestHandler):
         """Request line and headers; on a malformed request answer 400 and return False."""
         self.raw_requestline = line
         self.requestline = line.decode("latin-1").rstrip("\r\n")
-        self.command, self.request_version = "", "HTTP/0.9"
+        self.command, self.request_version = "", "HTTP/1.0"  # so an error still gets a status line
         parts = self.requestline.split()
         if len(parts) != 3 or parts[2] not in ("HTTP/1.0", "HTTP/1.1"):
             self.close_connection = True

@@ -128,3 +128,24 @@ def test_query_on_unknown_feed_is_404(served):
     _, _, port = served
     assert request(port, "/feeds/nope.atom?limit=1")[0] == 404
     assert request(port, "/feeds/all.atom?limit=abc")[0] == 200
+
+
+def test_keep_alive_pipelining_and_bad_requests(served):
+    import socket
+
+    _, _, port = served
+    _, headers, _ = request(port, "/feeds/all.rss")
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        conditional = f"GET /feeds/all.rss HTTP/1.1\r\nHost: x\r\nif-none-match: {headers['etag']}\r\n\r\n"
+        sock.sendall((conditional * 2 + "HEAD /opml.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").encode())
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    assert received.count(b"HTTP/1.1 304 Not Modified\r\n") == 2
+    assert received.count(b"HTTP/1.1 200 OK\r\n") == 1 and received.endswith(b"\r\n\r\n")
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(b"NONSENSE\r\n\r\n")
+        assert sock.recv(65536).startswith(b"HTTP/1.1 400")
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(b"BREW /feeds/all.rss HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert sock.recv(65536).startswith(b"HTTP/1.1 501")
