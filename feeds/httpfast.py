@@ -69,7 +69,12 @@ class FastRequestHandler(BaseHTTPRequestHandler):
             if not line:
                 self.close_connection = True
                 return
-            if len(line) > MAX_LINE or not self._parse(line):
+            if len(line) > MAX_LINE:
+                self.requestline, self.request_version, self.command = "", "HTTP/1.0", ""
+                self.close_connection = True
+                self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
+                return
+            if not self._parse(line):
                 return
             method = getattr(self, "do_" + self.command, None)
             if method is None:

@@ -147,5 +147,8 @@ def test_keep_alive_pipelining_and_bad_requests(served):
         sock.sendall(b"NONSENSE\r\n\r\n")
         assert sock.recv(65536).startswith(b"HTTP/1.1 400")
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n")
+        assert sock.recv(65536).startswith(b"HTTP/1.1 414")
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         sock.sendall(b"BREW /feeds/all.rss HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         assert sock.recv(65536).startswith(b"HTTP/1.1 501")
