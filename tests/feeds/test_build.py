@@ -13,7 +13,7 @@ from feeds.build import build_feeds
 from feeds.server import Representation
 from items.store import open_store
 from tests.feeds.stories import SOURCES_TOML, appearance, fill_store
-from tests.feeds.validity import A, atom_rule_errors, jing_errors, rss_profile_errors
+from tests.feeds.validity import A, atom_rule_errors, jing_errors, json_feed_errors, rss_profile_errors
 
 FEEDS_TOML = """
 [[feeds]]
@@ -62,6 +62,8 @@ def test_every_feed_file_is_valid(config):
         assert atom_rule_errors(path.read_bytes()) == [], path
     for path in sorted(public.rglob("*.rss")):
         assert rss_profile_errors(path.read_bytes()) == [], path
+    for path in sorted(public.rglob("*.json")):
+        assert json_feed_errors(path.read_bytes()) == [], path
 
 
 def test_validators_catch_broken_feeds(config, tmp_path):
@@ -83,6 +85,11 @@ def test_validators_catch_broken_feeds(config, tmp_path):
     rss = rss.replace(guids[1].text, guids[0].text).replace("<link>http://yunyang.example", "<link>/x", 1)
     errors = rss_profile_errors(rss.encode())
     assert "duplicate guids" in errors and any("not absolute" in e for e in errors)
+    feed = json.loads((public / "feeds" / "all.json").read_bytes())
+    feed["items"][1]["id"] = feed["items"][0]["id"]
+    feed["items"][0]["date_published"] = "2026-11-20 11:00:00"
+    errors = json_feed_errors(json.dumps(feed).encode())
+    assert "duplicate item ids" in errors and any("not RFC 3339" in e for e in errors)
 
 
 def test_same_stories_give_identical_bytes_and_etags(config, tmp_path):

@@ -118,3 +118,30 @@ def _rfc822(text: str | None, where: str) -> list[str]:
 def _absolute(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def json_feed_errors(data: bytes) -> list[str]:
+    """JSON Feed 1.1: required keys, string ids, RFC 3339 dates, absolute URLs, content present."""
+    import json
+
+    feed = json.loads(data)
+    problems = [f"missing {key}" for key in ("version", "title", "items") if key not in feed]
+    if feed.get("version") != "https://jsonfeed.org/version/1.1":
+        problems.append("version is not 1.1")
+    problems += [f"{key} is not absolute" for key in ("home_page_url", "feed_url")
+                 if key in feed and not _absolute(feed[key])]
+    ids = []
+    for index, item in enumerate(feed.get("items", [])):
+        if not isinstance(item.get("id"), str) or not item["id"]:
+            problems.append(f"item {index}: id must be a non-empty string")
+        ids.append(item.get("id"))
+        if "content_html" not in item and "content_text" not in item:
+            problems.append(f"item {index}: no content_html or content_text")
+        for key in ("date_published", "date_modified"):
+            if key in item and not RFC3339.fullmatch(item[key]):
+                problems.append(f"item {index}: {key} {item[key]!r} is not RFC 3339")
+        if "url" in item and not _absolute(item["url"]):
+            problems.append(f"item {index}: url is not absolute")
+    if len(ids) != len(set(ids)):
+        problems.append("duplicate item ids")
+    return problems
