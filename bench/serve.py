@@ -1,6 +1,6 @@
 """Requests/s of the embedded feed server vs nginx serving the same static export, same run.
 
-    .venv/bin/python bench/serve.py [--seconds 5] [--connections 32] [--stories 150]
+    .venv/bin/python bench/serve.py [--seconds 3] [--rounds 3] [--connections 32] [--stories 150]
 
 Both servers answer the same feed file (RSS, ~100 entries): a plain 200 with gzip and a
 conditional request that gets 304. nginx is started here on a free port with README's config
@@ -14,6 +14,7 @@ import argparse
 import http.client
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,21 +48,25 @@ def main() -> int:
         size = (public / FEED_PATH.lstrip("/")).stat().st_size
         print(f"feed {FEED_PATH}: {size / 1024:.0f} KB, wrk {args.connections} connections, "
               f"{args.seconds} s per run")
-        results = {}
         server = make_server("127.0.0.1", 0, StaticSite(public))
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
-            results["embedded"] = _measure(server.server_address[1], args)
-        finally:
-            server.shutdown()
-            server.server_close()
         nginx_port = free_port()
         nginx = start_nginx(temp_dir / "nginx", public, nginx_port)
+        ports = {"embedded": server.server_address[1], "nginx": nginx_port}
+        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in ports}
         try:
-            results["nginx"] = _measure(nginx_port, args)
+            # Alternate the servers round by round, so load from elsewhere hits both alike.
+            for _ in range(args.rounds):
+                for name, port in ports.items():
+                    runs[name].append(_measure(port, args))
         finally:
             nginx.terminate()
             nginx.wait(timeout=10)
+            server.shutdown()
+            server.server_close()
+    results = {name: (statistics.median(r[0] for r in measured), statistics.median(r[1] for r in measured))
+               for name, measured in runs.items()}
+    print(f"median of {args.rounds} alternating rounds")
     print(f"{'server':<10} {'200 gzip req/s':>15} {'304 req/s':>12}")
     for name, (ok, not_modified) in results.items():
         print(f"{name:<10} {ok:>15,.0f} {not_modified:>12,.0f}")
@@ -73,7 +78,8 @@ def main() -> int:
 
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--seconds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--stories", type=int, default=150)
     return parser.parse_args()
