@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from feeds.archive import current_links, feed_documents
+from feeds.archive import FeedDocument, current_links, feed_documents
 from feeds.index import FeedListing, render_index
 from feeds.jsonfeed import render_json
 from feeds.opml import OpmlFeed, render_opml
@@ -21,6 +21,7 @@ from feeds.publish import publish, write_atomically
 from feeds.render import FeedMeta, newest_update, render_atom, render_rss
 from feeds.select import feed_query, sources_in_region
 from feeds.websub import ping_hub
+from items.model import StoryEntry
 from items.store.sqlite import SQLiteStore
 from items.store.tx import FeedQuery, Tx
 from settings.model import Config, FeedConfig
@@ -49,7 +50,8 @@ def build_feeds(config: Config, store: SQLiteStore) -> list[str]:
         stamp = _stamp(config, tx.feed_data_version())
         if _read(stamp_path) == stamp and (public / "index.html").exists():
             return []
-        files = _render_all(config, tx)
+        loaded = _load(config, tx)
+    files = _render_all(config, *loaded)  # outside the transaction: writers need not wait
     changed = [relative for relative, data in files.items() if publish(public, relative, data)]
     write_atomically(stamp_path, stamp.encode())
     if changed:
@@ -62,27 +64,45 @@ def build_feeds(config: Config, store: SQLiteStore) -> list[str]:
     return changed
 
 
-def _render_all(config: Config, tx: Tx) -> dict[str, bytes]:
-    files: dict[str, bytes] = {"feed.xsl": STYLESHEET.read_bytes()}
-    listings, newest = [], []
-    tz = ZoneInfo(config.service.timezone)
+@dataclass(frozen=True)
+class _LoadedFeed:
+    feed: FeedConfig
+    meta: FeedMeta
+    entries: list[StoryEntry]
+    pages: list[FeedDocument]
+    stories: int
+
+
+def _load(config: Config, tx: Tx) -> tuple[list[_LoadedFeed], list[tuple[str, int]]]:
+    """Everything the build shows, read in one transaction: feeds and stories per region."""
+    feeds = []
     for feed in config.feeds:
         meta = feed_meta(config, feed)
         query = feed_query(feed, config.sources)
         entries, pages = feed_documents(tx, meta, query)
-        current = replace(meta, archive=current_links(meta, pages))
+        feeds.append(_LoadedFeed(feed, meta, entries, pages, tx.feed_story_count(query)))
+    regions = dict.fromkeys(r for s in config.sources for r in s.region)
+    counts = [(region, tx.feed_story_count(FeedQuery(source_ids=sources_in_region(region, config.sources))))
+              for region in regions]
+    return feeds, counts
+
+
+def _render_all(config: Config, feeds: list[_LoadedFeed], region_counts: list[tuple[str, int]]) -> dict[str, bytes]:
+    files: dict[str, bytes] = {"feed.xsl": STYLESHEET.read_bytes()}
+    listings, newest = [], []
+    tz = ZoneInfo(config.service.timezone)
+    for loaded in feeds:
+        feed, entries = loaded.feed, loaded.entries
+        current = replace(loaded.meta, archive=current_links(loaded.meta, loaded.pages))
         for extension, render in FEED_FORMATS:
             files[f"feeds/{feed.id}.{extension}"] = render(current, entries)
-        for page in pages:
+        for page in loaded.pages:
             files[page.relative] = render_atom(page.meta, page.entries)
         updated = newest_update(entries) if entries else None
         newest.extend([updated] if updated else [])
-        listings.append(FeedListing(feed.id, feed.title, feed.description,
-                                    tx.feed_story_count(query), _local(updated, tz)))
-    regions = list(dict.fromkeys(r for s in config.sources for r in s.region))
-    counts = [(region, tx.feed_story_count(FeedQuery(source_ids=sources_in_region(region, config.sources))))
-              for region in regions]
-    files["index.html"] = render_index(config.service.title, listings, counts,
+        listings.append(FeedListing(feed.id, feed.title, feed.description, loaded.stories,
+                                    _local(updated, tz)))
+    files["index.html"] = render_index(config.service.title, listings, region_counts,
                                        _local(max(newest, default=None), tz))
     base = config.service.base_url.rstrip("/")
     files["opml.xml"] = render_opml(config.service.title, [
