@@ -18,7 +18,7 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 _WRAPPER = """
 {user}
 daemon off;
-worker_processes auto;
+worker_processes {workers};
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log;
 events {{ worker_connections 1024; }}
@@ -41,7 +41,7 @@ def readme_block() -> str:
     return match.group(1)
 
 
-def start_nginx(prefix: Path, public: Path, port: int) -> subprocess.Popen:
+def start_nginx(prefix: Path, public: Path, port: int, workers: str = "auto") -> subprocess.Popen:
     """nginx on 127.0.0.1:`port` serving `public`; the caller terminates it."""
     prefix.mkdir(parents=True, exist_ok=True)
     block = readme_block().replace("listen 80;", f"listen 127.0.0.1:{port};")
@@ -49,7 +49,7 @@ def start_nginx(prefix: Path, public: Path, port: int) -> subprocess.Popen:
     config = prefix / "nginx.conf"
     # As root, workers would drop to "nobody" and could not read a private temp dir.
     user = f"user {pwd.getpwuid(os.geteuid()).pw_name};" if os.geteuid() == 0 else ""
-    config.write_text(_WRAPPER.format(user=user, prefix=prefix, block=block), encoding="utf-8")
+    config.write_text(_WRAPPER.format(user=user, workers=workers, prefix=prefix, block=block), encoding="utf-8")
     process = subprocess.Popen(["nginx", "-p", str(prefix), "-c", str(config), "-e", str(prefix / "error.log")],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 10

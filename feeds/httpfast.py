@@ -1,9 +1,10 @@
 """A leaner request cycle for the stdlib HTTP server, so polling stays cheap.
 
-BaseHTTPRequestHandler spends most of a small request in the email-package header parser,
-in formatting the Date header, and in one send() per header block and body. Feed polling is
-almost all tiny conditional GETs, so this handler reads headers with plain byte splits,
-formats Date once a second, and buffers each response into one write. Request handlers
+BaseHTTPRequestHandler spends most of a small request in readline() calls and the
+email-package header parser, in formatting the Date header, and in one send() per header
+block and body. Feed polling is almost all tiny conditional GETs, so this handler receives
+the request head with one recv() in the usual case, splits it in one pass, formats Date once
+a second, and sends each response with one write. Request handlers
 (`do_GET`, `do_POST`, ...) are written exactly as for BaseHTTPRequestHandler.
 """
 
@@ -15,8 +16,9 @@ from email.utils import formatdate
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-MAX_LINE = 65536
+MAX_LINE = 65536  # longest request head we read (request line and headers)
 MAX_HEADERS = 100
+RECV_SIZE = 65536
 SERVER_NAME = "zonefeed"
 ACCESS_LOG = bool(os.environ.get("ZONEFEED_ACCESS_LOG"))  # read once: environ lookups cost per request
 _STATUS_LINES = {status.value: f"HTTP/1.1 {status.value} {status.phrase}\r\nServer: {SERVER_NAME}\r\n".encode()
@@ -57,24 +59,51 @@ class _Clock:
         return cls.header
 
 
+class _BodyReader:
+    """`rfile` for handlers that read a request body: bytes already received come first."""
+
+    def __init__(self, handler: FastRequestHandler):
+        self._handler = handler
+
+    def read(self, size: int = -1) -> bytes:
+        handler = self._handler
+        if size < 0:
+            raise ValueError("read the body by its Content-Length")
+        while len(handler._received) < size:
+            chunk = handler.connection.recv(max(RECV_SIZE, size - len(handler._received)))
+            if not chunk:
+                break
+            handler._received += chunk
+        data, handler._received = handler._received[:size], handler._received[size:]
+        return data
+
+
 class FastRequestHandler(BaseHTTPRequestHandler):
+    """Reads each request head with as few recv() calls as arrive, parses it in one pass."""
+
     protocol_version = "HTTP/1.1"
     wbufsize = 1 << 16  # headers and body leave in one write, flushed after each request
     disable_nagle_algorithm = True
     timeout = 75  # an idle keep-alive connection gives its thread back after this many seconds
 
+    def setup(self) -> None:
+        super().setup()
+        self._received = b""
+        self._socket_reader = self.rfile  # never read (bytes come via recv), closed in finish()
+        self._body_reader = _BodyReader(self)
+
+    def finish(self) -> None:
+        self.rfile = self._socket_reader
+        super().finish()
+
     def handle_one_request(self) -> None:
+        self.command, self.request_version, self.requestline = "", "HTTP/1.0", ""  # for errors
         try:
-            line = self.rfile.readline(MAX_LINE + 1)
-            if not line:
+            head = self._read_head()
+            if head is None:
                 self.close_connection = True
                 return
-            if len(line) > MAX_LINE:
-                self.requestline, self.request_version, self.command = "", "HTTP/1.0", ""
-                self.close_connection = True
-                self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
-                return
-            if not self._parse(line):
+            if not self._parse(head):
                 return
             method = getattr(self, "do_" + self.command, None)
             if method is None:
@@ -85,33 +114,48 @@ class FastRequestHandler(BaseHTTPRequestHandler):
         except (ConnectionError, TimeoutError):
             self.close_connection = True
 
-    def _parse(self, line: bytes) -> bool:
+    def _read_head(self) -> str | None:
+        """The request line and headers (up to the blank line), or None when the peer is done."""
+        while True:
+            end, separator = self._received.find(b"\r\n\r\n"), 4
+            if end < 0:
+                end, separator = self._received.find(b"\n\n"), 2  # bare-LF clients
+            if end > MAX_LINE or (end < 0 and len(self._received) > MAX_LINE):
+                self.close_connection = True
+                line_end = self._received.find(b"\n")
+                self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG if line_end < 0 or line_end > MAX_LINE
+                                else HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE)
+                return None
+            if end >= 0:
+                head, self._received = self._received[:end], self._received[end + separator:]
+                return head.decode("latin-1")
+            chunk = self.connection.recv(RECV_SIZE)
+            if not chunk:
+                return None
+            self._received += chunk
+
+    def _parse(self, head: str) -> bool:
         """Request line and headers; on a malformed request answer 400 and return False."""
-        self.raw_requestline = line
-        self.requestline = line.decode("latin-1").rstrip("\r\n")
-        self.command, self.request_version = "", "HTTP/1.0"  # so an error still gets a status line
+        lines = head.split("\n")
+        self.requestline = lines[0].rstrip("\r")
         parts = self.requestline.split()
         if len(parts) != 3 or parts[2] not in ("HTTP/1.0", "HTTP/1.1"):
             self.close_connection = True
             self.send_error(HTTPStatus.BAD_REQUEST, "Bad request line")
             return False
-        self.command, self.path, self.request_version = parts
-        fields: dict[str, str] = {}
-        readline = self.rfile.readline
-        for _ in range(MAX_HEADERS + 1):
-            header = readline(MAX_LINE + 1)
-            if header in (b"\r\n", b"\n", b""):
-                break
-            name, colon, value = header.decode("latin-1").partition(":")
-            if colon:
-                key, value = name.strip().lower(), value.strip()
-                fields[key] = f"{fields[key]}, {value}" if key in fields else value
-        else:
+        if len(lines) > MAX_HEADERS + 1:
             self.close_connection = True
             self.send_error(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Too many headers")
             return False
-        headers = RequestHeaders(fields)
-        self.headers = headers  # type: ignore[assignment]
+        self.command, self.path, self.request_version = parts
+        fields: dict[str, str] = {}
+        for line in lines[1:]:
+            name, colon, value = line.partition(":")
+            if colon:
+                key, value = name.strip().lower(), value.strip()
+                fields[key] = f"{fields[key]}, {value}" if key in fields else value
+        self.headers = RequestHeaders(fields)  # type: ignore[assignment]
+        self.rfile = self._body_reader  # type: ignore[assignment]
         connection = fields.get("connection", "").lower()
         self.close_connection = connection == "close" or (
             self.request_version == "HTTP/1.0" and connection != "keep-alive")
@@ -121,7 +165,8 @@ class FastRequestHandler(BaseHTTPRequestHandler):
         """One write of a response whose headers (CRLF-terminated lines) were built in advance."""
         if ACCESS_LOG:
             self.log_request(code, len(body))
-        self.wfile.write(b"".join((_STATUS_LINES[code], _Clock.line(), header_block, b"\r\n", body)))
+        self.wfile.flush()  # nothing may be pending, but order must hold if it is
+        self.connection.sendall(b"".join((_STATUS_LINES[code], _Clock.line(), header_block, b"\r\n", body)))
 
     def send_response(self, code: int, message: str | None = None) -> None:
         if ACCESS_LOG:

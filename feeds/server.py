@@ -10,6 +10,7 @@ import gzip
 import hashlib
 import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
@@ -29,6 +30,7 @@ CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
 }
 MAX_REMEMBERED_PATHS = 10_000
+REVALIDATE_AFTER = 0.1  # seconds a file's stat() answer is trusted: a busy poll skips the syscall
 CACHE_CONTROL = "public, max-age=300"
 DynamicRoute = Callable[[], tuple[bytes, str]]
 
@@ -42,17 +44,28 @@ class Representation:
     mtime: float
     content_type: str
     head_304: bytes = field(init=False, repr=False)
+    head_304_gzip: bytes = field(init=False, repr=False)
     head_plain: bytes = field(init=False, repr=False)
     head_gzip: bytes = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        common = (f"ETag: {self.etag}\r\nLast-Modified: {self.last_modified}\r\n"
-                  f"Cache-Control: {CACHE_CONTROL}\r\nVary: Accept-Encoding\r\n")
-        typed = f"{common}Content-Type: {self.content_type}\r\n"
-        object.__setattr__(self, "head_304", common.encode("latin-1"))
-        object.__setattr__(self, "head_plain", f"{typed}Content-Length: {len(self.body)}\r\n".encode("latin-1"))
-        object.__setattr__(self, "head_gzip", (f"{typed}Content-Encoding: gzip\r\n"
-                                               f"Content-Length: {len(self.gzipped)}\r\n").encode("latin-1"))
+        """Header blocks for every answer, built once, so a poll only picks one."""
+        def block(etag: str, *extra: str) -> bytes:
+            lines = (f"ETag: {etag}", f"Last-Modified: {self.last_modified}",
+                     f"Cache-Control: {CACHE_CONTROL}", "Vary: Accept-Encoding", *extra)
+            return "".join(line + "\r\n" for line in lines).encode("latin-1")
+
+        typed = f"Content-Type: {self.content_type}"
+        object.__setattr__(self, "head_304", block(self.etag))
+        object.__setattr__(self, "head_304_gzip", block(self.gzip_etag))
+        object.__setattr__(self, "head_plain", block(self.etag, typed, f"Content-Length: {len(self.body)}"))
+        object.__setattr__(self, "head_gzip", block(self.gzip_etag, typed, "Content-Encoding: gzip",
+                                                    f"Content-Length: {len(self.gzipped)}"))
+
+    @property
+    def gzip_etag(self) -> str:
+        """A strong ETag names one representation; the gzip-coded one is another (RFC 9110 8.8.3)."""
+        return self.etag[:-1] + '-gz"'
 
     @classmethod
     def of(cls, body: bytes, content_type: str, modified: float) -> Representation:
@@ -74,10 +87,21 @@ class StaticSite:
         self.root = root.resolve()
         self._cache: dict[str, tuple[int, int, Representation]] = {}
         self._targets: dict[str, str] = {}  # URL path -> resolved file: resolve() costs syscalls
+        self._checked: dict[str, tuple[float, Representation]] = {}  # URL path -> (stat time, answer)
         self._lock = threading.Lock()
 
     def lookup(self, url_path: str, query: str = "") -> Representation | None:
         """The file for a URL path; the query string does not select static files."""
+        checked = self._checked.get(url_path)
+        now = time.monotonic()
+        if checked and now - checked[0] < REVALIDATE_AFTER:
+            return checked[1]
+        found = self._load(url_path)
+        if found is not None and url_path in self._targets:
+            self._checked[url_path] = (now, found)
+        return found
+
+    def _load(self, url_path: str) -> Representation | None:
         target = self._targets.get(url_path) or self._resolve(url_path)
         if target is None:
             return None
@@ -145,10 +169,10 @@ def make_server(host: str, port: int, site: Site,
             self._send_representation(found, send_body)
 
         def _send_representation(self, found: Representation, send_body: bool) -> None:
-            """Header blocks were built with the representation; a poll only picks one."""
+            gzipped = "gzip" in (self.headers.get("Accept-Encoding") or "")
             if self._not_modified(found):
-                self.send_prepared(304, found.head_304, b"")
-            elif "gzip" in (self.headers.get("Accept-Encoding") or ""):
+                self.send_prepared(304, found.head_304_gzip if gzipped else found.head_304, b"")
+            elif gzipped:
                 self.send_prepared(200, found.head_gzip, found.gzipped if send_body else b"")
             else:
                 self.send_prepared(200, found.head_plain, found.body if send_body else b"")
@@ -156,7 +180,8 @@ def make_server(host: str, port: int, site: Site,
         def _not_modified(self, found: Representation) -> bool:
             tags = self.headers.get("If-None-Match")
             if tags is not None:
-                return found.etag in [t.strip().removeprefix("W/") for t in tags.split(",")] or tags.strip() == "*"
+                sent = {t.strip().removeprefix("W/") for t in tags.split(",")}
+                return found.etag in sent or found.gzip_etag in sent or "*" in sent
             since = self.headers.get("If-Modified-Since")
             if since:
                 try:

@@ -82,6 +82,10 @@ def test_gzip_head_404_and_traversal(served):
     status, headers, body = request(port, "/feeds/all.atom", Accept_Encoding="gzip, deflate")
     assert headers["content-encoding"] == "gzip" and gzip.decompress(body) == plain
     assert headers["vary"] == "Accept-Encoding"
+    # The gzip-coded bytes are another representation, so they get their own strong ETag.
+    assert headers["etag"] == plain_headers["etag"][:-1] + '-gz"'
+    status, again, body = request(port, "/feeds/all.atom", Accept_Encoding="gzip", If_None_Match=headers["etag"])
+    assert (status, again["etag"], body) == (304, headers["etag"], b"")
     status, headers, body = request(port, "/feeds/all.atom", method="HEAD")
     assert status == 200 and body == b"" and int(headers["content-length"]) == len(plain)
     assert request(port, "/feeds/nope.atom")[0] == 404
