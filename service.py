@@ -9,8 +9,8 @@ import threading
 from pathlib import Path
 
 from feeds.build import build_feeds
-from feeds.live import FeedSite, FilteredViews
-from feeds.server import StaticSite, make_server
+from feeds.live import feed_site
+from feeds.server import make_server
 from items.store import open_store
 from items.store.sqlite import SQLiteStore
 from items.store.times import utc_now
@@ -119,7 +119,7 @@ def _reload(config: Config) -> int:
 
 def _serve(config: Config, store: SQLiteStore, args: argparse.Namespace) -> int:
     build_feeds(config, store)
-    server = make_server(config.server.host, config.server.port, _site(config, store))
+    server = make_server(config.server.host, config.server.port, feed_site(lambda: config, store))
     _announce(config, server.server_address[1])
     _serve_until_signal(server)
     return 0
@@ -127,11 +127,6 @@ def _serve(config: Config, store: SQLiteStore, args: argparse.Namespace) -> int:
 
 def _run(config: Config, store: SQLiteStore, args: argparse.Namespace) -> int:
     return run_service(config, store, args.log_level, _announce)
-
-
-def _site(config: Config, store: SQLiteStore) -> FeedSite:
-    """The static export, plus on-demand views for feed URLs with ?limit= ?q= ?region=."""
-    return FeedSite(StaticSite(config.service.data_dir / "public"), FilteredViews(config, store))
 
 
 def _announce(config: Config, port: int) -> None:

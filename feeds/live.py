@@ -11,6 +11,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlencode
@@ -18,9 +19,9 @@ from urllib.parse import parse_qs, urlencode
 from feeds.build import FEED_FORMATS, feed_meta
 from feeds.render import newest_update
 from feeds.select import feed_query, narrow
-from feeds.server import CONTENT_TYPES, Representation, Site
+from feeds.server import CONTENT_TYPES, Representation, Site, StaticSite
 from items.store.sqlite import SQLiteStore
-from settings.model import Config
+from settings.model import Config, FeedConfig
 
 _FEED_PATH = re.compile(r"/feeds/([^/]+)\.(rss|atom|json)")
 MAX_WORDS = 5
@@ -62,13 +63,12 @@ class ViewFilters:
 class FilteredViews:
     """Render-on-demand with an LRU cache; the data version is checked at most once a second."""
 
-    def __init__(self, config: Config, store: SQLiteStore, capacity: int = 256,
+    def __init__(self, current_config: Callable[[], Config], store: SQLiteStore, capacity: int = 256,
                  version_ttl: float = 1.0):
-        self._config = config
+        self._current_config = current_config  # read per request: a reload shows at once
         self._store = store
-        self._feeds = {f.id: f for f in config.feeds}
         self._renders = {ext: render for ext, render in FEED_FORMATS}
-        self._cache: OrderedDict[tuple[str, str, ViewFilters], tuple[str, Representation]] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str, ViewFilters], tuple[tuple[str, int], Representation]] = OrderedDict()
         self._capacity = capacity
         self._version_ttl = version_ttl
         self._version: tuple[float, str] = (0.0, "")
@@ -79,22 +79,24 @@ class FilteredViews:
     def lookup(self, url_path: str, query: str) -> Representation | None:
         match = _FEED_PATH.fullmatch(url_path)
         filters = ViewFilters.parse(query) if match else None
-        if filters is None or match.group(1) not in self._feeds:
+        config = self._current_config()
+        feed = next((f for f in config.feeds if match and f.id == match.group(1)), None)
+        if filters is None or feed is None:
             return None
-        return self._worker.submit(self._view, match.group(1), match.group(2), filters).result()
+        return self._worker.submit(self._view, config, feed, match.group(2), filters).result()
 
     def close(self) -> None:
         self._worker.shutdown(wait=True)
 
-    def _view(self, feed_id: str, extension: str, filters: ViewFilters) -> Representation:
-        version = self._data_version()
-        key = (feed_id, extension, filters)
+    def _view(self, config: Config, feed: FeedConfig, extension: str, filters: ViewFilters) -> Representation:
+        version = (self._data_version(), id(config))
+        key = (feed.id, extension, filters)
         with self._lock:
             cached = self._cache.get(key)
             if cached and cached[0] == version:
                 self._cache.move_to_end(key)
                 return cached[1]
-        representation = self._render(feed_id, extension, filters)
+        representation = self._render(config, feed, extension, filters)
         with self._lock:
             self._cache[key] = (version, representation)
             while len(self._cache) > self._capacity:
@@ -109,13 +111,13 @@ class FilteredViews:
             self._version = (time.monotonic(), version)
         return version
 
-    def _render(self, feed_id: str, extension: str, filters: ViewFilters) -> Representation:
-        feed = self._feeds[feed_id]
-        query = narrow(feed_query(feed, self._config.sources), self._config.sources,
+    def _render(self, config: Config, feed: FeedConfig, extension: str,
+                filters: ViewFilters) -> Representation:
+        query = narrow(feed_query(feed, config.sources), config.sources,
                        limit=filters.limit, words=filters.words, region=filters.region)
         with self._store.transaction() as tx:
             entries = tx.stories_for_feed(query)
-        meta = feed_meta(self._config, feed)
+        meta = feed_meta(config, feed)
         suffix = "?" + filters.query_string()
         meta = replace(meta, title=f"{meta.title} ({filters.label()})",
                        self_urls={ext: meta.url(ext) + suffix for ext in self._renders},
@@ -138,3 +140,9 @@ class FeedSite:
             if found is not None:
                 return found
         return self._static.lookup(url_path)
+
+
+def feed_site(current_config: Callable[[], Config], store: SQLiteStore) -> FeedSite:
+    """What the HTTP server answers from: the static export plus filtered views."""
+    config = current_config()
+    return FeedSite(StaticSite(config.service.data_dir / "public"), FilteredViews(current_config, store))

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from feeds.build import build_feeds
-from feeds.server import StaticSite, make_server
+from feeds.live import feed_site
+from feeds.server import make_server
 from items.store.sqlite import SQLiteStore
 from ops import metrics
 from ops.http import install_ops_routes
@@ -41,7 +42,7 @@ def run_service(config: Config, store: SQLiteStore, log_level: str | None,
     render()
     poller = PollScheduler(config, Fetcher(config.fetch), store, render)
     server = make_server(config.server.host, config.server.port,
-                         StaticSite(config.service.data_dir / "public"))
+                         feed_site(lambda: current["config"], store))
     install_ops_routes(server, ops_pages(lambda: current["config"], store, ready.is_set),
                        ops_actions(poller.poll_now), config.server.admin_token)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -40,7 +40,7 @@ def server_url(load):
     fill_store(config)
     store = open_store(config.storage.url)
     build_feeds(config, store)
-    views = FilteredViews(config, store)
+    views = FilteredViews(lambda: config, store)
     server = make_server("127.0.0.1", 0, FeedSite(StaticSite(config.service.data_dir / "public"), views))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}", config.service.data_dir / "public"

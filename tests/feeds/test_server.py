@@ -30,7 +30,7 @@ def served(load, tmp_path):
     fill_store(config)
     store = open_store(config.storage.url)
     build_feeds(config, store)
-    views = FilteredViews(config, store, version_ttl=0)
+    views = FilteredViews(lambda: config, store, version_ttl=0)
     server = make_server("127.0.0.1", 0, FeedSite(StaticSite(config.service.data_dir / "public"), views),
                          dynamic={"/healthz": lambda: (b"ok\n", "text/plain; charset=utf-8")})
     thread = threading.Thread(target=server.serve_forever, daemon=True)
