@@ -29,13 +29,13 @@ class RequestHeaders(dict):
     """Case-insensitive request headers with the `get`/`[]`/`in` that handlers use."""
 
     def get(self, name: str, default: str | None = None) -> str | None:  # type: ignore[override]
-        return super().get(name.lower(), default)
+        return dict.get(self, name.lower(), default)
 
     def __getitem__(self, name: str) -> str | None:
-        return super().get(name.lower())
+        return dict.get(self, name.lower())
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and super().__contains__(name.lower())
+        return isinstance(name, str) and dict.__contains__(self, name.lower())
 
 
 class _Clock:
@@ -105,6 +105,8 @@ class FastRequestHandler(BaseHTTPRequestHandler):
                 return
             if not self._parse(head):
                 return
+            if self.command in ("GET", "HEAD") and self.answer_quickly():
+                return
             method = getattr(self, "do_" + self.command, None)
             if method is None:
                 self.send_error(HTTPStatus.NOT_IMPLEMENTED, f"Unsupported method ({self.command!r})")
@@ -113,6 +115,10 @@ class FastRequestHandler(BaseHTTPRequestHandler):
             self.wfile.flush()
         except (ConnectionError, TimeoutError):
             self.close_connection = True
+
+    def answer_quickly(self) -> bool:
+        """Answer a GET/HEAD without the generic dispatch; True when it did. For hot paths."""
+        return False
 
     def _read_head(self) -> str | None:
         """The request line and headers (up to the blank line), or None when the peer is done."""
@@ -148,15 +154,17 @@ class FastRequestHandler(BaseHTTPRequestHandler):
             self.send_error(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Too many headers")
             return False
         self.command, self.path, self.request_version = parts
-        fields: dict[str, str] = {}
+        fields = RequestHeaders()
+        known = dict.get  # the plain dict methods: RequestHeaders' own would lower() again
         for line in lines[1:]:
             name, colon, value = line.partition(":")
             if colon:
                 key, value = name.strip().lower(), value.strip()
-                fields[key] = f"{fields[key]}, {value}" if key in fields else value
-        self.headers = RequestHeaders(fields)  # type: ignore[assignment]
+                earlier = known(fields, key)
+                fields[key] = value if earlier is None else f"{earlier}, {value}"
+        self.headers = fields  # type: ignore[assignment]
         self.rfile = self._body_reader  # type: ignore[assignment]
-        connection = fields.get("connection", "").lower()
+        connection = (known(fields, "connection") or "").lower()
         self.close_connection = connection == "close" or (
             self.request_version == "HTTP/1.0" and connection != "keep-alive")
         return True
