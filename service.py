@@ -12,7 +12,7 @@ from feeds.build import build_feeds
 from feeds.live import feed_site
 from feeds.server import make_server
 from items.store import open_store
-from items.store.sqlite import SQLiteStore
+from items.store.base import Store
 from items.store.times import utc_now
 from ops.logs import setup_logging
 from ops.pidfile import signal_reload
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         store.close()
 
 
-def _collect(config: Config, store: SQLiteStore, args: argparse.Namespace) -> int:
+def _collect(config: Config, store: Store, args: argparse.Namespace) -> int:
     wanted = set(args.source or [])
     unknown = wanted - {s.id for s in config.sources}
     if unknown:
@@ -96,13 +96,13 @@ def _probe(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
-def _build(config: Config, store: SQLiteStore, args: argparse.Namespace) -> int:
+def _build(config: Config, store: Store, args: argparse.Namespace) -> int:
     changed = build_feeds(config, store)
     print(f"rendered {len(config.feeds)} feeds; changed files: {', '.join(changed) or 'none'}")
     return 0
 
 
-def _status(config: Config, store: SQLiteStore, args: argparse.Namespace) -> int:
+def _status(config: Config, store: Store, args: argparse.Namespace) -> int:
     print(status_table(source_statuses(config, store, utc_now())))
     return 0
 
@@ -117,7 +117,7 @@ def _reload(config: Config) -> int:
     return 0
 
 
-def _serve(config: Config, store: SQLiteStore, args: argparse.Namespace) -> int:
+def _serve(config: Config, store: Store, args: argparse.Namespace) -> int:
     build_feeds(config, store)
     server = make_server(config.server.host, config.server.port, feed_site(lambda: config, store))
     _announce(config, server.server_address[1])
@@ -125,7 +125,7 @@ def _serve(config: Config, store: SQLiteStore, args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(config: Config, store: SQLiteStore, args: argparse.Namespace) -> int:
+def _run(config: Config, store: Store, args: argparse.Namespace) -> int:
     return run_service(config, store, args.log_level, _announce)
 
 

@@ -22,7 +22,7 @@ from feeds.render import FeedMeta, newest_update, render_atom, render_rss
 from feeds.select import feed_query, sources_in_region
 from feeds.websub import ping_hub
 from items.model import StoryEntry
-from items.store.sqlite import SQLiteStore
+from items.store.base import Store
 from items.store.tx import FeedQuery, Tx
 from settings.model import Config, FeedConfig
 
@@ -42,8 +42,15 @@ def feed_meta(config: Config, feed: FeedConfig) -> FeedMeta:
     )
 
 
-def build_feeds(config: Config, store: SQLiteStore) -> list[str]:
-    """Write all feed files, archives, OPML and the index; return the paths whose bytes changed."""
+def build_feeds(config: Config, store: Store) -> list[str]:
+    """Write all feed files, archives, OPML and the index; return the paths whose bytes changed.
+
+    One node renders at a time, so nodes sharing a static export never interleave writes."""
+    with store.exclusive("render"):
+        return _build(config, store)
+
+
+def _build(config: Config, store: Store) -> list[str]:
     public = config.service.data_dir / "public"
     stamp_path = config.service.data_dir / ".render-stamp"
     with store.transaction() as tx:

@@ -20,7 +20,7 @@ from feeds.build import FEED_FORMATS, feed_meta
 from feeds.render import newest_update
 from feeds.select import feed_query, narrow
 from feeds.server import CONTENT_TYPES, Representation, Site, StaticSite
-from items.store.sqlite import SQLiteStore
+from items.store.base import Store
 from settings.model import Config, FeedConfig
 
 _FEED_PATH = re.compile(r"/feeds/([^/]+)\.(rss|atom|json)")
@@ -63,7 +63,7 @@ class ViewFilters:
 class FilteredViews:
     """Render-on-demand with an LRU cache; the data version is checked at most once a second."""
 
-    def __init__(self, current_config: Callable[[], Config], store: SQLiteStore, capacity: int = 256,
+    def __init__(self, current_config: Callable[[], Config], store: Store, capacity: int = 256,
                  version_ttl: float = 1.0):
         self._current_config = current_config  # read per request: a reload shows at once
         self._store = store
@@ -142,7 +142,7 @@ class FeedSite:
         return self._static.lookup(url_path)
 
 
-def feed_site(current_config: Callable[[], Config], store: SQLiteStore) -> FeedSite:
+def feed_site(current_config: Callable[[], Config], store: Store) -> FeedSite:
     """What the HTTP server answers from: the static export plus filtered views."""
     config = current_config()
     return FeedSite(StaticSite(config.service.data_dir / "public"), FilteredViews(current_config, store))

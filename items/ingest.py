@@ -34,15 +34,18 @@ def story_guid(app: Appearance) -> str:
 def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport:
     """Store each appearance once; re-ingesting the same input changes nothing."""
     report = IngestReport()
+    tx.lock_stories()
     for app in appearances:
         stored = tx.find_appearance(app.source_id, app.item_key)
         if stored is None:
             story_id = tx.story_with_url(app.url)
             changed_at = now
             if story_id is None:
-                story_id = tx.create_story(story_guid(app), app.published_at, now)
+                story_id = tx.create_story(story_guid(app), app.published_at, now, app.url)
                 changed_at = max(app.published_at, app.updated_at or app.published_at)
-            tx.insert_appearance(app, story_id, now)
+            if tx.insert_appearance(app, story_id, now) is None:  # another node was first
+                report.unchanged += 1
+                continue
             report.new += 1
         elif stored.fingerprint != app.fingerprint:
             story_id, changed_at = stored.story_id, now

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from feeds.status_page import render_status_page
-from items.store.sqlite import SQLiteStore
+from items.store.base import Store
 from items.store.times import utc_now
 from ops import metrics
 from ops.http import Action, Page, Reply, json_reply
@@ -13,7 +13,7 @@ from ops.status import source_statuses, status_json
 from settings.model import Config
 
 
-def ops_pages(current_config: Callable[[], Config], store: SQLiteStore,
+def ops_pages(current_config: Callable[[], Config], store: Store,
               is_ready: Callable[[], bool]) -> dict[str, Page]:
     """GET routes; `current_config` is read per request so a reload shows at once."""
 
@@ -63,7 +63,7 @@ def ops_actions(poll_now: Callable[[str], bool]) -> dict[str, Action]:
     return {"/admin/collect": collect}
 
 
-def _refresh_gauges(config: Config, store: SQLiteStore) -> None:
+def _refresh_gauges(config: Config, store: Store) -> None:
     """Gauges mirror stored state, so they are right after a restart and for every node."""
     configured = {s.id for s in config.sources}
     with store.transaction() as tx:

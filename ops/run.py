@@ -18,7 +18,7 @@ from pathlib import Path
 from feeds.build import build_feeds
 from feeds.live import feed_site
 from feeds.server import make_server
-from items.store.sqlite import SQLiteStore
+from items.store.base import Store
 from ops import metrics
 from ops.http import install_ops_routes
 from ops.logs import setup_logging
@@ -32,7 +32,7 @@ log = logging.getLogger("zonefeed.service")
 SHUTDOWN_GRACE = 3.0  # seconds polls under way get to finish before we stop waiting for them
 
 
-def run_service(config: Config, store: SQLiteStore, log_level: str | None,
+def run_service(config: Config, store: Store, log_level: str | None,
                 announce: Callable[[Config, int], None]) -> int:
     """Run until asked to stop; `log_level` from the command line beats the config's."""
     signals = _Signals()
@@ -76,7 +76,7 @@ def run_service(config: Config, store: SQLiteStore, log_level: str | None,
     return 0
 
 
-def _reload_config(path: Path, store: SQLiteStore, poller: PollScheduler) -> Config | None:
+def _reload_config(path: Path, store: Store, poller: PollScheduler) -> Config | None:
     try:
         new = load_config(path)
     except ConfigError as exc:

@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from items.store.sqlite import SQLiteStore
+from items.store.base import Store
 from items.store.tx import SourceState
 from settings.model import Config, SourceConfig
 
@@ -36,7 +36,7 @@ class SourceStatus:
     not_modified_ratio: float | None
 
 
-def source_statuses(config: Config, store: SQLiteStore, now: datetime) -> list[SourceStatus]:
+def source_statuses(config: Config, store: Store, now: datetime) -> list[SourceStatus]:
     """Status of every configured source, in config order."""
     with store.transaction() as tx:
         states = {s.id: s for s in tx.source_states()}

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from items.ingest import ingest
 from items.normalize import normalize
-from items.store.sqlite import SQLiteStore
+from items.store.base import Store
 from items.store.times import utc_now
 from items.urls import canonical_url
 from ops import metrics
@@ -48,7 +48,7 @@ class CollectOutcome:
 
 
 class _StoredValidators:
-    def __init__(self, store: SQLiteStore):
+    def __init__(self, store: Store):
         self._store = store
 
     def validators_for(self, url: str) -> Validators | None:
@@ -70,7 +70,7 @@ class _StoredValidators:
 WriteGuard = Callable[[], AbstractContextManager[object]]
 
 
-def collect_source(config: Config, source: SourceConfig, fetcher: Fetcher, store: SQLiteStore,
+def collect_source(config: Config, source: SourceConfig, fetcher: Fetcher, store: Store,
                    writing: WriteGuard = nullcontext) -> CollectOutcome:
     """Poll one source; never raises for a bad source, reports the error instead.
 
@@ -80,7 +80,7 @@ def collect_source(config: Config, source: SourceConfig, fetcher: Fetcher, store
         return _collect(config, source, fetcher, store, writing)
 
 
-def _collect(config: Config, source: SourceConfig, fetcher: Fetcher, store: SQLiteStore,
+def _collect(config: Config, source: SourceConfig, fetcher: Fetcher, store: Store,
              writing: WriteGuard) -> CollectOutcome:
     started, clock = utc_now(), datetime.now(UTC)  # the record keeps seconds; next polls count exactly
     try:
@@ -126,7 +126,7 @@ def _count_success(source_id: str, items: int, new: int, stories_created: int, s
     metrics.STORIES.set(stories)
 
 
-def _fail(config: Config, store: SQLiteStore, source: SourceConfig, at: datetime, clock: datetime,
+def _fail(config: Config, store: Store, source: SourceConfig, at: datetime, clock: datetime,
           message: str, kind: str, retry_after: float | None, writing: WriteGuard) -> CollectOutcome:
     with writing(), store.transaction() as tx:
         failures = tx.consecutive_failures(source.id) + 1
@@ -139,14 +139,14 @@ def _fail(config: Config, store: SQLiteStore, source: SourceConfig, at: datetime
     return CollectOutcome(source.id, error=message, error_kind=kind, next_poll_at=next_poll)
 
 
-def claim(store: SQLiteStore, source_id: str, node_id: str, lease_seconds: int,
+def claim(store: Store, source_id: str, node_id: str, lease_seconds: int,
           due_only: bool = True) -> bool:
     """Take this poll for `node_id` (see Tx.claim_source); False when it is not ours to do."""
     with store.transaction() as tx:
         return tx.claim_source(source_id, node_id, utc_now(), lease_seconds, due_only)
 
 
-def collect_many(config: Config, sources: list[SourceConfig], fetcher: Fetcher, store: SQLiteStore,
+def collect_many(config: Config, sources: list[SourceConfig], fetcher: Fetcher, store: Store,
                  node_id: str, workers: int = 8,
                  on_start: Callable[[str], object] = lambda _: None,
                  on_done: Callable[[CollectOutcome], object] = lambda _: None) -> list[CollectOutcome]:

@@ -17,7 +17,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from items.store.sqlite import SQLiteStore
+from items.store.base import Store
 from items.store.times import utc_now
 from ops.logs import source_context
 from scheduler.collect import claim, collect_source
@@ -64,7 +64,7 @@ class Debouncer:
 class PollScheduler:
     """The running schedule of one process: start, reload config, poll now, shut down."""
 
-    def __init__(self, config: Config, fetcher: Fetcher, store: SQLiteStore,
+    def __init__(self, config: Config, fetcher: Fetcher, store: Store,
                  render: Callable[[], object], node_id: str | None = None,
                  render_delay: float = 2.0):
         self.node_id = node_id or make_node_id()

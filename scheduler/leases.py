@@ -11,7 +11,7 @@ import os
 import secrets
 import socket
 
-from items.store.sqlite import SQLiteStore
+from items.store.base import Store
 
 log = logging.getLogger("zonefeed.scheduler")
 
@@ -21,7 +21,7 @@ def make_node_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
-def release_dead_local_leases(store: SQLiteStore) -> list[str]:
+def release_dead_local_leases(store: Store) -> list[str]:
     """Free claims held by processes of this host that no longer exist (killed mid-poll).
 
     Without this, a kill -9 would hold a source until its lease ran out; leases of other hosts

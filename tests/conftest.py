@@ -1,14 +1,42 @@
-"""Shared fixtures: a real fixture web on 127.0.0.1 and real config files on disk."""
+"""Shared fixtures: a real fixture web on 127.0.0.1, real config files on disk, and a real
+database of each backend (every storage test runs on SQLite and on PostgreSQL)."""
 
 from __future__ import annotations
 
 import textwrap
+import uuid
 from pathlib import Path
 
 import pytest
 
+from items.store import open_store
 from sampleweb.server import LocalWeb
 from settings import load_config
+from tests.support import PG_BASE_URL, pg_admin
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def storage_url(request, tmp_path):
+    """A fresh, empty database: a file in tmp_path, or a schema of its own in PostgreSQL, so
+    parallel runs never meet. PostgreSQL being down makes these tests fail, never skip."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'data' / 'zonefeed.db'}"
+        return
+    schema = f"zf_{uuid.uuid4().hex[:12]}"
+    with pg_admin() as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{PG_BASE_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with pg_admin() as connection:
+            connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def store(storage_url):
+    opened = open_store(storage_url)
+    yield opened
+    opened.close()
 
 
 @pytest.fixture
@@ -18,7 +46,7 @@ def web():
 
 
 @pytest.fixture
-def write_config(tmp_path):
+def write_config(tmp_path, storage_url):
     """Write a config.toml (service/fetch defaults suitable for loopback tests) and return its path."""
 
     def write(body: str, *, header: bool = True) -> Path:
@@ -29,7 +57,7 @@ def write_config(tmp_path):
             base_url = "http://127.0.0.1:8080"
 
             [storage]
-            url = "sqlite:///{tmp_path / 'data' / 'zonefeed.db'}"
+            url = "{storage_url}"
 
             [fetch]
             min_delay = 0

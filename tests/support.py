@@ -2,7 +2,29 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from items.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
+PG_BASE_URL = os.environ.get("ZONEFEED_TEST_PG", "postgresql://127.0.0.1:5432/test")
+
+
+def pg_admin() -> psycopg.Connection:
+    """A plain autocommit connection for creating and dropping per-test schemas."""
+    return psycopg.connect(PG_BASE_URL, autocommit=True, connect_timeout=10)
+
+
+def query(storage_url: str, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of one literal SQL query against either backend (tests only: no parameters)."""
+    store = open_store(storage_url)
+    try:
+        with store.transaction() as tx:
+            return [tuple(row) for row in tx.connection.execute(sql).fetchall()]
+    finally:
+        store.close()

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from items.store.base import Store
 from items.store.sqlite import SQLiteStore
 from items.store.tx import FeedQuery, SourceState, Tx
 
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
-def open_store(url: str) -> SQLiteStore:
+
+def open_store(url: str) -> Store:
     """Open (and migrate) the store named by a storage URL."""
     if url.startswith("sqlite:///"):
-        store = SQLiteStore(url[len("sqlite:///") :])
+        store: Store = SQLiteStore(url[len("sqlite:///") :])
+    elif url.startswith(POSTGRES_SCHEMES):
+        from items.store.postgres import PostgresStore  # psycopg only loads when asked for
+
+        store = PostgresStore(url)
     else:
         raise ValueError(f"unsupported storage URL {url!r}")
     store.migrate()
     return store
 
 
-__all__ = ["FeedQuery", "SQLiteStore", "SourceState", "Tx", "open_store"]
+__all__ = ["FeedQuery", "SQLiteStore", "SourceState", "Store", "Tx", "open_store"]

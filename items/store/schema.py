@@ -64,6 +64,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE INDEX appearances_source_seen ON appearances (source_id, first_seen_at);
     """,
+    # Concurrent nodes that meet the same URL first must end with one story: the database,
+    # not timing, decides (a NULL key, as on older stories, never conflicts).
+    """
+    ALTER TABLE stories ADD COLUMN url_key TEXT;
+    CREATE UNIQUE INDEX stories_url_key ON stories (url_key);
+    """,
 )
 
 IDENTITY = {

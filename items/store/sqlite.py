@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -46,6 +47,20 @@ class SQLiteStore:
             connection.execute("ROLLBACK")
             raise
         connection.execute("COMMIT")
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        """Hold `name` against other threads and processes on this machine (flock on a file
+        beside the database: the only way several processes can share one SQLite file)."""
+        with open(self.path.with_name(f"{self.path.name}.{name}.lock"), "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def reset_identity(self, table: str, column: str) -> None:
+        """Nothing to do: an INTEGER PRIMARY KEY always continues above the largest id."""
 
     def migrate(self) -> int:
         """Apply pending migrations; return the schema version now in force."""

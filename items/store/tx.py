@@ -213,26 +213,38 @@ class Tx:
         ).fetchone()
         return int(row[0]) if row else None
 
-    def create_story(self, guid: str, published_at: datetime, now: datetime) -> int:
+    def lock_stories(self) -> None:
+        """Wait until no other writer creates stories (SQLite: BEGIN IMMEDIATE already did)."""
+
+    def create_story(self, guid: str, published_at: datetime, now: datetime,
+                     url: str | None = None) -> int:
+        """Create the story first seen at `url`, or return the one another node just created
+        for the same guid or URL (the unique constraints decide, then we read the winner)."""
         row = self._q(
-            "INSERT INTO stories (guid, published_at, updated_at, created_at) "
-            "VALUES (?, ?, ?, ?) RETURNING id",
-            (guid, to_db(published_at), to_db(now), to_db(now)),
+            "INSERT INTO stories (guid, url_key, published_at, updated_at, created_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+            (guid, url, to_db(published_at), to_db(now), to_db(now)),
         ).fetchone()
+        if row is None:
+            row = self._q(
+                "SELECT id FROM stories WHERE guid = ? OR url_key = ? ORDER BY id LIMIT 1",
+                (guid, url),
+            ).fetchone()
         return int(row[0])
 
-    def insert_appearance(self, app: Appearance, story_id: int, now: datetime) -> int:
+    def insert_appearance(self, app: Appearance, story_id: int, now: datetime) -> int | None:
+        """Store a new appearance; None when another node stored the same one first."""
         row = self._q(
             "INSERT INTO appearances (story_id, source_id, item_key, url, title, published_at, "
             "date_is_guess, updated_at, first_seen_at, content_html, summary, author, publisher, "
             "regions, tags, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "RETURNING id",
+            "ON CONFLICT (source_id, item_key) DO NOTHING RETURNING id",
             (story_id, app.source_id, app.item_key, app.url, app.title, to_db(app.published_at),
              int(app.date_is_guess), _opt(app.updated_at), to_db(now), app.content_html,
              app.summary, app.author, app.publisher, "\n".join(app.regions),
              "\n".join(app.tags), app.fingerprint),
         ).fetchone()
-        return int(row[0])
+        return int(row[0]) if row else None
 
     def update_appearance(self, appearance_id: int, app: Appearance) -> None:
         """A corrected item replaces what we had; a guessed date never overwrites a real one."""

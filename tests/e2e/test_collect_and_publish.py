@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
 import feedparser
@@ -10,6 +9,7 @@ from lxml import etree
 
 import service
 from tests.fixtures import GBK_ONLY_TITLES, gb2312_feed, utf8_atom
+from tests.support import query
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -41,19 +41,16 @@ def _serve_fixtures(web):
                                         ("k2", "经开区用工对接会", "2023-08-27T16:00:00+08:00")]))
 
 
-def _stories(db):
-    with sqlite3.connect(db) as connection:
-        return connection.execute("SELECT COUNT(*) FROM stories").fetchone()[0]
+def _stories(storage_url):
+    return query(storage_url, "SELECT COUNT(*) FROM stories")[0][0]
 
 
-def test_collect_stores_items_and_renders_both_formats(web, write_config, tmp_path):
+def test_collect_stores_items_and_renders_both_formats(web, write_config, tmp_path, storage_url):
     _serve_fixtures(web)
     config = _config(web, write_config)
     assert service.main(["--config", str(config), "collect"]) == 0
 
-    db = tmp_path / "data" / "zonefeed.db"
-    with sqlite3.connect(db) as connection:
-        rows = dict(connection.execute("SELECT item_key, title FROM appearances").fetchall())
+    rows = dict(query(storage_url, "SELECT item_key, title FROM appearances"))
     assert rows["gb-0"] == GBK_ONLY_TITLES[0]
     assert len(rows) == 5
 
@@ -75,13 +72,13 @@ def test_collect_stores_items_and_renders_both_formats(web, write_config, tmp_pa
     assert entry.link == web.url("/news/2.html")
 
 
-def test_collecting_twice_keeps_the_same_stories(web, write_config, tmp_path):
+def test_collecting_twice_keeps_the_same_stories(web, write_config, tmp_path, storage_url):
     _serve_fixtures(web)
     config = _config(web, write_config)
     service.main(["--config", str(config), "collect"])
     first = (tmp_path / "data" / "public" / "feeds" / "all.atom").read_bytes()
     service.main(["--config", str(config), "collect"])
-    assert _stories(tmp_path / "data" / "zonefeed.db") == 5
+    assert _stories(storage_url) == 5
     assert (tmp_path / "data" / "public" / "feeds" / "all.atom").read_bytes() == first
 
 
@@ -93,7 +90,7 @@ def test_second_poll_uses_conditional_get(web, write_config):
     assert [s for p, s in web.statuses() if p == "/kfq/atom.xml"] == ["200", "304"]
 
 
-def test_broken_source_does_not_stop_the_others(web, write_config, tmp_path, capsys):
+def test_broken_source_does_not_stop_the_others(web, write_config, tmp_path, capsys, storage_url):
     _serve_fixtures(web)
     web.add("/broken.xml", b"<html>this is not a feed", "text/html")
     config = _config(web, write_config, f"""
@@ -108,7 +105,7 @@ def test_broken_source_does_not_stop_the_others(web, write_config, tmp_path, cap
         url = "{web.url('/gone.xml')}"
         """)
     assert service.main(["--config", str(config), "collect"]) == 1
-    assert _stories(tmp_path / "data" / "zonefeed.db") == 5
+    assert _stories(storage_url) == 5
     capsys.readouterr()
     service.main(["--config", str(config), "status"])
     table = capsys.readouterr().out

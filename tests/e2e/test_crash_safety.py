@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 import signal
-import sqlite3
 import time
 
 import feedparser
@@ -18,6 +17,7 @@ import requests
 
 from sampleweb.server import LocalWeb
 from tests.running import start_service, wait_for
+from tests.support import query
 
 SOURCES = ("s0", "s1", "s2")
 ROUNDS = 4
@@ -66,7 +66,7 @@ def _stop(process, signum: int) -> float:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
-def test_stops_at_random_moments_lose_and_double_nothing(signum, write_config, tmp_path):
+def test_stops_at_random_moments_lose_and_double_nothing(signum, write_config, tmp_path, storage_url):
     rng = random.Random(signum * 1000 + 7)
     published: dict[str, list[tuple[str, str]]] = {s: [] for s in SOURCES}
     stop_times = []
@@ -104,8 +104,7 @@ def test_stops_at_random_moments_lose_and_double_nothing(signum, write_config, t
         finally:
             stop_times.append(_stop(process, signal.SIGTERM))
 
-    database = sqlite3.connect(tmp_path / "data" / "zonefeed.db")
-    assert database.execute("SELECT COUNT(*) FROM stories").fetchone()[0] == len(expected)
-    assert database.execute("SELECT COUNT(*) FROM appearances").fetchone()[0] == len(expected)
-    assert database.execute("SELECT COUNT(*) FROM stories WHERE canonical_id IS NULL").fetchone()[0] == 0
+    assert query(storage_url, "SELECT COUNT(*) FROM stories") == [(len(expected),)]
+    assert query(storage_url, "SELECT COUNT(*) FROM appearances") == [(len(expected),)]
+    assert query(storage_url, "SELECT COUNT(*) FROM stories WHERE canonical_id IS NULL") == [(0,)]
     print(f"{signal.Signals(signum).name}: stop took {', '.join(f'{t:.1f}' for t in stop_times)} s")

@@ -14,8 +14,8 @@ def _appearance(source_id: str, url: str) -> Appearance:
                       published_at=datetime(2023, 8, 28, tzinfo=UTC), date_is_guess=False)
 
 
-def test_known_item_urls_are_per_source(tmp_path):
-    store = open_store(f"sqlite:///{tmp_path / 'z.db'}")
+def test_known_item_urls_are_per_source(storage_url):
+    store = open_store(storage_url)
     now = datetime(2023, 8, 29, tzinfo=UTC)
     with store.transaction() as tx:
         assert not tx.source_has_appearances("a")

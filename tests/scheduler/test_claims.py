@@ -15,8 +15,8 @@ from settings.model import SourceConfig
 SOURCE = SourceConfig(id="a", name="A", kind="feed", url="http://127.0.0.1/a.xml", interval=60)
 
 
-def _store(tmp_path):
-    store = open_store(f"sqlite:///{tmp_path / 'z.db'}")
+def _store(storage_url):
+    store = open_store(storage_url)
     with store.transaction() as tx:
         tx.sync_sources([SOURCE])
     return store
@@ -27,8 +27,8 @@ def _claim(store, node, now, due_only=True, lease=60):
         return tx.claim_source("a", node, now, lease, due_only)
 
 
-def test_exactly_one_of_many_concurrent_claims_wins(tmp_path):
-    store = _store(tmp_path)
+def test_exactly_one_of_many_concurrent_claims_wins(storage_url):
+    store = _store(storage_url)
     now = utc_now()
     barrier, results = threading.Barrier(8), []
 
@@ -44,8 +44,8 @@ def test_exactly_one_of_many_concurrent_claims_wins(tmp_path):
     assert sorted(results) == [False] * 7 + [True]
 
 
-def test_a_claim_needs_the_poll_due_and_no_live_lease(tmp_path):
-    store = _store(tmp_path)
+def test_a_claim_needs_the_poll_due_and_no_live_lease(storage_url):
+    store = _store(storage_url)
     now = datetime(2026, 1, 1, 12, tzinfo=UTC)
     assert _claim(store, "n1", now, lease=30)
     assert not _claim(store, "n2", now + timedelta(seconds=29), due_only=False)  # lease still held
@@ -61,8 +61,8 @@ def test_a_claim_needs_the_poll_due_and_no_live_lease(tmp_path):
     assert _claim(store, "n2", now + timedelta(seconds=120))
 
 
-def test_leases_of_dead_local_processes_are_released_others_kept(tmp_path):
-    store = _store(tmp_path)
+def test_leases_of_dead_local_processes_are_released_others_kept(storage_url):
+    store = _store(storage_url)
     with store.transaction() as tx:
         tx.sync_sources([SourceConfig(id=i, name=i, kind="feed", url="http://127.0.0.1/x", interval=60)
                          for i in ("b", "c")])

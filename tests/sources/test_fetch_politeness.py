@@ -102,10 +102,9 @@ def test_permanent_redirect_of_a_list_page_is_reported(web):
     assert len(read.items) == 3
 
 
-def test_moved_html_source_is_stored_and_reported_by_collect(web, write_config, tmp_path, capsys):
-    import sqlite3
-
+def test_moved_html_source_is_stored_and_reported_by_collect(web, write_config, storage_url, capsys):
     import service
+    from tests.support import query
 
     new_url = html_sites.serve_trs(web)
     old_url = web.add("/old/index.html", "moved", "text/html", status=301, headers={"Location": new_url})
@@ -114,8 +113,7 @@ def test_moved_html_source_is_stored_and_reported_by_collect(web, write_config, 
     assert service.main(["--config", str(config), "collect"]) == 0
 
     assert f"trs: moved permanently to {new_url}" in capsys.readouterr().out
-    with sqlite3.connect(tmp_path / "data" / "zonefeed.db") as connection:
-        assert connection.execute("SELECT url FROM sources WHERE id = 'trs'").fetchone()[0] == new_url
+    assert query(storage_url, "SELECT url FROM sources WHERE id = 'trs'") == [(new_url,)]
 
 
 def test_requests_to_one_host_are_spaced_by_min_delay(web):

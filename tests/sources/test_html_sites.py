@@ -1,8 +1,6 @@
-"""HTML sources end to end: fixture CMS sites on 127.0.0.1 -> collect -> SQLite."""
+"""HTML sources end to end: fixture CMS sites on 127.0.0.1 -> collect -> the store."""
 
 from __future__ import annotations
-
-import sqlite3
 
 from items.store import open_store
 from scheduler.collect import collect_source
@@ -32,12 +30,12 @@ def _html_source(source_id: str, url: str, extra: str = "") -> str:
         """
 
 
-def _rows(tmp_path, source_id: str) -> dict[str, tuple]:
-    with sqlite3.connect(tmp_path / "data" / "zonefeed.db") as connection:
-        rows = connection.execute(
+def _rows(store, source_id: str) -> dict[str, tuple]:
+    with store.transaction() as tx:
+        rows = tx.connection.execute(
             "SELECT url, title, published_at, date_is_guess, publisher, content_html FROM appearances "
-            "WHERE source_id = ?", (source_id,)).fetchall()
-    return {r[0]: r[1:] for r in rows}
+            f"WHERE source_id = '{source_id}'").fetchall()
+    return {r[0]: tuple(r[1:]) for r in rows}
 
 
 def test_trs_gb2312_site_relative_links_paging_and_article_facts(web, write_config, tmp_path):
@@ -46,7 +44,7 @@ def test_trs_gb2312_site_relative_links_paging_and_article_facts(web, write_conf
     outcome = collect_source(config, config.sources[0], Fetcher(config.fetch), store)
     assert outcome.error is None and outcome.new == 5  # first poll backfills both list pages
 
-    rows = _rows(tmp_path, "trs")
+    rows = _rows(store, "trs")
     first = rows[web.url("/trs/202308/t20230828_101.html")]
     assert first[0] == "朱镕基考察云阳工业园区新材料项目"  # GBK-only 镕 decoded
     assert first[1] == "2023-08-28T02:30:00Z"  # article info line, Shanghai time
@@ -95,7 +93,7 @@ def test_hanweb_datastore_list(web, write_config, tmp_path):
     url = html_sites.serve_hanweb(web)
     config, store = _setup(write_config, tmp_path, _html_source("hanweb", url))
     assert collect_source(config, config.sources[0], Fetcher(config.fetch), store).new == 3
-    rows = _rows(tmp_path, "hanweb")
+    rows = _rows(store, "hanweb")
     title, published, guess, publisher, _ = rows[web.url("/art/2023/8/28/art_1234_501.html")]
     assert title == "高新区管委会召开2023年第三季度经济运行分析会"
     assert (published, guess, publisher) == ("2023-08-27T16:00:00Z", 0, "高新区管委会")
@@ -105,7 +103,7 @@ def test_phpcms_query_string_site_with_next_link_paging(web, write_config, tmp_p
     url = html_sites.serve_phpcms(web)
     config, store = _setup(write_config, tmp_path, _html_source("php", url))
     assert collect_source(config, config.sources[0], Fetcher(config.fetch), store).new == 4
-    rows = _rows(tmp_path, "php")
+    rows = _rows(store, "php")
     key = web.url("/index.php?m=content&c=index&a=show&catid=10&id=12")
     assert rows[key][0] == "经开区与三家企业签订投资协议"
     assert rows[key][1] == "2023-08-28T01:12:00Z"
@@ -118,8 +116,8 @@ def test_list_dates_without_year_and_in_chinese_and_charsetless_pages(web, write
                            _html_source("short", short_url) + _html_source("long", long_url))
     for source in config.sources:
         assert collect_source(config, source, Fetcher(config.fetch), store).new == 3
-    short = _rows(tmp_path, "short")[web.url("/sd/28.html")]
-    long_ = _rows(tmp_path, "long")[web.url("/cn/27.html")]
+    short = _rows(store, "short")[web.url("/sd/28.html")]
+    long_ = _rows(store, "long")[web.url("/cn/27.html")]
     assert short[0] == "云阳县通知公告第28号文件发布"  # bare text/html GBK, no mojibake
     assert short[1].endswith("-08-27T16:00:00Z") and short[2] == 0  # [08-28]: year inferred
     assert long_[0] == "云阳县政策解读第27期文章"  # header said utf-8, bytes are GBK
@@ -171,7 +169,7 @@ def test_article_redirect_stub_and_iframe_are_followed_once(web, write_config, t
 
     collect_source(config, config.sources[0], Fetcher(config.fetch), store)
 
-    rows = _rows(tmp_path, "trs")
+    rows = _rows(store, "trs")
     assert rows[web.url("/trs/202308/t20230828_101.html")][3] == "云阳日报"
     framed = rows[web.url("/trs/202308/t20230827_102.html")]
     assert framed[3] == "云阳县经济信息委" and html_sites.PARAGRAPHS[1] in framed[4]
@@ -192,7 +190,7 @@ def test_configured_selectors_win(web, write_config, tmp_path):
         """
     config, store = _setup(write_config, tmp_path, _html_source("trs", url, extra))
     assert collect_source(config, config.sources[0], Fetcher(config.fetch), store).new == 5
-    row = _rows(tmp_path, "trs")[web.url("/trs/202308/t20230826_103.html")]
+    row = _rows(store, "trs")[web.url("/trs/202308/t20230826_103.html")]
     assert row[0] == "云阳工业园区上半年规上工业产值同比增长" and row[3] == "云阳县统计局"
     assert "近年来" in row[4] and "打印" not in row[4]
 
@@ -208,7 +206,7 @@ def test_attachments_and_non_html_links_are_listed_without_parsing(web, write_co
     assert collect_source(config, config.sources[0], Fetcher(config.fetch), store).new == 4
 
     assert web.count("/files/0.pdf") == 0 and web.count("/data/3.json") == 1
-    rows = _rows(tmp_path, "gg")
+    rows = _rows(store, "gg")
     assert rows[web.url("/files/1.pdf")][:3] == ("关于第1批园区企业名单的公示", "2023-08-20T16:00:00Z", 0)
     assert rows[web.url("/data/3.json")][0] == "园区企业数据开放清单"
 

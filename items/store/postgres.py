@@ -1,0 +1,72 @@
+"""PostgreSQL backend for several nodes sharing one database: a connection pool, advisory locks.
+
+Locks are keyed by schema as well as name, so installations (or test runs) in different
+schemas of one database never wait for each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from psycopg_pool import ConnectionPool
+
+from items.store.schema import MIGRATIONS, statements
+from items.store.tx import Tx
+
+_LOCK = "SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':' || %s))"
+
+
+class PostgresTx(Tx):
+    def lock_stories(self) -> None:
+        """Serialize story-creating transactions across nodes: near-duplicate matching reads
+        other stories, and two writers taking row locks in opposite order would deadlock."""
+        self.connection.execute(_LOCK, ("stories",))
+
+
+class PostgresStore:
+    dialect = "postgresql"
+
+    def __init__(self, url: str, max_connections: int = 12, connect_timeout: float = 10.0):
+        self._pool = ConnectionPool(url, min_size=1, max_size=max_connections, open=False,
+                                    name="zonefeed")
+        self._pool.open(wait=True, timeout=connect_timeout)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """The pool commits when the block ends and rolls back if it raises."""
+        with self._pool.connection() as connection:
+            yield PostgresTx(connection, "%s")
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        """Block until no other node holds `name`; released when the holding transaction ends."""
+        with self._pool.connection() as connection:
+            connection.execute(_LOCK, (name,))
+            yield
+
+    def migrate(self) -> int:
+        """Apply pending migrations in one transaction; nodes starting together take turns."""
+        with self._pool.connection() as connection:
+            connection.execute(_LOCK, ("migrate",))
+            connection.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            current = connection.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
+            for version, migration in enumerate(MIGRATIONS, start=1):
+                if version <= current:
+                    continue
+                for statement in statements(migration, self.dialect):
+                    connection.execute(statement)
+                connection.execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
+        return len(MIGRATIONS)
+
+    def reset_identity(self, table: str, column: str) -> None:
+        """After rows came in with explicit ids, make new ids start above them."""
+        with self._pool.connection() as connection:
+            connection.execute(
+                f"SELECT setval(pg_get_serial_sequence(%s, %s), "
+                f"COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)",
+                (table, column),
+            )
+
+    def close(self) -> None:
+        self._pool.close()
