@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
 import threading
@@ -14,6 +15,7 @@ from feeds.server import make_server
 from items.store import open_store
 from items.store.base import Store
 from items.store.times import utc_now
+from items.store.transfer import TransferError, export_store, import_store
 from ops.logs import setup_logging
 from ops.pidfile import signal_reload
 from ops.progress import Progress
@@ -49,9 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         return _reload(config)
     setup_logging(args.log_level or config.service.log_level)
     store = open_store(config.storage.url)
-    with store.transaction() as tx:
-        tx.sync_sources(config.sources)
     try:
+        if args.command not in STORE_COMMANDS:  # those work on the store exactly as it is
+            with store.transaction() as tx:
+                tx.sync_sources(config.sources)
         return COMMANDS[args.command](config, store, args)
     finally:
         store.close()
@@ -129,6 +132,40 @@ def _run(config: Config, store: Store, args: argparse.Namespace) -> int:
     return run_service(config, store, args.log_level, _announce)
 
 
+def _migrate(config: Config, store: Store, args: argparse.Namespace) -> int:
+    print(f"schema version {store.migrate()} ({store.dialect})")  # open_store already migrated
+    return 0
+
+
+def _export_db(config: Config, store: Store, args: argparse.Namespace) -> int:
+    with _open_text(args.file, "w") as out:
+        counts = export_store(store, out)
+    print("exported " + ", ".join(f"{n} {table}" for table, n in counts.items()), file=sys.stderr)
+    return 0
+
+
+def _import_db(config: Config, store: Store, args: argparse.Namespace) -> int:
+    target = open_store(args.url) if args.url else store
+    try:
+        with _open_text(args.file, "r") as lines:
+            counts = import_store(target, lines)
+    except TransferError as exc:
+        print(f"import-db: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if target is not store:
+            target.close()
+    print("imported " + ", ".join(f"{n} {table}" for table, n in counts.items()))
+    return 0
+
+
+def _open_text(path: str, mode: str):
+    """'-' is stdin/stdout, so an export can be piped straight into an import."""
+    if path == "-":
+        return contextlib.nullcontext(sys.stdout if mode == "w" else sys.stdin)
+    return open(path, mode, encoding="utf-8")
+
+
 def _announce(config: Config, port: int) -> None:
     base = f"http://{config.server.host}:{port}"
     print(f"zonefeed serving {base}/  feeds: " +
@@ -153,7 +190,11 @@ COMMANDS = {
     "build": _build,
     "serve": _serve,
     "status": _status,
+    "migrate": _migrate,
+    "export-db": _export_db,
+    "import-db": _import_db,
 }
+STORE_COMMANDS = {"migrate", "export-db", "import-db"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -173,6 +214,12 @@ def _parser() -> argparse.ArgumentParser:
     probe = sub.add_parser("probe", help="detect the news list of a page; print a [[sources]] snippet")
     probe.add_argument("url", help="list page URL")
     probe.add_argument("--encoding", help="force a charset (like a source's `encoding`)")
+    sub.add_parser("migrate", help="bring the configured database schema up to date")
+    export = sub.add_parser("export-db", help="write the whole store as JSON lines")
+    export.add_argument("file", help="output file ('-' for stdout)")
+    load = sub.add_parser("import-db", help="load an export into an empty store")
+    load.add_argument("file", help="export file ('-' for stdin)")
+    load.add_argument("--url", help="target storage URL (default: [storage] url of the config)")
     sub.add_parser("demo", help="run against a bundled local sample web (no internet needed)")
     return parser
 

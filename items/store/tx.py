@@ -75,6 +75,20 @@ class Tx:
         cursor.execute(sql, tuple(params))
         return cursor
 
+    # whole-table moves (export/import); table names come from our migrations, never users --
+    def dump_table(self, table: str) -> tuple[list[str], Iterable[tuple[Any, ...]]]:
+        """Column names and the rows in id order (read lazily where the driver can)."""
+        cursor = self._q(f"SELECT * FROM {table} ORDER BY 1")
+        return [d[0] for d in cursor.description], cursor
+
+    def table_has_rows(self, table: str) -> bool:
+        return self._q(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None
+
+    def load_rows(self, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+        marks = ", ".join(self._placeholder for _ in columns)
+        self.connection.cursor().executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
     # sources -----------------------------------------------------------------------------
     def sync_sources(self, sources: Iterable[SourceConfig]) -> None:
         for source in sources:
