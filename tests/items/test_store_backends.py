@@ -92,8 +92,9 @@ def test_only_one_claimer_gets_a_due_source_until_its_lease_ends(store):
         tx.sync_sources([_source("s1")])
         assert tx.claim_source("s1", "node-a", NOW, lease_seconds=60)
         assert not tx.claim_source("s1", "node-b", NOW + timedelta(seconds=59), lease_seconds=60)
+        assert not tx.claim_source("s1", "node-b", NOW + timedelta(seconds=60), lease_seconds=60)
         # node-a died: once its lease has run out the source is handed over
-        assert tx.claim_source("s1", "node-b", NOW + timedelta(seconds=60), lease_seconds=60)
+        assert tx.claim_source("s1", "node-b", NOW + timedelta(seconds=61), lease_seconds=60)
         tx.record_success("s1", NOW + timedelta(seconds=61), False, NOW + timedelta(seconds=121))
         assert not tx.claim_source("s1", "node-a", NOW + timedelta(seconds=120), lease_seconds=60)
         assert tx.claim_source("s1", "node-a", NOW + timedelta(seconds=121), lease_seconds=60)
