@@ -50,7 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "reload":
         return _reload(config)
     setup_logging(args.log_level or config.service.log_level)
-    store = open_store(config.storage.url)
+    try:
+        store = open_store(config.storage.url)
+    except ConnectionError as exc:
+        print(f"storage error: {exc}", file=sys.stderr)
+        return 1
     try:
         if args.command not in STORE_COMMANDS:  # those work on the store exactly as it is
             with store.transaction() as tx:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from psycopg_pool import ConnectionPool
+from psycopg.conninfo import conninfo_to_dict
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from items.store.schema import MIGRATIONS, statements
 from items.store.tx import Tx
@@ -30,7 +31,13 @@ class PostgresStore:
     def __init__(self, url: str, max_connections: int = 12, connect_timeout: float = 10.0):
         self._pool = ConnectionPool(url, min_size=1, max_size=max_connections, open=False,
                                     name="zonefeed")
-        self._pool.open(wait=True, timeout=connect_timeout)
+        try:
+            self._pool.open(wait=True, timeout=connect_timeout)
+        except PoolTimeout:
+            self._pool.close()
+            where = conninfo_to_dict(url)
+            raise ConnectionError(f"PostgreSQL at {where.get('host', 'localhost')}:{where.get('port', 5432)}"
+                                  f"/{where.get('dbname', '')} not reachable within {connect_timeout:g} s") from None
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
