@@ -29,8 +29,10 @@ class PostgresStore:
     dialect = "postgresql"
 
     def __init__(self, url: str, max_connections: int = 12, connect_timeout: float = 10.0):
+        # check: a connection broken by a server restart is replaced before use, not after a
+        # failed poll that would leave its lease to expire
         self._pool = ConnectionPool(url, min_size=1, max_size=max_connections, open=False,
-                                    name="zonefeed")
+                                    name="zonefeed", check=ConnectionPool.check_connection)
         try:
             self._pool.open(wait=True, timeout=connect_timeout)
         except PoolTimeout:

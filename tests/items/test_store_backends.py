@@ -7,12 +7,14 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from items.ingest import ingest
 from items.model import Appearance
 from items.store import FeedQuery, open_store
 from items.store.schema import MIGRATIONS
 from settings.model import SourceConfig
-from tests.support import query
+from tests.support import pg_admin, query
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
@@ -185,3 +187,17 @@ def test_feed_filters_treat_like_wildcards_as_plain_text(store):
         assert titles(include=("100%",)) == ["增长100%的园区"]
         assert titles(include=("a_b",)) == ["a_b 园区"]
         assert titles(exclude=("100%",)) == ["a_b 园区", "增长1000的园区"]
+
+
+@pytest.mark.parametrize("storage_url", ["postgresql"], indirect=True)
+def test_postgres_replaces_a_connection_the_server_dropped(store):
+    """A database restart must cost no poll: the pool checks a connection before lending it."""
+    with store.transaction() as tx:
+        pid = tx.connection.execute("SELECT pg_backend_pid()").fetchone()[0]
+    with pg_admin() as admin:
+        assert admin.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone() == (True,)
+    with store.transaction() as tx:
+        tx.sync_sources([_source("s1")])
+        assert tx.connection.execute("SELECT pg_backend_pid()").fetchone()[0] != pid
+    with store.transaction() as tx:
+        assert [s.id for s in tx.source_states()] == ["s1"]
