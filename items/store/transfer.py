@@ -54,8 +54,8 @@ def export_store(store: Store, out: IO[str]) -> dict[str, int]:
 
 def import_store(store: Store, lines: IO[str]) -> dict[str, int]:
     """Load an export into an empty store in one transaction; return rows read per table."""
-    header = json.loads(next(lines, "null") or "null")
-    if not isinstance(header, dict) or header.get("format") != FORMAT:
+    header = _record(next(lines, ""), 1)
+    if header.get("format") != FORMAT:
         raise TransferError("not a zonefeed export (first line must be its header)")
     if header.get("schema_version") != len(MIGRATIONS):
         raise TransferError(f"export has schema version {header.get('schema_version')}, this zonefeed "
@@ -80,10 +80,12 @@ def _batches(lines: IO[str], known: dict[str, str | None]
     """Group consecutive rows of one table with the same columns, for executemany."""
     key, batch = None, []
     for number, line in enumerate(lines, start=2):
-        record = json.loads(line)
+        record = _record(line, number)
         table = record.get("table")
         if table not in known:
             raise TransferError(f"line {number}: unknown table {table!r}")
+        if not isinstance(record.get("row"), dict):
+            raise TransferError(f"line {number}: no row")
         columns = list(record["row"])
         if not all(_NAME.fullmatch(c) for c in columns):
             raise TransferError(f"line {number}: bad column name in {columns!r}")
@@ -94,3 +96,13 @@ def _batches(lines: IO[str], known: dict[str, str | None]
         batch.append(tuple(record["row"].values()))
     if batch:
         yield key[0], key[1], batch
+
+
+def _record(line: str, number: int) -> dict:
+    try:
+        record = json.loads(line)
+    except ValueError:
+        record = None
+    if not isinstance(record, dict):
+        raise TransferError(f"line {number}: not a zonefeed export record")
+    return record

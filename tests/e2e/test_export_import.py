@@ -83,3 +83,17 @@ def test_migrate_reports_the_schema_version(write_config, storage_url, capsys):
     assert service.main(["--config", str(config), "migrate"]) == 0
     versions = query(storage_url, "SELECT MAX(version) FROM schema_version")[0][0]
     assert capsys.readouterr().out.startswith(f"schema version {versions} ")
+
+
+def test_import_names_the_line_of_a_broken_file(write_config, tmp_path, storage_url, capsys):
+    config = write_config("")
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("this is not an export\n", encoding="utf-8")
+    assert service.main(["--config", str(config), "import-db", str(dump)]) == 1
+    assert "line 1: not a zonefeed export record" in capsys.readouterr().err
+    service.main(["--config", str(config), "export-db", str(dump)])
+    with dump.open("a", encoding="utf-8") as out:
+        out.write('{"table": "stories", "row": {"id": 1}}\n{"table": "nope", "row": {}}\n')
+    assert service.main(["--config", str(config), "import-db", str(dump)]) == 1
+    assert "unknown table 'nope'" in capsys.readouterr().err
+    assert query(storage_url, "SELECT COUNT(*) FROM stories") == [(0,)]
