@@ -12,7 +12,7 @@ import pytest
 from items.store import open_store
 from sampleweb.server import LocalWeb
 from settings import load_config
-from tests.support import PG_BASE_URL, pg_admin
+from tests.support import PG_BASE_URL, close_test_stores, pg_admin
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -30,6 +30,12 @@ def storage_url(request, tmp_path):
     finally:
         with pg_admin() as connection:
             connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(autouse=True)
+def _close_test_stores():
+    yield
+    close_test_stores()
 
 
 @pytest.fixture

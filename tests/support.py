@@ -8,11 +8,27 @@ from typing import Any
 
 import psycopg
 
-from items.store import open_store
+from items.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 PG_BASE_URL = os.environ.get("ZONEFEED_TEST_PG", "postgresql://127.0.0.1:5432/test")
+
+
+_OPENED: list[Store] = []
+
+
+def open_test_store(storage_url: str) -> Store:
+    """A store that tests' helpers need not close: conftest closes it when the test ends, so
+    PostgreSQL pools (threads, connections) never outlive their test."""
+    store = open_store(storage_url)
+    _OPENED.append(store)
+    return store
+
+
+def close_test_stores() -> None:
+    while _OPENED:
+        _OPENED.pop().close()
 
 
 def pg_admin() -> psycopg.Connection:

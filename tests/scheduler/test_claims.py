@@ -7,16 +7,16 @@ import sys
 import threading
 from datetime import UTC, datetime, timedelta
 
-from items.store import open_store
 from items.store.times import utc_now
 from scheduler.leases import make_node_id, release_dead_local_leases
 from settings.model import SourceConfig
+from tests.support import open_test_store
 
 SOURCE = SourceConfig(id="a", name="A", kind="feed", url="http://127.0.0.1/a.xml", interval=60)
 
 
 def _store(storage_url):
-    store = open_store(storage_url)
+    store = open_test_store(storage_url)
     with store.transaction() as tx:
         tx.sync_sources([SOURCE])
     return store

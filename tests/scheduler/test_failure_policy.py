@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from items.store import open_store
 from ops.status import source_statuses
 from scheduler.collect import collect_source
 from settings import load_config
 from sources import Fetcher
 from tests.fixtures import utf8_atom
+from tests.support import open_test_store
 
 
 def _setup(web, write_config):
@@ -22,7 +22,7 @@ def _setup(web, write_config):
         url = "{web.url('/feed.xml')}"
         interval = "10m"
         """))
-    store = open_store(config.storage.url)
+    store = open_test_store(config.storage.url)
     with store.transaction() as tx:
         tx.sync_sources(config.sources)
     return config, store

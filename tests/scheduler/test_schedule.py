@@ -11,12 +11,12 @@ import time
 
 import pytest
 
-from items.store import open_store
 from sampleweb.server import LocalWeb
 from scheduler.jobs import PollScheduler
 from settings import load_config
 from sources import Fetcher
 from tests.fixtures import utf8_atom
+from tests.support import open_test_store
 
 FEED = utf8_atom([("k1", "经开区新签约项目", "2023-08-28T09:00:00+08:00")])
 
@@ -55,7 +55,7 @@ class RequestClock:
 
 def _scheduler(write_config, body: str) -> PollScheduler:
     config = load_config(write_config(body))
-    store = open_store(config.storage.url)
+    store = open_test_store(config.storage.url)
     with store.transaction() as tx:
         tx.sync_sources(config.sources)
     return PollScheduler(config, Fetcher(config.fetch), store, render=lambda: None)

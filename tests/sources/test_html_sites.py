@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from items.store import open_store
 from scheduler.collect import collect_source
 from settings import load_config
 from sources import Fetcher
 from tests import html_sites
+from tests.support import open_test_store
 
 
 def _setup(write_config, tmp_path, sources: str, fetch: str = ""):
     config = load_config(write_config(sources))
     if fetch:
         config = load_config(write_config(sources).parent / "config.toml")
-    store = open_store(config.storage.url)
+    store = open_test_store(config.storage.url)
     with store.transaction() as tx:
         tx.sync_sources(config.sources)
     return config, store
@@ -142,7 +142,7 @@ def test_robots_disallowed_articles_are_never_requested(web, write_config, tmp_p
     (tmp_path / "config.toml").write_text(path.replace("respect_robots = false", "respect_robots = true"),
                                           encoding="utf-8")
     config = load_config(tmp_path / "config.toml")
-    store = open_store(config.storage.url)
+    store = open_test_store(config.storage.url)
 
     outcome = collect_source(config, config.sources[0], Fetcher(config.fetch), store)
 

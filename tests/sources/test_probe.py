@@ -5,11 +5,11 @@ from __future__ import annotations
 import tomllib
 
 import service
-from items.store import open_store
 from scheduler.collect import collect_source
 from settings import load_config
 from sources import Fetcher
 from tests import html_sites
+from tests.support import open_test_store
 
 
 def _probe(capsys, write_config, url: str) -> str:
@@ -31,7 +31,7 @@ def test_probe_prints_items_dates_selector_and_a_working_snippet(web, write_conf
     assert parsed["list"] == {"item": "ul.list > li"} and parsed["name"] == "云阳县人民政府"
 
     config = load_config(write_config(snippet))  # pasted as is
-    store = open_store(config.storage.url)
+    store = open_test_store(config.storage.url)
     outcome = collect_source(config, config.sources[0], Fetcher(config.fetch), store)
     assert outcome.error is None and outcome.new == 5  # first poll backfills: both list pages
 
