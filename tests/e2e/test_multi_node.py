@@ -90,7 +90,7 @@ def test_nodes_share_sources_without_double_polls_and_survive_a_kill(web, write_
     nodes = _start_nodes(config, tmp_path)
     try:
         started = time.monotonic()
-        time.sleep(5 * INTERVAL)
+        time.sleep(3 * INTERVAL)
         victim = None
         while victim is None and time.monotonic() - started < 10 * INTERVAL:
             held = _leaseholder_pid(storage_url)
