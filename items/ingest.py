@@ -1,4 +1,10 @@
-"""Appearances into stories: exact dedupe, story creation and the canonical appearance."""
+"""Appearances into stories: exact dedupe, near-duplicate dedupe and the canonical appearance.
+
+One call handles one collect's batch inside the caller's transaction with a handful of bulk
+queries. Stories are the connected groups of "same story" verdicts, so the grouping does not
+depend on the order in which sources are collected: when a new appearance matches two
+stories, they merge into the older one (its GUID stays, the newer GUID ends).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,14 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from items.dedupe import NearDuplicates, Sketch, sketch_of
 from items.model import Appearance
-from items.store.tx import CanonicalCandidate, Tx
+from items.store.match_tx import CanonicalCandidate, Decision
+from items.store.tx import Tx
 from items.titles import title_key
 
 GUID_PREFIX = "tag:zonefeed,2026:story/"
+MIN_NAME_CHARS = 4  # shorter names ("开发区") are too generic to credit by containment
 
 
 @dataclass
@@ -18,6 +27,7 @@ class IngestReport:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    merged_near: int = 0
     touched_stories: set[int] = field(default_factory=set)
 
     @property
@@ -34,39 +44,103 @@ def story_guid(app: Appearance) -> str:
 def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport:
     """Store each appearance once; re-ingesting the same input changes nothing."""
     report = IngestReport()
-    for app in appearances:
-        stored = tx.find_appearance(app.source_id, app.item_key)
-        if stored is None:
-            story_id = tx.story_with_url(app.url)
-            changed_at = now
-            if story_id is None:
-                story_id = tx.create_story(story_guid(app), app.published_at, now)
-                changed_at = max(app.published_at, app.updated_at or app.published_at)
-            tx.insert_appearance(app, story_id, now)
+    batch = list({(a.source_id, a.item_key): a for a in appearances}.values())
+    stored = tx.find_appearances((a.source_id, a.item_key) for a in batch)
+    fresh = [a for a in batch if (a.source_id, a.item_key) not in stored]
+    url_story = tx.stories_with_urls(a.url for a in fresh)
+    sketches = {id(a): sketch_of(a) for a in fresh}
+    near = NearDuplicates(tx, list(sketches.values()))
+    changed_at: dict[int, datetime] = {}
+    new_stories: dict[int, int] = {}  # story created in this batch -> its first appearance
+    bands: list[tuple[int, int]] = []
+    decisions: list[Decision] = []
+    for app in batch:
+        old = stored.get((app.source_id, app.item_key))
+        if old is None:
+            sketch = sketches[id(app)]
+            story_id, decision = _place(tx, app, sketch, near, url_story, now, new_stories)
+            appearance_id = tx.insert_appearance(app, story_id, now)
+            near.add(sketch, appearance_id, story_id)
+            url_story.setdefault(app.url, story_id)
+            bands.extend((key, appearance_id) for key in sketch.keys)
+            if decision:
+                decisions.append(Decision(appearance_id, *decision))
+                report.merged_near += decision[0].startswith("near")
+            if story_id in new_stories and new_stories[story_id] == 0:
+                new_stories[story_id] = appearance_id
+                moment = max(app.published_at, app.updated_at or app.published_at)
+            else:
+                moment = now
             report.new += 1
-        elif stored.fingerprint != app.fingerprint:
-            story_id, changed_at = stored.story_id, now
-            tx.update_appearance(stored.id, app)
+        elif old.fingerprint != app.fingerprint:
+            story_id, moment = near.story(old.story_id), now
+            tx.update_appearance(old.id, app)
+            tx.drop_bands([old.id])
+            bands.extend((key, old.id) for key in sketch_of(app).keys)
             report.updated += 1
         else:
             report.unchanged += 1
             continue
-        _choose_canonical(tx, story_id, changed_at)
-        report.touched_stories.add(story_id)
+        changed_at[story_id] = max(moment, changed_at.get(story_id, moment))
+    tx.add_bands(bands)
+    tx.record_decisions(decisions)
+    live = {near.story(s) for s in changed_at}
+    _choose_canonicals(tx, live, {s: t for s, t in changed_at.items() if s in live})
+    report.touched_stories = live
     return report
 
 
-def _choose_canonical(tx: Tx, story_id: int, changed_at: datetime) -> None:
-    """Re-pick the canonical appearance; `changed_at` becomes the story's `updated` time."""
-    candidates = tx.canonical_candidates(story_id)
-    canonical = original_publisher(candidates) or candidates[0]
-    tx.set_canonical(story_id, canonical.id, canonical.published_at, changed_at)
+def _place(tx: Tx, app: Appearance, sketch: Sketch, near: NearDuplicates, url_story: dict[str, int],
+           now: datetime, new_stories: dict[int, int]) -> tuple[int, tuple[str, int | None, str] | None]:
+    """The story a new appearance joins (merging stories it bridges) and why."""
+    matches = near.matches(sketch)
+    stories = {m.story_id for m in matches}
+    decision = None
+    if app.url in url_story:
+        stories.add(near.story(url_story[app.url]))
+        decision = ("same canonical URL", None, app.url)
+    elif matches:
+        best = matches[0]
+        decision = ("near-duplicate", best.appearance_id, best.verdict.describe())
+    if not stories:
+        story_id = tx.create_story(story_guid(app), app.published_at, now)
+        new_stories[story_id] = 0
+        return story_id, None
+    survivor, *others = sorted(stories)
+    for other in others:
+        tx.merge_stories(survivor, other)
+        near.merged(other, survivor)
+    return survivor, decision
+
+
+def _choose_canonicals(tx: Tx, story_ids: set[int], changed_at: dict[int, datetime]) -> None:
+    """Re-pick each touched story's canonical; `changed_at` becomes the story's `updated` time."""
+    candidates = tx.canonical_candidates_of(story_ids)
+    rows = []
+    for story_id in sorted(story_ids):
+        members = sorted(candidates.get(story_id, []),
+                         key=lambda c: (c.published_at, c.source_id, c.item_key))
+        if not members:
+            continue
+        canonical = original_publisher(members) or members[0]
+        rows.append((story_id, canonical.id, canonical.published_at, changed_at.get(story_id)))
+    tx.set_canonicals(rows)
+
+
+def _names_match(credit: str, name: str) -> bool:
+    if not credit or not name:
+        return False
+    if credit == name:
+        return True
+    shorter, longer = sorted((credit, name), key=len)
+    return len(shorter) >= MIN_NAME_CHARS and shorter in longer
 
 
 def original_publisher(candidates: list[CanonicalCandidate]) -> CanonicalCandidate | None:
     """The appearance on the site that the others credit as their 来源, if we have it."""
     credited = {title_key(c.publisher) for c in candidates if c.publisher}
     for candidate in candidates:
-        if title_key(candidate.source_name) in credited:
+        name = title_key(candidate.source_name)
+        if any(_names_match(credit, name) for credit in credited):
             return candidate
     return None

@@ -64,6 +64,23 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE INDEX appearances_source_seen ON appearances (source_id, first_seen_at);
     """,
+    # Near-duplicate index: LSH band keys of each appearance's MinHash signature, so candidates
+    # are found by an indexed lookup that survives restarts and is not bounded by memory; and
+    # the reason each appearance joined its story, for `service.py explain`.
+    """
+    CREATE TABLE dedupe_bands (
+        band_key BIGINT NOT NULL,
+        appearance_id BIGINT NOT NULL REFERENCES appearances (id)
+    );
+    CREATE INDEX dedupe_bands_key ON dedupe_bands (band_key);
+    CREATE INDEX dedupe_bands_appearance ON dedupe_bands (appearance_id);
+    CREATE TABLE dedupe_decisions (
+        appearance_id BIGINT PRIMARY KEY REFERENCES appearances (id),
+        rule TEXT NOT NULL,
+        matched_id BIGINT,
+        detail TEXT NOT NULL
+    );
+    """,
 )
 
 IDENTITY = {

@@ -1,0 +1,101 @@
+"""Near-duplicate candidates from the stored LSH bands, confirmed by the rule in similarity.py.
+
+A `NearDuplicates` serves one ingest batch: it looks up every band key of the batch in one
+query, loads the few candidate texts in another, and remembers the batch's own appearances so
+items of one collect also meet each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from items.matchtext import comparison_text
+from items.minhash import band_keys, signature, title_band_key
+from items.model import Appearance
+from items.similarity import WINDOW, MatchDoc, Verdict, compare
+from items.store.match_tx import MatchQueries, StoredText
+from items.titles import title_key
+
+
+@dataclass
+class Sketch:
+    """An appearance reduced to what matching needs: its text form and its band keys."""
+
+    doc: MatchDoc
+    keys: list[int]
+
+
+@dataclass(frozen=True)
+class Match:
+    appearance_id: int
+    story_id: int
+    verdict: Verdict
+
+
+def sketch_of(app: Appearance | StoredText, appearance_id: int = 0) -> Sketch:
+    body = app.content_html or app.summary
+    text = comparison_text(app.title, body)
+    key = title_key(app.title)
+    doc = MatchDoc(appearance_id, app.source_id, key, text, app.published_at)
+    keys = band_keys(signature(text))
+    if key:
+        keys.append(title_band_key(key))
+    return Sketch(doc, keys)
+
+
+class NearDuplicates:
+    def __init__(self, tx: MatchQueries, sketches: list[Sketch]):
+        self._tx = tx
+        self._hits: dict[int, list[tuple[int, int]]] = {}  # band key -> [(appearance, story)]
+        self._sketches: dict[int, Sketch] = {}
+        self._redirect: dict[int, int] = {}  # merged story -> surviving story
+        wanted = {key for s in sketches for key in s.keys}
+        hits = tx.band_hits(wanted) if wanted else []
+        for hit in hits:
+            self._hits.setdefault(hit.band_key, []).append((hit.appearance_id, hit.story_id))
+        near = self._plausible(sketches, {h.appearance_id: h for h in hits})
+        for text in tx.stored_texts(near):
+            self._sketches[text.id] = sketch_of(text, text.id)
+
+    def _plausible(self, sketches: list[Sketch], hits: dict) -> set[int]:
+        """Stored candidates worth loading: another source, published within the window."""
+        wanted = set()
+        for sketch in sketches:
+            for key in sketch.keys:
+                for appearance_id, _ in self._hits.get(key, ()):
+                    hit = hits[appearance_id]
+                    if (hit.source_id != sketch.doc.source_id
+                            and abs(hit.published_at - sketch.doc.published_at) <= WINDOW):
+                        wanted.add(appearance_id)
+        return wanted
+
+    def story(self, story_id: int) -> int:
+        while story_id in self._redirect:
+            story_id = self._redirect[story_id]
+        return story_id
+
+    def merged(self, merged: int, into: int) -> None:
+        self._redirect[merged] = into
+
+    def matches(self, sketch: Sketch) -> list[Match]:
+        """Confirmed matches among the candidates sharing a band, best first."""
+        seen: dict[int, int] = {}
+        for key in sketch.keys:
+            for appearance_id, story_id in self._hits.get(key, ()):
+                seen[appearance_id] = story_id
+        found = []
+        for appearance_id, story_id in seen.items():
+            other = self._sketches.get(appearance_id)
+            if other is None:  # filtered out as implausible before loading
+                continue
+            verdict = compare(sketch.doc, other.doc)
+            if verdict.same:
+                found.append(Match(appearance_id, self.story(story_id), verdict))
+        return sorted(found, key=lambda m: (-m.verdict.jaccard, m.appearance_id))
+
+    def add(self, sketch: Sketch, appearance_id: int, story_id: int) -> None:
+        """Make a just-stored appearance a candidate for the rest of the batch."""
+        sketch.doc.appearance_id = appearance_id
+        self._sketches[appearance_id] = sketch
+        for key in sketch.keys:
+            self._hits.setdefault(key, []).append((appearance_id, story_id))
