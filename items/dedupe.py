@@ -8,13 +8,13 @@ items of one collect also meet each other.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from items.matchtext import comparison_text
 from items.minhash import band_keys, signature, title_band_key
 from items.model import Appearance
 from items.similarity import WINDOW, MatchDoc, Verdict, compare
 from items.store.match_tx import MatchQueries, StoredText
-from items.titles import title_key
 
 
 @dataclass
@@ -24,6 +24,19 @@ class Sketch:
     doc: MatchDoc
     keys: list[int]
 
+    @property
+    def day(self) -> int:
+        return day_number(self.doc.published_at)
+
+    def band_rows(self, appearance_id: int) -> list[tuple[int, int, int]]:
+        day = self.day
+        return [(key, day, appearance_id) for key in self.keys]
+
+
+def day_number(moment: datetime) -> int:
+    """Days since 1970-01-01 (UTC): the coarse time stored beside each band key."""
+    return int(moment.timestamp() // 86400)
+
 
 @dataclass(frozen=True)
 class Match:
@@ -32,14 +45,16 @@ class Match:
     verdict: Verdict
 
 
+def match_doc(app: Appearance | StoredText, appearance_id: int = 0) -> MatchDoc:
+    text = comparison_text(app.title, app.content_html or app.summary)
+    return MatchDoc(appearance_id, app.source_id, text.partition("\n")[0], text, app.published_at)
+
+
 def sketch_of(app: Appearance | StoredText, appearance_id: int = 0) -> Sketch:
-    body = app.content_html or app.summary
-    text = comparison_text(app.title, body)
-    key = title_key(app.title)
-    doc = MatchDoc(appearance_id, app.source_id, key, text, app.published_at)
-    keys = band_keys(signature(text))
-    if key:
-        keys.append(title_band_key(key))
+    doc = match_doc(app, appearance_id)
+    keys = band_keys(signature(doc.hashes))
+    if doc.title_key:
+        keys.append(title_band_key(doc.title_key))
     return Sketch(doc, keys)
 
 
@@ -47,15 +62,19 @@ class NearDuplicates:
     def __init__(self, tx: MatchQueries, sketches: list[Sketch]):
         self._tx = tx
         self._hits: dict[int, list[tuple[int, int]]] = {}  # band key -> [(appearance, story)]
-        self._sketches: dict[int, Sketch] = {}
+        self._docs: dict[int, MatchDoc] = {}
         self._redirect: dict[int, int] = {}  # merged story -> surviving story
         wanted = {key for s in sketches for key in s.keys}
-        hits = tx.band_hits(wanted) if wanted else []
+        hits = []
+        if wanted:
+            reach = WINDOW.days + 1
+            days = [s.day for s in sketches]
+            hits = tx.band_hits(wanted, min(days) - reach, max(days) + reach)
         for hit in hits:
             self._hits.setdefault(hit.band_key, []).append((hit.appearance_id, hit.story_id))
         near = self._plausible(sketches, {h.appearance_id: h for h in hits})
         for text in tx.stored_texts(near):
-            self._sketches[text.id] = sketch_of(text, text.id)
+            self._docs[text.id] = match_doc(text, text.id)
 
     def _plausible(self, sketches: list[Sketch], hits: dict) -> set[int]:
         """Stored candidates worth loading: another source, published within the window."""
@@ -85,10 +104,10 @@ class NearDuplicates:
                 seen[appearance_id] = story_id
         found = []
         for appearance_id, story_id in seen.items():
-            other = self._sketches.get(appearance_id)
+            other = self._docs.get(appearance_id)
             if other is None:  # filtered out as implausible before loading
                 continue
-            verdict = compare(sketch.doc, other.doc)
+            verdict = compare(sketch.doc, other)
             if verdict.same:
                 found.append(Match(appearance_id, self.story(story_id), verdict))
         return sorted(found, key=lambda m: (-m.verdict.jaccard, m.appearance_id))
@@ -96,6 +115,6 @@ class NearDuplicates:
     def add(self, sketch: Sketch, appearance_id: int, story_id: int) -> None:
         """Make a just-stored appearance a candidate for the rest of the batch."""
         sketch.doc.appearance_id = appearance_id
-        self._sketches[appearance_id] = sketch
+        self._docs[appearance_id] = sketch.doc
         for key in sketch.keys:
             self._hits.setdefault(key, []).append((appearance_id, story_id))

@@ -47,12 +47,15 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
     batch = list({(a.source_id, a.item_key): a for a in appearances}.values())
     stored = tx.find_appearances((a.source_id, a.item_key) for a in batch)
     fresh = [a for a in batch if (a.source_id, a.item_key) not in stored]
+    changed = {old.id for a in batch if (old := stored.get((a.source_id, a.item_key)))
+               and old.fingerprint != a.fingerprint}
+    previous = {t.id: sketch_of(t, t.id) for t in tx.stored_texts(changed)} if changed else {}
     url_story = tx.stories_with_urls(a.url for a in fresh)
     sketches = {id(a): sketch_of(a) for a in fresh}
     near = NearDuplicates(tx, list(sketches.values()))
     changed_at: dict[int, datetime] = {}
     new_stories: dict[int, int] = {}  # story created in this batch -> its first appearance
-    bands: list[tuple[int, int]] = []
+    bands: list[tuple[int, int, int]] = []
     decisions: list[Decision] = []
     for app in batch:
         old = stored.get((app.source_id, app.item_key))
@@ -62,7 +65,7 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
             appearance_id = tx.insert_appearance(app, story_id, now)
             near.add(sketch, appearance_id, story_id)
             url_story.setdefault(app.url, story_id)
-            bands.extend((key, appearance_id) for key in sketch.keys)
+            bands.extend(sketch.band_rows(appearance_id))
             if decision:
                 decisions.append(Decision(appearance_id, *decision))
                 report.merged_near += decision[0].startswith("near")
@@ -75,8 +78,8 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
         elif old.fingerprint != app.fingerprint:
             story_id, moment = near.story(old.story_id), now
             tx.update_appearance(old.id, app)
-            tx.drop_bands([old.id])
-            bands.extend((key, old.id) for key in sketch_of(app).keys)
+            tx.drop_bands((key, old.id) for key in previous[old.id].keys)
+            bands.extend(sketch_of(app).band_rows(old.id))
             report.updated += 1
         else:
             report.unchanged += 1

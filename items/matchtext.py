@@ -11,8 +11,6 @@ import html
 import re
 import unicodedata
 
-from items.titles import title_key
-
 _BLOCK_END = re.compile(r"<\s*(?:br|/p|/div|/h[1-6]|/li|/tr|/td|/blockquote|/table|hr)\b[^>]*>", re.I)
 _TAG = re.compile(r"<[^>]+>")
 _LABELS = (r"(?:文章|信息|稿件|新闻)?来源|稿源|责任编辑|编辑|作者|记者|通讯员|审核|审校|校对|摄影|"
@@ -45,8 +43,16 @@ def article_text(fragment: str) -> str:
 
 
 def comparison_text(title: str, fragment: str) -> str:
-    """Title and body in the comparison form (NFKC, lower case, no punctuation or spaces)."""
-    return title_key(title) + "\n" + title_key(article_text(fragment))
+    """Title line, then body lines, in the comparison form (NFKC, lower case, no punctuation).
+
+    The same form as `title_key`, computed for all lines at once: ingest does this per item.
+    """
+    lines = [title, *article_text(fragment).split("\n")]
+    text = "\n".join(filter(None, ("".join(filter(str.isalnum, line)) for line in lines)))
+    if not unicodedata.is_normalized("NFKC", text):
+        text = "\n".join("".join(filter(str.isalnum, line))
+                         for line in unicodedata.normalize("NFKC", text).split("\n"))
+    return text.lower()
 
 
 def publisher_from_text(fragment: str) -> str | None:

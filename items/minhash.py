@@ -1,9 +1,10 @@
 """MinHash signatures of character 3-grams and the LSH band keys stored in the database.
 
-One-permutation hashing (one 64-bit hash per shingle, binned; empty bins filled by rotation
-from the next full bin) costs O(shingles) per document instead of O(shingles x permutations),
-which keeps signatures cheap enough for ingest at thousands of items per second.
-Every constant is fixed, so keys computed today match keys stored by an earlier process.
+One-permutation hashing (one 64-bit hash per shingle; its top bits pick a bin, the rest
+compete for the bin's minimum; empty bins borrow from the next full bin) costs O(shingles)
+per document instead of O(shingles x permutations), which keeps signatures cheap enough for
+ingest at thousands of items per second. Every constant is fixed, so keys computed today
+match keys stored by an earlier process.
 """
 
 from __future__ import annotations
@@ -12,31 +13,24 @@ import hashlib
 
 import numpy as np
 
-BANDS = 20
-ROWS = 3  # rows per band: a pair with Jaccard 0.5 shares a band with p = 1-(1-0.5**3)**20 = 0.93
+BANDS = 21
+ROWS = 3  # a pair with Jaccard 0.55 shares a band with p = 1-(1-0.55**3)**21 = 0.98
+BIN_BITS = 6  # 64 bins, the first BANDS*ROWS = 63 used
 BINS = BANDS * ROWS
 TITLE_BAND = BANDS  # an extra "band" for an identical title key, so short re-posts meet their origin
-_KEY_MASK = (1 << 63) - 1  # band keys fit a signed BIGINT
 
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
+_VALUE_MASK = np.uint64((1 << (64 - BIN_BITS)) - 1)
+_BIN_SHIFT = np.uint64(64 - BIN_BITS)
+_EMPTY = np.uint64(np.iinfo(np.uint64).max)
 _C1 = np.uint64(0x9E3779B97F4A7C15)
 _C2 = np.uint64(0xC2B2AE3D27D4EB4F)
 _C3 = np.uint64(0x165667B19E3779F9)
-_EMPTY = np.uint64(np.iinfo(np.uint64).max)
+_MIX = np.uint64(0xBF58476D1CE4E5B9)
+_SHIFT = np.uint64(31)
 _ROTATION = np.uint64(0x2545F4914F6CDD1D)
-_BAND_SALT = np.arange(BANDS, dtype=np.uint64) * _C1
-_BAND_WEIGHTS = np.array([0x8CB92BA72F3D8DD7, 0xA0761D6478BD642F, 0xE7037ED1A0B428DB],
-                         dtype=np.uint64)[:ROWS]
-
-
-def _mix(values: np.ndarray) -> np.ndarray:
-    """splitmix64 finalizer: spreads nearby inputs over all 64 bits."""
-    values = values ^ (values >> np.uint64(30))
-    values = values * _MIX1
-    values = values ^ (values >> np.uint64(27))
-    values = values * _MIX2
-    return values ^ (values >> np.uint64(31))
+_BAND_SALT = np.arange(BANDS, dtype=np.uint64) * np.uint64(0x94D049BB133111EB)
+_W = [np.uint64(w) for w in (0x8CB92BA72F3D8DD7, 0xA0761D6478BD642F, 0xE7037ED1A0B428DB)]
+_KEY_MASK = (1 << 63) - 1  # band keys fit a signed BIGINT
 
 
 def shingle_hashes(text: str) -> np.ndarray:
@@ -46,19 +40,19 @@ def shingle_hashes(text: str) -> np.ndarray:
         return np.empty(0, dtype=np.uint64)
     if len(points) < 3:
         points = np.concatenate([points, np.zeros(3 - len(points), dtype=np.uint64)])
-    # Repeated shingles hash alike, so duplicates are harmless to a minimum.
-    return _mix(points[:-2] * _C1 ^ points[1:-1] * _C2 ^ points[2:] * _C3)
+    mixed = points[:-2] * _C1 ^ points[1:-1] * _C2 ^ points[2:] * _C3
+    return (mixed ^ (mixed >> _SHIFT)) * _MIX  # repeated shingles are harmless to a minimum
 
 
-def signature(text: str) -> np.ndarray:
-    """BINS minimum values, one per bin; equal bins estimate the Jaccard similarity."""
-    hashes = shingle_hashes(text)
-    bins = np.full(BINS, _EMPTY, dtype=np.uint64)
+def signature(hashes: np.ndarray) -> np.ndarray:
+    """BINS minimum values of shingle hashes, one per bin; equal bins estimate the Jaccard similarity."""
+    bins = np.full(1 << BIN_BITS, _EMPTY, dtype=np.uint64)
     if len(hashes) == 0:
-        return bins
-    np.minimum.at(bins, (hashes % np.uint64(BINS)).astype(np.intp), hashes // np.uint64(BINS))
+        return bins[:BINS]
+    np.minimum.at(bins, (hashes >> _BIN_SHIFT).astype(np.intp), hashes & _VALUE_MASK)
+    bins = bins[:BINS]
     full = np.flatnonzero(bins != _EMPTY)
-    if len(full) < BINS:
+    if 0 < len(full) < BINS:
         # Densify: an empty bin borrows the next full bin's value, tagged with the distance.
         positions = np.arange(BINS)
         nxt = np.searchsorted(full, positions) % len(full)
@@ -69,16 +63,12 @@ def signature(text: str) -> np.ndarray:
 
 
 def band_keys(sig: np.ndarray) -> list[int]:
-    """One key per band: hash of (band number, its ROWS values), as a non-negative BIGINT."""
-    combined = _mix((sig.reshape(BANDS, ROWS) * _BAND_WEIGHTS).sum(axis=1, dtype=np.uint64) ^ _BAND_SALT)
-    return [int(v) & _KEY_MASK for v in combined.tolist()]
+    """One key per band: its ROWS values and its number combined, as a non-negative BIGINT."""
+    combined = sig[0::ROWS] * _W[0] ^ sig[1::ROWS] * _W[1] ^ sig[2::ROWS] * _W[2] ^ _BAND_SALT
+    return (combined >> np.uint64(1)).tolist()
 
 
 def title_band_key(key: str) -> int:
     """Key of the identical-title band (stable across processes, unlike hash())."""
     digest = hashlib.blake2b(f"{TITLE_BAND}\x1f{key}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big") & _KEY_MASK
-
-
-def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.mean(a == b))

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
 
+import numpy as np
+
+from items.minhash import shingle_hashes
+
 MIN_JACCARD = 0.55
 MIN_CONTAINMENT = 0.85  # a shortened re-post: most of the shorter text is in the longer
 MIN_TITLE_OVERLAP = 0.5  # ... and then the titles must agree as well
@@ -56,9 +60,10 @@ class Tokens:
         return cls(frozenset(chinese_number(n) for n in _NUMBER.findall(text)),
                    frozenset(_PLACE.findall(text)))
 
-    def unexplained_by(self, other: Tokens, other_text: str) -> set[str]:
-        """Tokens of ours the other text does not carry (a place counts if its name appears)."""
-        return ({n for n in self.numbers if n not in other.numbers}
+    def unexplained_by(self, other: Tokens, other_text: str, numbers_in_text: bool = False) -> set[str]:
+        """Tokens of ours the other side does not carry (a place counts if its name appears)."""
+        return ({n for n in self.numbers
+                 if n not in other.numbers and not (numbers_in_text and n in other_text)}
                 | {p for p in self.places if _PLACE_SUFFIX.sub("", p) not in other_text})
 
 
@@ -73,8 +78,13 @@ class MatchDoc:
     published_at: datetime
 
     @cached_property
-    def shingles(self) -> frozenset[str]:
-        return shingle_set(self.text)
+    def hashes(self) -> np.ndarray:
+        return shingle_hashes(self.text)
+
+    @cached_property
+    def shingles(self) -> frozenset[int]:
+        """The 3-grams as 64-bit hashes: exact sets for Jaccard, far cheaper than strings."""
+        return frozenset(self.hashes.tolist())
 
     @cached_property
     def title_tokens(self) -> Tokens:
@@ -85,8 +95,8 @@ class MatchDoc:
         return self.text.partition("\n")[2]
 
     @cached_property
-    def body_tokens(self) -> Tokens:
-        return Tokens.of(self.body)
+    def body_lines(self) -> frozenset[str]:
+        return frozenset(self.body.split("\n"))
 
 
 @dataclass(frozen=True)
@@ -105,13 +115,14 @@ class Verdict:
 
 def shingle_set(text: str) -> frozenset[str]:
     """Distinct character 3-grams (line breaks excluded: they are not text)."""
-    grams = set()
+    grams: set[str] = set()
     for part in text.split("\n"):
-        grams.update(part[i:i + 3] for i in range(max(len(part) - 2, 1)) if part)
+        if part:
+            grams.update({part[i:i + 3] for i in range(max(len(part) - 2, 1))})
     return frozenset(grams)
 
 
-def overlap(a: frozenset[str], b: frozenset[str]) -> tuple[float, float]:
+def overlap(a: frozenset, b: frozenset) -> tuple[float, float]:
     """(Jaccard, containment of the smaller set in the larger)."""
     if not a or not b:
         return 0.0, 0.0
@@ -120,12 +131,18 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> tuple[float, float]:
 
 
 def token_conflict(a: MatchDoc, b: MatchDoc) -> str | None:
-    """Names places or numbers that each side has and the other lacks (look-alikes), if any."""
+    """Names places or numbers that each side has and the other lacks (look-alikes), if any.
+
+    In bodies only the lines the two do not share can disagree, so only those are scanned.
+    """
+    body_a = Tokens.of("\n".join(a.body_lines - b.body_lines))
+    body_b = Tokens.of("\n".join(b.body_lines - a.body_lines))
     for where, ta, tb, text_a, text_b, needed in (
         ("title", a.title_tokens, b.title_tokens, a.title_key, b.title_key, TITLE_CONFLICTS),
-        ("body", a.body_tokens, b.body_tokens, a.body, b.body, BODY_CONFLICTS),
+        ("body", body_a, body_b, a.body, b.body, BODY_CONFLICTS),
     ):
-        only_a, only_b = ta.unexplained_by(tb, text_b), tb.unexplained_by(ta, text_a)
+        in_text = where == "body"
+        only_a, only_b = ta.unexplained_by(tb, text_b, in_text), tb.unexplained_by(ta, text_a, in_text)
         if len(only_a) >= needed and len(only_b) >= needed:
             return (f"{where} places/numbers differ: {'/'.join(sorted(only_a)[:4])} "
                     f"vs {'/'.join(sorted(only_b)[:4])}")
@@ -143,14 +160,15 @@ def compare(a: MatchDoc, b: MatchDoc) -> Verdict:
     jaccard, containment = overlap(sa, sb)
     title_overlap = overlap(shingle_set(a.title_key), shingle_set(b.title_key))[1]
     scores = dict(jaccard=jaccard, containment=containment, title_overlap=title_overlap)
-    conflict = token_conflict(a, b)
-    if conflict:
-        return Verdict(False, conflict, **scores)
     if min(len(sa), len(sb)) < MIN_SHINGLES:
         return Verdict(False, "too little text to compare", **scores)
     if jaccard >= MIN_JACCARD:
-        return Verdict(True, f"near-duplicate text (jaccard >= {MIN_JACCARD})", **scores)
-    if containment >= MIN_CONTAINMENT and title_overlap >= MIN_TITLE_OVERLAP:
-        return Verdict(True, f"shorter text contained in the longer (containment >= {MIN_CONTAINMENT}) "
-                             f"and titles agree", **scores)
-    return Verdict(False, "texts differ", **scores)
+        rule = f"near-duplicate text (jaccard >= {MIN_JACCARD})"
+    elif containment >= MIN_CONTAINMENT and title_overlap >= MIN_TITLE_OVERLAP:
+        rule = f"shorter text contained in the longer (containment >= {MIN_CONTAINMENT}) and titles agree"
+    else:
+        return Verdict(False, "texts differ", **scores)
+    conflict = token_conflict(a, b)  # only similar texts can be look-alikes
+    if conflict:
+        return Verdict(False, conflict, **scores)
+    return Verdict(True, rule, **scores)

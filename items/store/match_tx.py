@@ -114,24 +114,27 @@ class MatchQueries:
                 found.setdefault(url, int(story_id))
         return found
 
-    def band_hits(self, band_keys: Iterable[int]) -> list[BandHit]:
+    def band_hits(self, band_keys: Iterable[int], first_day: int, last_day: int) -> list[BandHit]:
+        """Stored appearances sharing a band key, published between the two days (inclusive)."""
         hits = []
         for chunk in _chunks(sorted(set(band_keys))):
             rows = self._q(
                 "SELECT b.band_key, b.appearance_id, a.story_id, a.source_id, a.published_at "
                 "FROM dedupe_bands b JOIN appearances a ON a.id = b.appearance_id "
-                f"WHERE b.band_key IN ({_marks(chunk)})",
-                chunk,
+                f"WHERE b.band_key IN ({_marks(chunk)}) AND b.published_day BETWEEN ? AND ?",
+                (*chunk, first_day, last_day),
             ).fetchall()
             hits.extend(BandHit(int(r[0]), int(r[1]), int(r[2]), r[3], from_db(r[4])) for r in rows)
         return hits
 
-    def add_bands(self, rows: Iterable[tuple[int, int]]) -> None:
-        """(band_key, appearance_id) rows."""
-        self._many("INSERT INTO dedupe_bands (band_key, appearance_id) VALUES (?, ?)", rows)
+    def add_bands(self, rows: Iterable[tuple[int, int, int]]) -> None:
+        """(band_key, published_day, appearance_id) rows."""
+        self._many("INSERT INTO dedupe_bands (band_key, published_day, appearance_id) VALUES (?, ?, ?)",
+                   rows)
 
-    def drop_bands(self, appearance_ids: Iterable[int]) -> None:
-        self._many("DELETE FROM dedupe_bands WHERE appearance_id = ?", ((i,) for i in appearance_ids))
+    def drop_bands(self, rows: Iterable[tuple[int, int]]) -> None:
+        """(band_key, appearance_id) rows, found through the band-key index."""
+        self._many("DELETE FROM dedupe_bands WHERE band_key = ? AND appearance_id = ?", rows)
 
     def stored_texts(self, appearance_ids: Iterable[int]) -> list[StoredText]:
         texts = []

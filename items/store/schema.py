@@ -65,15 +65,17 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX appearances_source_seen ON appearances (source_id, first_seen_at);
     """,
     # Near-duplicate index: LSH band keys of each appearance's MinHash signature, so candidates
-    # are found by an indexed lookup that survives restarts and is not bounded by memory; and
+    # are found by an indexed lookup that survives restarts and is not bounded by memory (the
+    # day narrows a lookup to the publish-time window, so its cost does not grow with history;
+    # no second index or foreign key: they cost more at insert than the rare update saves);
     # the reason each appearance joined its story, for `service.py explain`.
     """
     CREATE TABLE dedupe_bands (
         band_key BIGINT NOT NULL,
-        appearance_id BIGINT NOT NULL REFERENCES appearances (id)
+        published_day BIGINT NOT NULL,
+        appearance_id BIGINT NOT NULL
     );
-    CREATE INDEX dedupe_bands_key ON dedupe_bands (band_key);
-    CREATE INDEX dedupe_bands_appearance ON dedupe_bands (appearance_id);
+    CREATE INDEX dedupe_bands_key ON dedupe_bands (band_key, published_day);
     CREATE TABLE dedupe_decisions (
         appearance_id BIGINT PRIMARY KEY REFERENCES appearances (id),
         rule TEXT NOT NULL,
