@@ -11,6 +11,7 @@ from pathlib import Path
 from feeds.build import build_feeds
 from feeds.live import feed_site
 from feeds.server import make_server
+from items.explain import explain
 from items.store import open_store
 from items.store.sqlite import SQLiteStore
 from items.store.times import utc_now
@@ -96,6 +97,13 @@ def _probe(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _explain(config: Config, store: SQLiteStore, args: argparse.Namespace) -> int:
+    with store.transaction() as tx:
+        lines = explain(tx, args.url)
+    print("\n".join(lines) if lines else f"no appearance stored at {args.url}")
+    return 0 if lines else 1
+
+
 def _build(config: Config, store: SQLiteStore, args: argparse.Namespace) -> int:
     changed = build_feeds(config, store)
     print(f"rendered {len(config.feeds)} feeds; changed files: {', '.join(changed) or 'none'}")
@@ -153,6 +161,7 @@ COMMANDS = {
     "build": _build,
     "serve": _serve,
     "status": _status,
+    "explain": _explain,
 }
 
 
@@ -173,6 +182,8 @@ def _parser() -> argparse.ArgumentParser:
     probe = sub.add_parser("probe", help="detect the news list of a page; print a [[sources]] snippet")
     probe.add_argument("url", help="list page URL")
     probe.add_argument("--encoding", help="force a charset (like a source's `encoding`)")
+    explain_cmd = sub.add_parser("explain", help="which story an appearance belongs to, and why")
+    explain_cmd.add_argument("url", help="the appearance's URL (as stored or as found on the web)")
     sub.add_parser("demo", help="run against a bundled local sample web (no internet needed)")
     return parser
 

@@ -172,9 +172,10 @@ class MatchQueries:
         ).fetchone()
         return Decision(int(row[0]), row[1], int(row[2]) if row[2] is not None else None, row[3]) if row else None
 
-    def story_guid(self, story_id: int) -> str | None:
-        row = self._q("SELECT guid FROM stories WHERE id = ?", (story_id,)).fetchone()
-        return row[0] if row else None
+    def story_identity(self, story_id: int) -> tuple[str, int | None] | None:
+        """(guid, canonical appearance id) of a story."""
+        row = self._q("SELECT guid, canonical_id FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return (row[0], int(row[1]) if row[1] is not None else None) if row else None
 
     def canonical_candidates_of(self, story_ids: Iterable[int]) -> dict[int, list[CanonicalCandidate]]:
         found: dict[int, list[CanonicalCandidate]] = {}
