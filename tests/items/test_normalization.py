@@ -107,9 +107,10 @@ HOSTILE = (
 
 
 def _assert_clean(html: str) -> None:
+    """No active markup survives (harmless text such as a stray 'alert(1)' may)."""
     lowered = html.lower()
     for banned in ("<script", "<style", "<iframe", "<svg", "<form", "<input", "<object", "<embed", "<meta",
-                   "javascript:", "data:", "alert(", "steal", "onerror", "onload", "onclick", "target="):
+                   "javascript:", "data:", "onerror", "onload", "onclick", "target="):
         assert banned not in lowered, banned
     assert not XML_INVALID.search(html)
     for url in re.findall(r'(?:href|src)="([^"]*)"', html):
@@ -121,6 +122,7 @@ def _assert_clean(html: str) -> None:
 def test_hostile_snippet_comes_out_clean():
     cleaned = sanitize_html(HOSTILE, BASE)
     _assert_clean(cleaned)
+    assert "alert(" not in cleaned and "steal" not in cleaned  # script bodies go, not only tags
     assert "正文" in cleaned and "尾" in cleaned
     assert 'src="http://www.example.gov.cn/i.png"' in cleaned
     assert 'href="http://www.example.gov.cn/news/2023/rel/p.html"' in cleaned
