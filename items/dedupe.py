@@ -97,20 +97,27 @@ class NearDuplicates:
         self._redirect[merged] = into
 
     def matches(self, sketch: Sketch) -> list[Match]:
-        """Confirmed matches among the candidates sharing a band, best first."""
-        seen: dict[int, int] = {}
+        """One confirmed match per story among the candidates sharing a band, best first.
+
+        Candidates sharing more bands are tried first; once a story is confirmed its other
+        members need no comparison (the set of matched stories is what decides).
+        """
+        shared: dict[int, int] = {}
+        story_of: dict[int, int] = {}
         for key in sketch.keys:
             for appearance_id, story_id in self._hits.get(key, ()):
-                seen[appearance_id] = story_id
-        found = []
-        for appearance_id, story_id in seen.items():
+                shared[appearance_id] = shared.get(appearance_id, 0) + 1
+                story_of[appearance_id] = story_id
+        found: dict[int, Match] = {}
+        for appearance_id in sorted(shared, key=lambda i: (-shared[i], i)):
+            story_id = self.story(story_of[appearance_id])
             other = self._docs.get(appearance_id)
-            if other is None:  # filtered out as implausible before loading
+            if story_id in found or other is None:  # None: filtered out before loading
                 continue
             verdict = compare(sketch.doc, other)
             if verdict.same:
-                found.append(Match(appearance_id, self.story(story_id), verdict))
-        return sorted(found, key=lambda m: (-m.verdict.jaccard, m.appearance_id))
+                found[story_id] = Match(appearance_id, story_id, verdict)
+        return sorted(found.values(), key=lambda m: (-m.verdict.jaccard, m.appearance_id))
 
     def add(self, sketch: Sketch, appearance_id: int, story_id: int) -> None:
         """Make a just-stored appearance a candidate for the rest of the batch."""

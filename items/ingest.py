@@ -14,7 +14,7 @@ from datetime import datetime
 
 from items.dedupe import NearDuplicates, Sketch, sketch_of
 from items.model import Appearance
-from items.store.match_tx import CanonicalCandidate, Decision
+from items.store.match_tx import CanonicalCandidate, Decision, StoredAppearance
 from items.store.tx import Tx
 from items.titles import title_key
 
@@ -46,34 +46,37 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
     report = IngestReport()
     batch = list({(a.source_id, a.item_key): a for a in appearances}.values())
     stored = tx.find_appearances((a.source_id, a.item_key) for a in batch)
+    at_url = tx.appearances_at_urls(a.url for a in batch if (a.source_id, a.item_key) not in stored)
+    for app in batch:  # a new GUID for a URL its source already gave us is the same appearance
+        same = [h for h in at_url.get(app.url, ()) if h.source_id == app.source_id]
+        if (app.source_id, app.item_key) not in stored and same:
+            stored[(app.source_id, app.item_key)] = StoredAppearance(same[0].id, same[0].story_id,
+                                                                     same[0].fingerprint)
     fresh = [a for a in batch if (a.source_id, a.item_key) not in stored]
     changed = {old.id for a in batch if (old := stored.get((a.source_id, a.item_key)))
                and old.fingerprint != a.fingerprint}
     previous = {t.id: sketch_of(t, t.id) for t in tx.stored_texts(changed)} if changed else {}
-    url_story = tx.stories_with_urls(a.url for a in fresh)
+    url_story = {url: hits[0].story_id for url, hits in at_url.items()}
     sketches = {id(a): sketch_of(a) for a in fresh}
     near = NearDuplicates(tx, list(sketches.values()))
     changed_at: dict[int, datetime] = {}
-    new_stories: dict[int, int] = {}  # story created in this batch -> its first appearance
     bands: list[tuple[int, int, int]] = []
     decisions: list[Decision] = []
     for app in batch:
         old = stored.get((app.source_id, app.item_key))
         if old is None:
             sketch = sketches[id(app)]
-            story_id, decision = _place(tx, app, sketch, near, url_story, now, new_stories)
+            story_id, decision = _place(tx, app, sketch, near, url_story, now)
             appearance_id = tx.insert_appearance(app, story_id, now)
             near.add(sketch, appearance_id, story_id)
             url_story.setdefault(app.url, story_id)
             bands.extend(sketch.band_rows(appearance_id))
             if decision:
                 decisions.append(Decision(appearance_id, *decision))
-                report.merged_near += decision[0].startswith("near")
-            if story_id in new_stories and new_stories[story_id] == 0:
-                new_stories[story_id] = appearance_id
-                moment = max(app.published_at, app.updated_at or app.published_at)
-            else:
-                moment = now
+                report.merged_near += decision[0] == "near-duplicate"
+            # a new story is as recent as its item; a grown one changed now
+            moment = now if decision or story_id in changed_at else max(app.published_at,
+                                                                       app.updated_at or app.published_at)
             report.new += 1
         elif old.fingerprint != app.fingerprint:
             story_id, moment = near.story(old.story_id), now
@@ -94,8 +97,8 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
 
 
 def _place(tx: Tx, app: Appearance, sketch: Sketch, near: NearDuplicates, url_story: dict[str, int],
-           now: datetime, new_stories: dict[int, int]) -> tuple[int, tuple[str, int | None, str] | None]:
-    """The story a new appearance joins (merging stories it bridges) and why."""
+           now: datetime) -> tuple[int, tuple[str, int | None, str] | None]:
+    """The story a new appearance joins (merging stories it bridges) and why (None: a new story)."""
     matches = near.matches(sketch)
     stories = {m.story_id for m in matches}
     decision = None
@@ -106,9 +109,7 @@ def _place(tx: Tx, app: Appearance, sketch: Sketch, near: NearDuplicates, url_st
         best = matches[0]
         decision = ("near-duplicate", best.appearance_id, best.verdict.describe())
     if not stories:
-        story_id = tx.create_story(story_guid(app), app.published_at, now)
-        new_stories[story_id] = 0
-        return story_id, None
+        return tx.create_story(story_guid(app), app.published_at, now), None
     survivor, *others = sorted(stories)
     for other in others:
         tx.merge_stories(survivor, other)

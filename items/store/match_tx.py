@@ -24,6 +24,14 @@ class StoredAppearance:
 
 
 @dataclass(frozen=True)
+class UrlHit:
+    id: int
+    story_id: int
+    source_id: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
 class CanonicalCandidate:
     id: int
     source_id: str
@@ -102,16 +110,17 @@ class MatchQueries:
                     found[(source_id, r[3])] = StoredAppearance(int(r[0]), int(r[1]), r[2])
         return found
 
-    def stories_with_urls(self, urls: Iterable[str]) -> dict[str, int]:
-        """Story of the first stored appearance at each URL."""
-        found: dict[str, int] = {}
+    def appearances_at_urls(self, urls: Iterable[str]) -> dict[str, list[UrlHit]]:
+        """Stored appearances at each URL, oldest first."""
+        found: dict[str, list[UrlHit]] = {}
         for chunk in _chunks(sorted(set(urls))):
             rows = self._q(
-                f"SELECT url, story_id FROM appearances WHERE url IN ({_marks(chunk)}) ORDER BY id",
+                "SELECT url, id, story_id, source_id, fingerprint FROM appearances "
+                f"WHERE url IN ({_marks(chunk)}) ORDER BY id",
                 chunk,
             ).fetchall()
-            for url, story_id in rows:
-                found.setdefault(url, int(story_id))
+            for r in rows:
+                found.setdefault(r[0], []).append(UrlHit(int(r[1]), int(r[2]), r[3], r[4]))
         return found
 
     def band_hits(self, band_keys: Iterable[int], first_day: int, last_day: int) -> list[BandHit]:
