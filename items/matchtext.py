@@ -11,8 +11,12 @@ import html
 import re
 import unicodedata
 
+from items.titles import title_key
+
 _BLOCK_END = re.compile(r"<\s*(?:br|/p|/div|/h[1-6]|/li|/tr|/td|/blockquote|/table|hr)\b[^>]*>", re.I)
 _TAG = re.compile(r"<[^>]+>")
+_NOT_WORD = re.compile(r"[^\w\n]+|_+")  # what title_key drops, line breaks kept
+_BLANK_LINES = re.compile(r"\n{2,}")
 _LABELS = (r"(?:文章|信息|稿件|新闻)?来源|稿源|责任编辑|编辑|作者|记者|通讯员|审核|审校|校对|摄影|"
            r"发布时间|发布日期|发表时间|更新时间|时间|日期|浏览次数|浏览量|阅读|点击数|点击|字号|分享到")
 # A furniture line starts with one of the labels followed by a colon.
@@ -45,14 +49,12 @@ def article_text(fragment: str) -> str:
 def comparison_text(title: str, fragment: str) -> str:
     """Title line, then body lines, in the comparison form (NFKC, lower case, no punctuation).
 
-    The same form as `title_key`, computed for all lines at once: ingest does this per item.
+    The same form as `title_key`, computed for the body in one pass: ingest does this per item.
     """
-    lines = [title, *article_text(fragment).split("\n")]
-    text = "\n".join(filter(None, ("".join(filter(str.isalnum, line)) for line in lines)))
-    if not unicodedata.is_normalized("NFKC", text):
-        text = "\n".join("".join(filter(str.isalnum, line))
-                         for line in unicodedata.normalize("NFKC", text).split("\n"))
-    return text.lower()
+    body = _NOT_WORD.sub("", article_text(fragment))
+    if not unicodedata.is_normalized("NFKC", body):
+        body = _NOT_WORD.sub("", unicodedata.normalize("NFKC", body))
+    return title_key(title) + "\n" + _BLANK_LINES.sub("\n", body).strip("\n").lower()
 
 
 def publisher_from_text(fragment: str) -> str | None:

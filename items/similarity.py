@@ -87,6 +87,10 @@ class MatchDoc:
         return frozenset(self.hashes.tolist())
 
     @cached_property
+    def title_shingles(self) -> frozenset[str]:
+        return shingle_set(self.title_key)
+
+    @cached_property
     def title_tokens(self) -> Tokens:
         return Tokens.of(self.title_key)
 
@@ -158,7 +162,7 @@ def compare(a: MatchDoc, b: MatchDoc) -> Verdict:
         return Verdict(False, f"published {gap.days} days apart (window {WINDOW.days})")
     sa, sb = a.shingles, b.shingles
     jaccard, containment = overlap(sa, sb)
-    title_overlap = overlap(shingle_set(a.title_key), shingle_set(b.title_key))[1]
+    title_overlap = overlap(a.title_shingles, b.title_shingles)[1]
     scores = dict(jaccard=jaccard, containment=containment, title_overlap=title_overlap)
     if min(len(sa), len(sb)) < MIN_SHINGLES:
         return Verdict(False, "too little text to compare", **scores)
