@@ -7,6 +7,7 @@ items of one collect also meet each other.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,6 +17,8 @@ from items.model import Appearance
 from items.similarity import WINDOW, MatchDoc, Verdict, compare
 from items.store.match_tx import MatchQueries, StoredText
 
+PERIOD_DAYS = 8  # a lookup reads ~3 periods for the 10-day window
+
 
 @dataclass
 class Sketch:
@@ -24,18 +27,22 @@ class Sketch:
     doc: MatchDoc
     keys: list[int]
 
-    @property
-    def day(self) -> int:
-        return day_number(self.doc.published_at)
-
     def band_rows(self, appearance_id: int) -> list[tuple[int, int, int]]:
-        day = self.day
-        return [(key, day, appearance_id) for key in self.keys]
+        period = period_of(self.doc.published_at)
+        return [(key, period, appearance_id) for key in self.keys]
 
 
-def day_number(moment: datetime) -> int:
-    """Days since 1970-01-01 (UTC): the coarse time stored beside each band key."""
-    return int(moment.timestamp() // 86400)
+def period_of(moment: datetime) -> int:
+    """The PERIOD_DAYS-day period (counted from 1970-01-01 UTC) stored beside each band key."""
+    return int(moment.timestamp() // 86400) // PERIOD_DAYS
+
+
+def periods_around(moments: Iterable[datetime]) -> set[int]:
+    """Every period a match of any of these publish times may have been published in."""
+    periods: set[int] = set()
+    for moment in moments:
+        periods.update(range(period_of(moment - WINDOW), period_of(moment + WINDOW) + 1))
+    return periods
 
 
 @dataclass(frozen=True)
@@ -67,9 +74,7 @@ class NearDuplicates:
         wanted = {key for s in sketches for key in s.keys}
         hits = []
         if wanted:
-            reach = WINDOW.days + 1
-            days = [s.day for s in sketches]
-            hits = tx.band_hits(wanted, min(days) - reach, max(days) + reach)
+            hits = tx.band_hits(wanted, periods_around(s.doc.published_at for s in sketches))
         for hit in hits:
             self._hits.setdefault(hit.band_key, []).append((hit.appearance_id, hit.story_id))
         near = self._plausible(sketches, {h.appearance_id: h for h in hits})

@@ -3,9 +3,9 @@ every appearance it shares an LSH band with (what `service.py explain URL` print
 
 from __future__ import annotations
 
-from items.dedupe import day_number, match_doc, sketch_of
+from items.dedupe import match_doc, periods_around, sketch_of
 from items.ingest import original_publisher
-from items.similarity import WINDOW, compare
+from items.similarity import compare
 from items.store.match_tx import MatchQueries, StoredText
 from items.urls import canonical_url
 
@@ -48,10 +48,8 @@ def _explain_one(tx: MatchQueries, app: StoredText) -> list[str]:
 def _candidates(tx: MatchQueries, app: StoredText) -> list[str]:
     """Replay the rule against every appearance sharing a band with this one."""
     sketch = sketch_of(app, app.id)
-    reach = WINDOW.days + 1
-    day = day_number(app.published_at)
     shared: dict[int, int] = {}
-    for hit in tx.band_hits(sketch.keys, day - reach, day + reach):
+    for hit in tx.band_hits(sketch.keys, periods_around([app.published_at])):
         if hit.appearance_id != app.id:
             shared[hit.appearance_id] = shared.get(hit.appearance_id, 0) + 1
     if not shared:

@@ -123,22 +123,23 @@ class MatchQueries:
                 found.setdefault(r[0], []).append(UrlHit(int(r[1]), int(r[2]), r[3], r[4]))
         return found
 
-    def band_hits(self, band_keys: Iterable[int], first_day: int, last_day: int) -> list[BandHit]:
-        """Stored appearances sharing a band key, published between the two days (inclusive)."""
+    def band_hits(self, band_keys: Iterable[int], periods: Iterable[int]) -> list[BandHit]:
+        """Stored appearances sharing a band key, published in one of the periods."""
         hits = []
+        wanted = sorted(set(periods))
         for chunk in _chunks(sorted(set(band_keys))):
             rows = self._q(
                 "SELECT b.band_key, b.appearance_id, a.story_id, a.source_id, a.published_at "
                 "FROM dedupe_bands b JOIN appearances a ON a.id = b.appearance_id "
-                f"WHERE b.band_key IN ({_marks(chunk)}) AND b.published_day BETWEEN ? AND ?",
-                (*chunk, first_day, last_day),
+                f"WHERE b.published_period IN ({_marks(wanted)}) AND b.band_key IN ({_marks(chunk)})",
+                (*wanted, *chunk),
             ).fetchall()
             hits.extend(BandHit(int(r[0]), int(r[1]), int(r[2]), r[3], from_db(r[4])) for r in rows)
         return hits
 
     def add_bands(self, rows: Iterable[tuple[int, int, int]]) -> None:
-        """(band_key, published_day, appearance_id) rows."""
-        self._many("INSERT INTO dedupe_bands (band_key, published_day, appearance_id) VALUES (?, ?, ?)",
+        """(band_key, published_period, appearance_id) rows."""
+        self._many("INSERT INTO dedupe_bands (band_key, published_period, appearance_id) VALUES (?, ?, ?)",
                    rows)
 
     def drop_bands(self, rows: Iterable[tuple[int, int]]) -> None:

@@ -65,17 +65,18 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX appearances_source_seen ON appearances (source_id, first_seen_at);
     """,
     # Near-duplicate index: LSH band keys of each appearance's MinHash signature, so candidates
-    # are found by an indexed lookup that survives restarts and is not bounded by memory (the
-    # day narrows a lookup to the publish-time window, so its cost does not grow with history;
-    # no second index or foreign key: they cost more at insert than the rare update saves);
-    # the reason each appearance joined its story, for `service.py explain`.
+    # are found by an indexed lookup that survives restarts and is not bounded by memory.
+    # The index leads with an 8-day publish period: a lookup reads only the periods of the
+    # publish-time window and inserts land in the newest part of the index, so neither slows
+    # as history grows. No second index or foreign key: they cost more at insert than the rare
+    # update saves. Plus the reason each appearance joined its story, for `service.py explain`.
     """
     CREATE TABLE dedupe_bands (
         band_key BIGINT NOT NULL,
-        published_day BIGINT NOT NULL,
+        published_period BIGINT NOT NULL,
         appearance_id BIGINT NOT NULL
     );
-    CREATE INDEX dedupe_bands_key ON dedupe_bands (band_key, published_day);
+    CREATE INDEX dedupe_bands_lookup ON dedupe_bands (published_period, band_key);
     CREATE TABLE dedupe_decisions (
         appearance_id BIGINT PRIMARY KEY REFERENCES appearances (id),
         rule TEXT NOT NULL,
