@@ -19,6 +19,7 @@ from items.store.tx import Tx
 from items.titles import title_key
 
 GUID_PREFIX = "tag:zonefeed,2026:story/"
+BACKFILL_PER_INGEST = 500  # appearances from before the dedupe index, indexed a slice at a time
 MIN_NAME_CHARS = 4  # shorter names ("开发区") are too generic to credit by containment
 
 
@@ -44,6 +45,7 @@ def story_guid(app: Appearance) -> str:
 def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport:
     """Store each appearance once; re-ingesting the same input changes nothing."""
     report = IngestReport()
+    _index_older(tx)
     batch = list({(a.source_id, a.item_key): a for a in appearances}.values())
     stored = tx.find_appearances((a.source_id, a.item_key) for a in batch)
     at_url = tx.appearances_at_urls(a.url for a in batch if (a.source_id, a.item_key) not in stored)
@@ -94,6 +96,14 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
     _choose_canonicals(tx, live, {s: t for s, t in changed_at.items() if s in live})
     report.touched_stories = live
     return report
+
+
+def _index_older(tx: Tx) -> None:
+    """Give appearances stored before the dedupe migration their band keys, a slice per call."""
+    rows = []
+    for text in tx.unindexed_texts(BACKFILL_PER_INGEST):
+        rows.extend(sketch_of(text).band_rows(text.id))
+    tx.add_bands(rows)
 
 
 def _place(tx: Tx, app: Appearance, sketch: Sketch, near: NearDuplicates, url_story: dict[str, int],

@@ -158,6 +158,18 @@ class MatchQueries:
                          for r in rows)
         return texts
 
+    def unindexed_texts(self, limit: int) -> list[StoredText]:
+        """Up to `limit` appearances stored before the dedupe index existed, oldest first."""
+        row = self._q("SELECT done_through, until_id FROM dedupe_backfill").fetchone()
+        if row is None or int(row[0]) >= int(row[1]):
+            return []
+        ids = self._q("SELECT id FROM appearances WHERE id > ? AND id <= ? ORDER BY id LIMIT ?",
+                      (int(row[0]), int(row[1]), limit)).fetchall()
+        texts = self.stored_texts([int(r[0]) for r in ids])
+        last = max((t.id for t in texts), default=int(row[1]))
+        self._q("UPDATE dedupe_backfill SET done_through = ?", (last,))
+        return texts
+
     def appearance_ids_at(self, url: str) -> list[int]:
         rows = self._q("SELECT id FROM appearances WHERE url = ? ORDER BY id", (url,)).fetchall()
         return [int(r[0]) for r in rows]

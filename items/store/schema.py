@@ -69,7 +69,8 @@ MIGRATIONS: tuple[str, ...] = (
     # The index leads with an 8-day publish period: a lookup reads only the periods of the
     # publish-time window and inserts land in the newest part of the index, so neither slows
     # as history grows. No second index or foreign key: they cost more at insert than the rare
-    # update saves. Plus the reason each appearance joined its story, for `service.py explain`.
+    # update saves. Plus the reason each appearance joined its story, for `service.py explain`,
+    # and how far appearances stored before this migration have been indexed (a few per ingest).
     """
     CREATE TABLE dedupe_bands (
         band_key BIGINT NOT NULL,
@@ -83,6 +84,11 @@ MIGRATIONS: tuple[str, ...] = (
         matched_id BIGINT,
         detail TEXT NOT NULL
     );
+    CREATE TABLE dedupe_backfill (
+        done_through BIGINT NOT NULL,
+        until_id BIGINT NOT NULL
+    );
+    INSERT INTO dedupe_backfill (done_through, until_id) SELECT 0, COALESCE(MAX(id), 0) FROM appearances;
     """,
 )
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from items.ingest import ingest
 from items.model import Appearance
+from items.store.schema import MIGRATIONS
 from items.store.sqlite import SQLiteStore
 from settings.model import SourceConfig
 from tests.items.dedupe_cases import STORIES
@@ -90,3 +91,27 @@ def test_an_edited_body_moves_its_band_keys(tmp_path):
     with store.transaction() as tx:
         count = tx.connection.execute("SELECT COUNT(*) FROM dedupe_bands WHERE appearance_id = 1").fetchone()[0]
     assert count == 22
+
+
+def test_appearances_stored_before_the_dedupe_migration_get_indexed(tmp_path, monkeypatch):
+    """A database from before the dedupe tables: its stories are matched after the upgrade."""
+    path = tmp_path / "old.db"
+    old = SQLiteStore(path)
+    with monkeypatch.context() as patch:
+        before = MIGRATIONS[:MIGRATIONS.index(next(m for m in MIGRATIONS if "dedupe_bands" in m))]
+        patch.setattr("items.store.sqlite.MIGRATIONS", tuple(before))
+        old.migrate()
+    with old.transaction() as tx:
+        tx.sync_sources([SourceConfig(id=i, name=i, kind="feed", url="http://x/", interval=60)
+                         for i in ("a", "b")])
+        story = tx.create_story("tag:old", NOW, NOW)
+        tx.insert_appearance(_app("a", "g1", "http://a/1.html"), story, NOW)
+        tx.set_canonicals([(story, 1, NOW, None)])
+    old.close()
+
+    store = SQLiteStore(path)
+    store.migrate()
+    with store.transaction() as tx:
+        ingest(tx, [_app("b", "b1", "http://b/1.html", "转载：两江新区举办智能网联汽车产业发展论坛")], NOW)
+    rows = _rows(store)
+    assert len(rows) == 2 and rows[0][3] == rows[1][3] and rows[1][4] == "tag:old"
