@@ -45,6 +45,7 @@ def story_guid(app: Appearance) -> str:
 def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport:
     """Store each appearance once; re-ingesting the same input changes nothing."""
     report = IngestReport()
+    tx.lock_dedupe()
     _index_older(tx)
     batch = list({(a.source_id, a.item_key): a for a in appearances}.values())
     stored = tx.find_appearances((a.source_id, a.item_key) for a in batch)

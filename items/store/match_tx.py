@@ -158,6 +158,12 @@ class MatchQueries:
                          for r in rows)
         return texts
 
+    def lock_dedupe(self) -> None:
+        """Hold the one dedupe row until commit, so concurrent ingests (PostgreSQL) see each
+        other's appearances instead of missing a cross-post committed at the same moment.
+        SQLite already serializes writers; there this costs one tiny update."""
+        self._q("UPDATE dedupe_backfill SET done_through = done_through")
+
     def unindexed_texts(self, limit: int) -> list[StoredText]:
         """Up to `limit` appearances stored before the dedupe index existed, oldest first."""
         row = self._q("SELECT done_through, until_id FROM dedupe_backfill").fetchone()
