@@ -7,12 +7,12 @@ items of one collect also meet each other.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from items.matchtext import comparison_text
-from items.minhash import band_keys, signature, title_band_key
+from items.minhash import band_keys_many, signatures, title_band_key
 from items.model import Appearance
 from items.similarity import WINDOW, MatchDoc, Verdict, compare
 from items.store.match_tx import MatchQueries, StoredText
@@ -58,11 +58,18 @@ def match_doc(app: Appearance | StoredText, appearance_id: int = 0) -> MatchDoc:
 
 
 def sketch_of(app: Appearance | StoredText, appearance_id: int = 0) -> Sketch:
-    doc = match_doc(app, appearance_id)
-    keys = band_keys(signature(doc.hashes))
-    if doc.title_key:
-        keys.append(title_band_key(doc.title_key))
-    return Sketch(doc, keys)
+    return sketches_of([app], [appearance_id])[0]
+
+
+def sketches_of(apps: Sequence[Appearance | StoredText], ids: Sequence[int] | None = None) -> list[Sketch]:
+    """Sketches of a whole batch: the signatures are computed together (much cheaper)."""
+    docs = [match_doc(app, i) for app, i in zip(apps, ids or [0] * len(apps), strict=True)]
+    sketches = []
+    for doc, keys in zip(docs, band_keys_many(signatures([d.hashes for d in docs])), strict=True):
+        if doc.title_key:
+            keys.append(title_band_key(doc.title_key))
+        sketches.append(Sketch(doc, keys))
+    return sketches
 
 
 class NearDuplicates:

@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from items.dedupe import NearDuplicates, Sketch, sketch_of
+from items.dedupe import NearDuplicates, Sketch, sketch_of, sketches_of
 from items.model import Appearance
 from items.store.match_tx import CanonicalCandidate, Decision, StoredAppearance
 from items.store.tx import Tx
@@ -58,9 +58,10 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
     fresh = [a for a in batch if (a.source_id, a.item_key) not in stored]
     changed = {old.id for a in batch if (old := stored.get((a.source_id, a.item_key)))
                and old.fingerprint != a.fingerprint}
-    previous = {t.id: sketch_of(t, t.id) for t in tx.stored_texts(changed)} if changed else {}
+    olds = tx.stored_texts(changed) if changed else []
+    previous = {t.id: sketch for t, sketch in zip(olds, sketches_of(olds), strict=True)}
     url_story = {url: hits[0].story_id for url, hits in at_url.items()}
-    sketches = {id(a): sketch_of(a) for a in fresh}
+    sketches = {id(a): sketch for a, sketch in zip(fresh, sketches_of(fresh), strict=True)}
     near = NearDuplicates(tx, list(sketches.values()))
     changed_at: dict[int, datetime] = {}
     bands: list[tuple[int, int, int]] = []
@@ -101,10 +102,9 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
 
 def _index_older(tx: Tx) -> None:
     """Give appearances stored before the dedupe migration their band keys, a slice per call."""
-    rows = []
-    for text in tx.unindexed_texts(BACKFILL_PER_INGEST):
-        rows.extend(sketch_of(text).band_rows(text.id))
-    tx.add_bands(rows)
+    texts = tx.unindexed_texts(BACKFILL_PER_INGEST)
+    tx.add_bands(row for text, sketch in zip(texts, sketches_of(texts), strict=True)
+                 for row in sketch.band_rows(text.id))
 
 
 def _place(tx: Tx, app: Appearance, sketch: Sketch, near: NearDuplicates, url_story: dict[str, int],

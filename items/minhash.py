@@ -44,27 +44,40 @@ def shingle_hashes(text: str) -> np.ndarray:
     return (mixed ^ (mixed >> _SHIFT)) * _MIX  # repeated shingles are harmless to a minimum
 
 
-def signature(hashes: np.ndarray) -> np.ndarray:
-    """BINS minimum values of shingle hashes, one per bin; equal bins estimate the Jaccard similarity."""
-    bins = np.full(1 << BIN_BITS, _EMPTY, dtype=np.uint64)
-    if len(hashes) == 0:
-        return bins[:BINS]
-    np.minimum.at(bins, (hashes >> _BIN_SHIFT).astype(np.intp), hashes & _VALUE_MASK)
-    bins = bins[:BINS]
+def signatures(hash_arrays: list[np.ndarray]) -> np.ndarray:
+    """One row of BINS bin minimums per document; equal bins estimate the Jaccard similarity.
+
+    Computed for a whole batch at once: numpy's per-call cost is paid once, not per document.
+    """
+    count, width = len(hash_arrays), 1 << BIN_BITS
+    bins = np.full(count * width, _EMPTY, dtype=np.uint64)
+    if count and any(len(h) for h in hash_arrays):
+        flat = np.concatenate(hash_arrays)
+        owner = np.repeat(np.arange(count, dtype=np.uint64), [len(h) for h in hash_arrays])
+        slots = (owner << np.uint64(BIN_BITS)) | (flat >> _BIN_SHIFT)
+        np.minimum.at(bins, slots.astype(np.intp), flat & _VALUE_MASK)
+    rows = bins.reshape(count, width)[:, :BINS].copy()
+    for row in np.flatnonzero((rows == _EMPTY).any(axis=1)):
+        _densify(rows[row])
+    return rows
+
+
+def _densify(bins: np.ndarray) -> None:
+    """An empty bin borrows the next full bin's value, tagged with the distance (in place)."""
     full = np.flatnonzero(bins != _EMPTY)
-    if 0 < len(full) < BINS:
-        # Densify: an empty bin borrows the next full bin's value, tagged with the distance.
-        positions = np.arange(BINS)
-        nxt = np.searchsorted(full, positions) % len(full)
-        distance = (full[nxt] - positions) % BINS
-        empty = bins == _EMPTY
-        bins[empty] = bins[full[nxt[empty]]] + distance[empty].astype(np.uint64) * _ROTATION
-    return bins
+    if len(full) == 0:
+        return
+    positions = np.arange(BINS)
+    nxt = np.searchsorted(full, positions) % len(full)
+    distance = (full[nxt] - positions) % BINS
+    empty = bins == _EMPTY
+    bins[empty] = bins[full[nxt[empty]]] + distance[empty].astype(np.uint64) * _ROTATION
 
 
-def band_keys(sig: np.ndarray) -> list[int]:
-    """One key per band: its ROWS values and its number combined, as a non-negative BIGINT."""
-    combined = sig[0::ROWS] * _W[0] ^ sig[1::ROWS] * _W[1] ^ sig[2::ROWS] * _W[2] ^ _BAND_SALT
+def band_keys_many(sigs: np.ndarray) -> list[list[int]]:
+    """Per signature, one key per band: its ROWS values and its number combined (a BIGINT >= 0)."""
+    combined = (sigs[:, 0::ROWS] * _W[0] ^ sigs[:, 1::ROWS] * _W[1] ^ sigs[:, 2::ROWS] * _W[2]
+                ^ _BAND_SALT)
     return (combined >> np.uint64(1)).tolist()
 
 
