@@ -12,6 +12,7 @@ from pathlib import Path
 from feeds.build import build_feeds
 from feeds.live import feed_site
 from feeds.server import make_server
+from items.explain import explain
 from items.store import open_store
 from items.store.base import Store
 from items.store.times import utc_now
@@ -101,6 +102,13 @@ def _probe(config: Config, args: argparse.Namespace) -> int:
         print(f"cannot probe {args.url}: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _explain(config: Config, store: Store, args: argparse.Namespace) -> int:
+    with store.transaction() as tx:
+        lines = explain(tx, args.url)
+    print("\n".join(lines) if lines else f"no appearance stored at {args.url}")
+    return 0 if lines else 1
 
 
 def _build(config: Config, store: Store, args: argparse.Namespace) -> int:
@@ -197,6 +205,7 @@ COMMANDS = {
     "migrate": _migrate,
     "export-db": _export_db,
     "import-db": _import_db,
+    "explain": _explain,
 }
 STORE_COMMANDS = {"migrate", "export-db", "import-db"}
 
@@ -224,6 +233,8 @@ def _parser() -> argparse.ArgumentParser:
     load = sub.add_parser("import-db", help="load an export into an empty store")
     load.add_argument("file", help="export file ('-' for stdin)")
     load.add_argument("--url", help="target storage URL (default: [storage] url of the config)")
+    explain_cmd = sub.add_parser("explain", help="which story an appearance belongs to, and why")
+    explain_cmd.add_argument("url", help="the appearance's URL (as stored or as found on the web)")
     sub.add_parser("demo", help="run against a bundled local sample web (no internet needed)")
     return parser
 

@@ -31,13 +31,16 @@ def parse_date(text: str | None, tz: tzinfo = _CHINA, now: datetime | None = Non
         return None
     text = text.translate(_FULLWIDTH).replace("\u3000", " ").replace("\xa0", " ").strip()
     now = (now or datetime.now(UTC)).astimezone(tz)
-    found = (
-        _rfc822(text)
-        or _year_month_day(text, tz)
-        or _relative(text, now)
-        or _month_day(text, tz, now)
-    )
-    return found.astimezone(UTC) if found else None
+    try:
+        found = (
+            _rfc822(text)
+            or _year_month_day(text, tz)
+            or _relative(text, now)
+            or _month_day(text, tz, now)
+        )
+        return found.astimezone(UTC) if found else None
+    except (OverflowError, ValueError):  # "99999999天前", year 9999 at -12:00: no usable date
+        return None
 
 
 def _rfc822(text: str) -> datetime | None:
@@ -82,8 +85,8 @@ def _relative(text: str, now: datetime) -> datetime | None:
     if "刚刚" in text:
         return now
     match = _AGO.search(text)
-    if match:
-        return now - timedelta(**{_AGO_UNITS[match.group(2)]: int(match.group(1))})
+    if match:  # an elapsed time: subtract in UTC, so a DST change in the zone's history cannot shift it
+        return now.astimezone(UTC) - timedelta(**{_AGO_UNITS[match.group(2)]: int(match.group(1))})
     for word, days in (("前天", 2), ("昨天", 1), ("今天", 0)):
         if word in text:
             day = now - timedelta(days=days)

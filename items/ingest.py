@@ -1,4 +1,10 @@
-"""Appearances into stories: exact dedupe, story creation and the canonical appearance."""
+"""Appearances into stories: exact dedupe, near-duplicate dedupe and the canonical appearance.
+
+One call handles one collect's batch inside the caller's transaction with a handful of bulk
+queries. Stories are the connected groups of "same story" verdicts, so the grouping does not
+depend on the order in which sources are collected: when a new appearance matches two
+stories, they merge into the older one (its GUID stays, the newer GUID ends).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,15 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from items.dedupe import NearDuplicates, Sketch, sketch_of, sketches_of
 from items.model import Appearance
-from items.store.tx import CanonicalCandidate, Tx
+from items.store.match_tx import CanonicalCandidate, Decision, StoredAppearance
+from items.store.tx import Tx
 from items.titles import title_key
 
 GUID_PREFIX = "tag:zonefeed,2026:story/"
+BACKFILL_PER_INGEST = 500  # appearances from before the dedupe index, indexed a slice at a time
+MIN_NAME_CHARS = 4  # shorter names ("开发区") are too generic to credit by containment
 
 
 @dataclass
@@ -18,6 +28,7 @@ class IngestReport:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    merged_near: int = 0
     touched_stories: set[int] = field(default_factory=set)
 
     @property
@@ -34,42 +45,120 @@ def story_guid(app: Appearance) -> str:
 def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport:
     """Store each appearance once; re-ingesting the same input changes nothing."""
     report = IngestReport()
-    tx.lock_stories()
-    for app in appearances:
-        stored = tx.find_appearance(app.source_id, app.item_key)
-        if stored is None:
-            story_id = tx.story_with_url(app.url)
-            changed_at = now
-            if story_id is None:
-                story_id = tx.create_story(story_guid(app), app.published_at, now, app.url)
-                changed_at = max(app.published_at, app.updated_at or app.published_at)
-            if tx.insert_appearance(app, story_id, now) is None:  # another node was first
+    tx.lock_dedupe()
+    _index_older(tx)
+    batch = list({(a.source_id, a.item_key): a for a in appearances}.values())
+    stored = tx.find_appearances((a.source_id, a.item_key) for a in batch)
+    at_url = tx.appearances_at_urls(a.url for a in batch if (a.source_id, a.item_key) not in stored)
+    for app in batch:  # a new GUID for a URL its source already gave us is the same appearance
+        same = [h for h in at_url.get(app.url, ()) if h.source_id == app.source_id]
+        if (app.source_id, app.item_key) not in stored and same:
+            stored[(app.source_id, app.item_key)] = StoredAppearance(same[0].id, same[0].story_id,
+                                                                     same[0].fingerprint)
+    fresh = [a for a in batch if (a.source_id, a.item_key) not in stored]
+    changed = {old.id for a in batch if (old := stored.get((a.source_id, a.item_key)))
+               and old.fingerprint != a.fingerprint}
+    olds = tx.stored_texts(changed) if changed else []
+    previous = {t.id: sketch for t, sketch in zip(olds, sketches_of(olds), strict=True)}
+    url_story = {url: hits[0].story_id for url, hits in at_url.items()}
+    sketches = {id(a): sketch for a, sketch in zip(fresh, sketches_of(fresh), strict=True)}
+    near = NearDuplicates(tx, list(sketches.values()))
+    changed_at: dict[int, datetime] = {}
+    bands: list[tuple[int, int, int]] = []
+    decisions: list[Decision] = []
+    for app in batch:
+        old = stored.get((app.source_id, app.item_key))
+        if old is None:
+            sketch = sketches[id(app)]
+            story_id, decision = _place(tx, app, sketch, near, url_story, now)
+            appearance_id = tx.insert_appearance(app, story_id, now)
+            if appearance_id is None:  # stored by another node first (lock_dedupe makes it rare)
                 report.unchanged += 1
                 continue
+            near.add(sketch, appearance_id, story_id)
+            url_story.setdefault(app.url, story_id)
+            bands.extend(sketch.band_rows(appearance_id))
+            if decision:
+                decisions.append(Decision(appearance_id, *decision))
+                report.merged_near += decision[0] == "near-duplicate"
+            # a new story is as recent as its item; a grown one changed now
+            moment = now if decision or story_id in changed_at else max(app.published_at,
+                                                                       app.updated_at or app.published_at)
             report.new += 1
-        elif stored.fingerprint != app.fingerprint:
-            story_id, changed_at = stored.story_id, now
-            tx.update_appearance(stored.id, app)
+        elif old.fingerprint != app.fingerprint:
+            story_id, moment = near.story(old.story_id), now
+            tx.update_appearance(old.id, app)
+            tx.drop_bands((key, old.id) for key in previous[old.id].keys)
+            bands.extend(sketch_of(app).band_rows(old.id))
             report.updated += 1
         else:
             report.unchanged += 1
             continue
-        _choose_canonical(tx, story_id, changed_at)
-        report.touched_stories.add(story_id)
+        changed_at[story_id] = max(moment, changed_at.get(story_id, moment))
+    tx.add_bands(bands)
+    tx.record_decisions(decisions)
+    live = {near.story(s) for s in changed_at}
+    _choose_canonicals(tx, live, {s: t for s, t in changed_at.items() if s in live})
+    report.touched_stories = live
     return report
 
 
-def _choose_canonical(tx: Tx, story_id: int, changed_at: datetime) -> None:
-    """Re-pick the canonical appearance; `changed_at` becomes the story's `updated` time."""
-    candidates = tx.canonical_candidates(story_id)
-    canonical = original_publisher(candidates) or candidates[0]
-    tx.set_canonical(story_id, canonical.id, canonical.published_at, changed_at)
+def _index_older(tx: Tx) -> None:
+    """Give appearances stored before the dedupe migration their band keys, a slice per call."""
+    texts = tx.unindexed_texts(BACKFILL_PER_INGEST)
+    tx.add_bands(row for text, sketch in zip(texts, sketches_of(texts), strict=True)
+                 for row in sketch.band_rows(text.id))
+
+
+def _place(tx: Tx, app: Appearance, sketch: Sketch, near: NearDuplicates, url_story: dict[str, int],
+           now: datetime) -> tuple[int, tuple[str, int | None, str] | None]:
+    """The story a new appearance joins (merging stories it bridges) and why (None: a new story)."""
+    matches = near.matches(sketch)
+    stories = {m.story_id for m in matches}
+    decision = None
+    if app.url in url_story:
+        stories.add(near.story(url_story[app.url]))
+        decision = ("same canonical URL", None, app.url)
+    elif matches:
+        best = matches[0]
+        decision = ("near-duplicate", best.appearance_id, best.verdict.describe())
+    if not stories:
+        return tx.create_story(story_guid(app), app.published_at, now, app.url), None
+    survivor, *others = sorted(stories)
+    for other in others:
+        tx.merge_stories(survivor, other)
+        near.merged(other, survivor)
+    return survivor, decision
+
+
+def _choose_canonicals(tx: Tx, story_ids: set[int], changed_at: dict[int, datetime]) -> None:
+    """Re-pick each touched story's canonical; `changed_at` becomes the story's `updated` time."""
+    candidates = tx.canonical_candidates_of(story_ids)
+    rows = []
+    for story_id in sorted(story_ids):
+        members = sorted(candidates.get(story_id, []),
+                         key=lambda c: (c.published_at, c.source_id, c.item_key))
+        if not members:
+            continue
+        canonical = original_publisher(members) or members[0]
+        rows.append((story_id, canonical.id, canonical.published_at, changed_at.get(story_id)))
+    tx.set_canonicals(rows)
+
+
+def _names_match(credit: str, name: str) -> bool:
+    if not credit or not name:
+        return False
+    if credit == name:
+        return True
+    shorter, longer = sorted((credit, name), key=len)
+    return len(shorter) >= MIN_NAME_CHARS and shorter in longer
 
 
 def original_publisher(candidates: list[CanonicalCandidate]) -> CanonicalCandidate | None:
     """The appearance on the site that the others credit as their 来源, if we have it."""
     credited = {title_key(c.publisher) for c in candidates if c.publisher}
     for candidate in candidates:
-        if title_key(candidate.source_name) in credited:
+        name = title_key(candidate.source_name)
+        if any(_names_match(credit, name) for credit in credited):
             return candidate
     return None

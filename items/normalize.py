@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 
 from items.cleaning import squash_spaces
 from items.dates import parse_date
+from items.matchtext import publisher_from_text
 from items.model import Appearance
 from items.sanitize import html_to_text, sanitize_html
-from items.titles import clean_title
+from items.titles import clean_title, strip_own_name
 from items.urls import canonical_url
 from settings.model import SourceConfig
 from sources.types import RawItem
@@ -31,17 +32,25 @@ def normalize(raw: RawItem, source: SourceConfig, default_tz: str,
         source_id=source.id,
         item_key=raw.guid.strip() if raw.guid and raw.guid.strip() else url,
         url=url,
-        title=clean_title(raw.title, strip_site_suffix=raw.title_from_page_title) or summary_text[:60] or url,
+        title=strip_own_name(clean_title(raw.title, strip_site_suffix=raw.title_from_page_title),
+                             (source.name,)) or summary_text[:60] or url,
         published_at=published or now,
         date_is_guess=published is None,
         updated_at=updated,
         content_html=content,
         summary=_shorten(summary_text),
         author=squash_spaces(raw.author) if raw.author else None,
-        publisher=squash_spaces(raw.publisher) if raw.publisher else None,
+        publisher=_publisher(raw, content),
         regions=source.region,
         tags=tuple(dict.fromkeys(source.tags + raw.categories)),
     )
+
+
+def _publisher(raw: RawItem, content: str) -> str | None:
+    """ContentSource/来源/author as the source gave it, else the `来源：XX` line of the body."""
+    if raw.publisher and raw.publisher.strip():
+        return squash_spaces(raw.publisher)
+    return publisher_from_text(content)
 
 
 def _shorten(text: str) -> str:

@@ -10,7 +10,6 @@ from items.cleaning import squash_spaces
 
 _SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|\s[-—–]\s)\s*[^_|｜\-—–]{2,40}$")
 _LABEL_PREFIX = re.compile(r"^\s*【[^】]{1,12}】\s*(?=\S)")
-_KEY_DROP = re.compile(r"[\W_]+", re.U)
 
 
 def clean_title(raw: str, strip_site_suffix: bool = False) -> str:
@@ -26,6 +25,23 @@ def clean_title(raw: str, strip_site_suffix: bool = False) -> str:
     return stripped if len(stripped) >= 4 else title
 
 
+def strip_own_name(title: str, names: tuple[str, ...]) -> str:
+    """Cut a `_站点名` / ` - 站点名` tail that names the site itself (feeds carry <title> text too)."""
+    match = _SITE_SUFFIX.search(title)
+    if not match or len(title) - len(match.group(0)) < 4:
+        return title
+    tail = title_key(match.group(0))
+    for name in filter(None, map(title_key, names)):
+        if tail and (tail == name or (len(min(tail, name, key=len)) >= 4 and (tail in name or name in tail))):
+            return title[: match.start()]
+    return title
+
+
 def title_key(title: str) -> str:
     """Width-, case- and punctuation-insensitive form used to compare titles."""
-    return _KEY_DROP.sub("", unicodedata.normalize("NFKC", title).lower())
+    # Dropping punctuation first leaves NFKC little to do (CJK text is mostly punctuation-
+    # dependent); a second filter catches what normalization turns into punctuation.
+    kept = "".join(filter(str.isalnum, title))
+    if not unicodedata.is_normalized("NFKC", kept):
+        kept = "".join(filter(str.isalnum, unicodedata.normalize("NFKC", kept)))
+    return kept.lower()

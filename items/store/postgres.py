@@ -18,13 +18,6 @@ from items.store.tx import Tx
 _LOCK = "SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':' || %s))"
 
 
-class PostgresTx(Tx):
-    def lock_stories(self) -> None:
-        """Serialize story-creating transactions across nodes: near-duplicate matching reads
-        other stories, and two writers taking row locks in opposite order would deadlock."""
-        self.connection.execute(_LOCK, ("stories",))
-
-
 class PostgresStore:
     dialect = "postgresql"
 
@@ -45,7 +38,7 @@ class PostgresStore:
     def transaction(self) -> Iterator[Tx]:
         """The pool commits when the block ends and rolls back if it raises."""
         with self._pool.connection() as connection:
-            yield PostgresTx(connection, "%s")
+            yield Tx(connection, "%s")
 
     @contextmanager
     def exclusive(self, name: str) -> Iterator[None]:

@@ -70,6 +70,32 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE stories ADD COLUMN url_key TEXT;
     CREATE UNIQUE INDEX stories_url_key ON stories (url_key);
     """,
+    # Near-duplicate index: LSH band keys of each appearance's MinHash signature, so candidates
+    # are found by an indexed lookup that survives restarts and is not bounded by memory.
+    # The index leads with an 8-day publish period: a lookup reads only the periods of the
+    # publish-time window and inserts land in the newest part of the index, so neither slows
+    # as history grows. No second index or foreign key: they cost more at insert than the rare
+    # update saves. Plus the reason each appearance joined its story, for `service.py explain`,
+    # and how far appearances stored before this migration have been indexed (a few per ingest).
+    """
+    CREATE TABLE dedupe_bands (
+        band_key BIGINT NOT NULL,
+        published_period BIGINT NOT NULL,
+        appearance_id BIGINT NOT NULL
+    );
+    CREATE INDEX dedupe_bands_lookup ON dedupe_bands (published_period, band_key);
+    CREATE TABLE dedupe_decisions (
+        appearance_id BIGINT PRIMARY KEY REFERENCES appearances (id),
+        rule TEXT NOT NULL,
+        matched_id BIGINT,
+        detail TEXT NOT NULL
+    );
+    CREATE TABLE dedupe_backfill (
+        done_through BIGINT NOT NULL,
+        until_id BIGINT NOT NULL
+    );
+    INSERT INTO dedupe_backfill (done_through, until_id) SELECT 0, COALESCE(MAX(id), 0) FROM appearances;
+    """,
 )
 
 IDENTITY = {

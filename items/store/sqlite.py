@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,9 +29,11 @@ class SQLiteStore:
         if connection is None:
             connection = sqlite3.connect(self.path, timeout=30, isolation_level=None,
                                          check_same_thread=False)
-            connection.execute("PRAGMA journal_mode=WAL")
+            _enable_wal(connection)
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute("PRAGMA foreign_keys=ON")
+            # 64 MB page cache (default 2 MB): index inserts into a large file stay in memory
+            connection.execute("PRAGMA cache_size=-65536")
             self._local.connection = connection
             with self._lock:
                 self._all.append(connection)
@@ -84,3 +87,16 @@ class SQLiteStore:
                 connection.close()
             self._all.clear()
         self._local = threading.local()
+
+
+def _enable_wal(connection: sqlite3.Connection, attempts: int = 100) -> None:
+    """Switch to WAL, retrying: when several processes open a new file at once, SQLite answers
+    "database is locked" at once here instead of waiting on its busy timeout."""
+    for attempt in range(attempts):
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)

@@ -12,25 +12,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from items.model import AlsoAt, Appearance, StoryEntry
+from items.store.match_tx import MatchQueries
 from items.store.times import from_db, to_db
 from settings.model import SourceConfig
 from sources.types import Validators
-
-
-@dataclass(frozen=True)
-class StoredAppearance:
-    id: int
-    story_id: int
-    fingerprint: str
-
-
-@dataclass(frozen=True)
-class CanonicalCandidate:
-    id: int
-    source_id: str
-    source_name: str
-    publisher: str | None
-    published_at: datetime
 
 
 @dataclass(frozen=True)
@@ -63,7 +48,7 @@ class FeedQuery:
 _MATCH = "(c.title LIKE ? ESCAPE '\\' OR c.summary LIKE ? ESCAPE '\\')"
 
 
-class Tx:
+class Tx(MatchQueries):
     def __init__(self, connection: Any, placeholder: str):
         self.connection = connection
         self._placeholder = placeholder
@@ -214,22 +199,6 @@ class Tx:
         return row is not None
 
     # appearances and stories ------------------------------------------------------------------
-    def find_appearance(self, source_id: str, item_key: str) -> StoredAppearance | None:
-        row = self._q(
-            "SELECT id, story_id, fingerprint FROM appearances WHERE source_id = ? AND item_key = ?",
-            (source_id, item_key),
-        ).fetchone()
-        return StoredAppearance(int(row[0]), int(row[1]), row[2]) if row else None
-
-    def story_with_url(self, url: str) -> int | None:
-        row = self._q(
-            "SELECT story_id FROM appearances WHERE url = ? ORDER BY id LIMIT 1", (url,)
-        ).fetchone()
-        return int(row[0]) if row else None
-
-    def lock_stories(self) -> None:
-        """Wait until no other writer creates stories (SQLite: BEGIN IMMEDIATE already did)."""
-
     def create_story(self, guid: str, published_at: datetime, now: datetime,
                      url: str | None = None) -> int:
         """Create the story first seen at `url`, or return the one another node just created
@@ -272,24 +241,6 @@ class Tx:
              int(app.date_is_guess), _opt(app.updated_at), app.content_html, app.summary,
              app.author, app.publisher, "\n".join(app.regions), "\n".join(app.tags),
              app.fingerprint, appearance_id),
-        )
-
-    def canonical_candidates(self, story_id: int) -> list[CanonicalCandidate]:
-        rows = self._q(
-            "SELECT a.id, a.source_id, COALESCE(s.name, a.source_id), a.publisher, a.published_at "
-            "FROM appearances a LEFT JOIN sources s ON s.id = a.source_id "
-            "WHERE a.story_id = ? ORDER BY a.published_at, a.id",
-            (story_id,),
-        ).fetchall()
-        return [CanonicalCandidate(int(r[0]), r[1], r[2], r[3], from_db(r[4])) for r in rows]
-
-    def set_canonical(self, story_id: int, appearance_id: int, published_at: datetime,
-                      updated_at: datetime | None) -> None:
-        """Point the story at its canonical appearance; move `updated` only when asked to."""
-        self._q(
-            "UPDATE stories SET canonical_id = ?, published_at = ?, "
-            "updated_at = COALESCE(?, updated_at) WHERE id = ?",
-            (appearance_id, to_db(published_at), _opt(updated_at), story_id),
         )
 
     def story_count(self) -> int:

@@ -1,0 +1,63 @@
+"""Why an appearance belongs to its story: the stored decision, and the rule replayed against
+every appearance it shares an LSH band with (what `service.py explain URL` prints)."""
+
+from __future__ import annotations
+
+from items.dedupe import match_doc, periods_around, sketch_of
+from items.ingest import original_publisher
+from items.similarity import compare
+from items.store.match_tx import MatchQueries, StoredText
+from items.urls import canonical_url
+
+
+def explain(tx: MatchQueries, url: str) -> list[str]:
+    """Human-readable lines; none when nothing is stored at `url` (after canonicalizing it)."""
+    ids = tx.appearance_ids_at(canonical_url(url))
+    lines: list[str] = []
+    for text in tx.stored_texts(ids):
+        lines += _explain_one(tx, text)
+    return lines
+
+
+def _explain_one(tx: MatchQueries, app: StoredText) -> list[str]:
+    guid, canonical_id = tx.story_identity(app.story_id) or ("?", None)
+    members = tx.canonical_candidates_of([app.story_id]).get(app.story_id, [])
+    member_texts = {t.id: t for t in tx.stored_texts(m.id for m in members)}
+    lines = [f"appearance #{app.id} {app.url}",
+             f"  source {app.source_id}, published {app.published_at:%Y-%m-%d %H:%M}Z, title {app.title!r}",
+             f"story #{app.story_id} {guid} ({len(members)} appearance(s))"]
+    credited = original_publisher(members)
+    for member in sorted(members, key=lambda m: (m.published_at, m.source_id, m.item_key)):
+        mark = "canonical" if member.id == canonical_id else "also at  "
+        lines.append(f"  {mark} #{member.id} {member.source_name}: {member_texts[member.id].url}"
+                     f" (来源 {member.publisher or '-'})")
+    if canonical_id is not None:
+        rule = ("original publisher: the others credit its site as 来源"
+                if credited and credited.id == canonical_id else "earliest appearance (no original publisher among them)")
+        lines.append(f"  canonical rule: {rule}")
+    decision = tx.decision_for(app.id)
+    if decision is None:
+        lines.append("joined: started this story (nothing matched when it arrived)")
+    else:
+        matched = f" #{decision.matched_id}" if decision.matched_id else ""
+        lines.append(f"joined: {decision.rule}{matched}: {decision.detail}")
+    lines += _candidates(tx, app)
+    return lines
+
+
+def _candidates(tx: MatchQueries, app: StoredText) -> list[str]:
+    """Replay the rule against every appearance sharing a band with this one."""
+    sketch = sketch_of(app, app.id)
+    shared: dict[int, int] = {}
+    for hit in tx.band_hits(sketch.keys, periods_around([app.published_at])):
+        if hit.appearance_id != app.id:
+            shared[hit.appearance_id] = shared.get(hit.appearance_id, 0) + 1
+    if not shared:
+        return ["candidates sharing an LSH band: none"]
+    lines = [f"candidates sharing an LSH band ({len(shared)}):"]
+    for other in sorted(tx.stored_texts(shared), key=lambda t: t.id):
+        verdict = compare(sketch.doc, match_doc(other, other.id))
+        relation = "same story" if other.story_id == app.story_id else f"story #{other.story_id}"
+        lines.append(f"  #{other.id} [{relation}] {other.source_id} {other.url} "
+                     f"bands={shared[other.id]} -> {verdict.describe()}")
+    return lines

@@ -1,0 +1,67 @@
+"""The text two appearances are compared on: the article itself, without the site's furniture.
+
+Re-posts differ from their original in exactly the lines removed here (source line, editor
+note, view counter, print/close links), so removing them before comparing raises the
+similarity of true cross-posts without helping look-alikes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+from items.titles import title_key
+
+_BLOCK_END = re.compile(r"<\s*(?:br|/p|/div|/h[1-6]|/li|/tr|/td|/blockquote|/table|hr)\b[^>]*>", re.I)
+_TAG = re.compile(r"<[^>]+>")
+_NOT_WORD = re.compile(r"[^\w\n]+|_+")  # what title_key drops, line breaks kept
+_BLANK_LINES = re.compile(r"\n{2,}")
+_LABELS = (r"(?:文章|信息|稿件|新闻)?来源|稿源|责任编辑|编辑|作者|记者|通讯员|审核|审校|校对|摄影|"
+           r"发布时间|发布日期|发表时间|更新时间|时间|日期|浏览次数|浏览量|阅读|点击数|点击|字号|分享到")
+# A furniture line starts with one of the labels followed by a colon.
+_FURNITURE_LINE = re.compile(rf"^\s*[(（\[【]?\s*(?:{_LABELS})\s*[:：]")
+# Editor notes glued to the last paragraph: "……（责任编辑：王五）".
+_INLINE_NOTE = re.compile(rf"[(（\[【]\s*(?:{_LABELS})\s*[:：][^)）\]】]{{0,40}}[)）\]】]")
+_ACTION_LINE = re.compile(r"^\s*(?:[【\[]?\s*(?:打印|关闭|打印本页|关闭窗口|返回顶部|收藏|分享)\s*[】\]]?\s*)+$")
+_PUBLISHER = re.compile(
+    r"(?:^|[\s|｜丨（(【\[])(?:文章|信息|稿件|新闻)?来源\s*[:：]\s*"
+    r"([^\s|｜丨,，;；:：)）】\]<>]{2,30}?)(?=\s|$|[|｜丨,，;；)）】\]]|发布|时间|日期|作者|编辑|浏览|点击)"
+)
+
+
+def article_lines(fragment: str) -> list[str]:
+    """The text lines of an HTML fragment (block ends become line breaks)."""
+    text = html.unescape(_TAG.sub("", _BLOCK_END.sub("\n", fragment or "")))
+    return [" ".join(line.split()) for line in text.replace("\u3000", " ").splitlines() if line.strip()]
+
+
+def article_text(fragment: str) -> str:
+    """Body lines minus source lines, editor notes, counters and print/close links."""
+    kept = []
+    for line in article_lines(fragment):
+        if _FURNITURE_LINE.match(line) or _ACTION_LINE.match(line):
+            continue
+        kept.append(_INLINE_NOTE.sub("", line))
+    return "\n".join(kept)
+
+
+def comparison_text(title: str, fragment: str) -> str:
+    """Title line, then body lines, in the comparison form (NFKC, lower case, no punctuation).
+
+    The same form as `title_key`, computed for the body in one pass: ingest does this per item.
+    """
+    body = _NOT_WORD.sub("", article_text(fragment))
+    if not unicodedata.is_normalized("NFKC", body):
+        body = _NOT_WORD.sub("", unicodedata.normalize("NFKC", body))
+    return title_key(title) + "\n" + _BLANK_LINES.sub("\n", body).strip("\n").lower()
+
+
+def publisher_from_text(fragment: str) -> str | None:
+    """The `来源：XX` credit of a page, looked for in its first and last lines."""
+    lines = article_lines(fragment)
+    for line in lines[:4] + lines[-4:]:
+        found = _PUBLISHER.search(line)
+        if found:
+            return unicodedata.normalize("NFC", found.group(1))
+    return None

@@ -1,0 +1,87 @@
+"""MinHash signatures of character 3-grams and the LSH band keys stored in the database.
+
+One-permutation hashing (one 64-bit hash per shingle; its top bits pick a bin, the rest
+compete for the bin's minimum; empty bins borrow from the next full bin) costs O(shingles)
+per document instead of O(shingles x permutations), which keeps signatures cheap enough for
+ingest at thousands of items per second. Every constant is fixed, so keys computed today
+match keys stored by an earlier process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+
+BANDS = 21
+ROWS = 3  # a pair with Jaccard 0.55 shares a band with p = 1-(1-0.55**3)**21 = 0.98
+BIN_BITS = 6  # 64 bins, the first BANDS*ROWS = 63 used
+BINS = BANDS * ROWS
+TITLE_BAND = BANDS  # an extra "band" for an identical title key, so short re-posts meet their origin
+
+_VALUE_MASK = np.uint64((1 << (64 - BIN_BITS)) - 1)
+_BIN_SHIFT = np.uint64(64 - BIN_BITS)
+_EMPTY = np.uint64(np.iinfo(np.uint64).max)
+_C1 = np.uint64(0x9E3779B97F4A7C15)
+_C2 = np.uint64(0xC2B2AE3D27D4EB4F)
+_C3 = np.uint64(0x165667B19E3779F9)
+_MIX = np.uint64(0xBF58476D1CE4E5B9)
+_SHIFT = np.uint64(31)
+_ROTATION = np.uint64(0x2545F4914F6CDD1D)
+_BAND_SALT = np.arange(BANDS, dtype=np.uint64) * np.uint64(0x94D049BB133111EB)
+_W = [np.uint64(w) for w in (0x8CB92BA72F3D8DD7, 0xA0761D6478BD642F, 0xE7037ED1A0B428DB)]
+_KEY_MASK = (1 << 63) - 1  # band keys fit a signed BIGINT
+
+
+def shingle_hashes(text: str) -> np.ndarray:
+    """64-bit hashes of the character 3-grams of `text` (the whole text if shorter)."""
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(points) == 0:
+        return np.empty(0, dtype=np.uint64)
+    if len(points) < 3:
+        points = np.concatenate([points, np.zeros(3 - len(points), dtype=np.uint64)])
+    mixed = points[:-2] * _C1 ^ points[1:-1] * _C2 ^ points[2:] * _C3
+    return (mixed ^ (mixed >> _SHIFT)) * _MIX  # repeated shingles are harmless to a minimum
+
+
+def signatures(hash_arrays: list[np.ndarray]) -> np.ndarray:
+    """One row of BINS bin minimums per document; equal bins estimate the Jaccard similarity.
+
+    Computed for a whole batch at once: numpy's per-call cost is paid once, not per document.
+    """
+    count, width = len(hash_arrays), 1 << BIN_BITS
+    bins = np.full(count * width, _EMPTY, dtype=np.uint64)
+    if count and any(len(h) for h in hash_arrays):
+        flat = np.concatenate(hash_arrays)
+        owner = np.repeat(np.arange(count, dtype=np.uint64), [len(h) for h in hash_arrays])
+        slots = (owner << np.uint64(BIN_BITS)) | (flat >> _BIN_SHIFT)
+        np.minimum.at(bins, slots.astype(np.intp), flat & _VALUE_MASK)
+    rows = bins.reshape(count, width)[:, :BINS].copy()
+    for row in np.flatnonzero((rows == _EMPTY).any(axis=1)):
+        _densify(rows[row])
+    return rows
+
+
+def _densify(bins: np.ndarray) -> None:
+    """An empty bin borrows the next full bin's value, tagged with the distance (in place)."""
+    full = np.flatnonzero(bins != _EMPTY)
+    if len(full) == 0:
+        return
+    positions = np.arange(BINS)
+    nxt = np.searchsorted(full, positions) % len(full)
+    distance = (full[nxt] - positions) % BINS
+    empty = bins == _EMPTY
+    bins[empty] = bins[full[nxt[empty]]] + distance[empty].astype(np.uint64) * _ROTATION
+
+
+def band_keys_many(sigs: np.ndarray) -> list[list[int]]:
+    """Per signature, one key per band: its ROWS values and its number combined (a BIGINT >= 0)."""
+    combined = (sigs[:, 0::ROWS] * _W[0] ^ sigs[:, 1::ROWS] * _W[1] ^ sigs[:, 2::ROWS] * _W[2]
+                ^ _BAND_SALT)
+    return (combined >> np.uint64(1)).tolist()
+
+
+def title_band_key(key: str) -> int:
+    """Key of the identical-title band (stable across processes, unlike hash())."""
+    digest = hashlib.blake2b(f"{TITLE_BAND}\x1f{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") & _KEY_MASK

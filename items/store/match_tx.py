@@ -1,0 +1,228 @@
+"""Queries of the dedupe step (exact lookups in bulk, LSH bands, decisions), mixed into Tx.
+
+Every lookup takes a whole batch and runs in chunks, so ingesting a collect costs a few
+queries rather than a few per item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from items.store.times import from_db, to_db
+
+CHUNK = 500  # below every backend's bound-parameter limit
+
+
+@dataclass(frozen=True)
+class StoredAppearance:
+    id: int
+    story_id: int
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class UrlHit:
+    id: int
+    story_id: int
+    source_id: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class CanonicalCandidate:
+    id: int
+    source_id: str
+    source_name: str
+    publisher: str | None
+    published_at: datetime
+    item_key: str = ""
+
+
+@dataclass(frozen=True)
+class BandHit:
+    band_key: int
+    appearance_id: int
+    story_id: int
+    source_id: str
+    published_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredText:
+    id: int
+    story_id: int
+    source_id: str
+    url: str
+    title: str
+    content_html: str
+    summary: str
+    published_at: datetime
+
+
+@dataclass(frozen=True)
+class Decision:
+    appearance_id: int
+    rule: str
+    matched_id: int | None
+    detail: str
+
+
+def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start:start + CHUNK]
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+class MatchQueries:
+    """Needs `_q(sql, params)` and `connection` from the Tx it is mixed into."""
+
+    def _q(self, sql: str, params: Sequence[Any] = ()) -> Any:  # pragma: no cover - provided by Tx
+        raise NotImplementedError
+
+    def _many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        rows = [tuple(r) for r in rows]
+        if not rows:
+            return
+        if getattr(self, "_placeholder", "?") != "?":
+            sql = sql.replace("?", self._placeholder)
+        self.connection.cursor().executemany(sql, rows)
+
+    def find_appearances(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], StoredAppearance]:
+        """Stored appearances for (source_id, item_key) pairs."""
+        by_source: dict[str, list[str]] = {}
+        for source_id, item_key in keys:
+            by_source.setdefault(source_id, []).append(item_key)
+        found = {}
+        for source_id, item_keys in by_source.items():
+            for chunk in _chunks(sorted(set(item_keys))):
+                rows = self._q(
+                    "SELECT id, story_id, fingerprint, item_key FROM appearances "
+                    f"WHERE source_id = ? AND item_key IN ({_marks(chunk)})",
+                    (source_id, *chunk),
+                ).fetchall()
+                for r in rows:
+                    found[(source_id, r[3])] = StoredAppearance(int(r[0]), int(r[1]), r[2])
+        return found
+
+    def appearances_at_urls(self, urls: Iterable[str]) -> dict[str, list[UrlHit]]:
+        """Stored appearances at each URL, oldest first."""
+        found: dict[str, list[UrlHit]] = {}
+        for chunk in _chunks(sorted(set(urls))):
+            rows = self._q(
+                "SELECT url, id, story_id, source_id, fingerprint FROM appearances "
+                f"WHERE url IN ({_marks(chunk)}) ORDER BY id",
+                chunk,
+            ).fetchall()
+            for r in rows:
+                found.setdefault(r[0], []).append(UrlHit(int(r[1]), int(r[2]), r[3], r[4]))
+        return found
+
+    def band_hits(self, band_keys: Iterable[int], periods: Iterable[int]) -> list[BandHit]:
+        """Stored appearances sharing a band key, published in one of the periods."""
+        hits = []
+        wanted = sorted(set(periods))
+        for chunk in _chunks(sorted(set(band_keys))):
+            rows = self._q(
+                "SELECT b.band_key, b.appearance_id, a.story_id, a.source_id, a.published_at "
+                "FROM dedupe_bands b JOIN appearances a ON a.id = b.appearance_id "
+                f"WHERE b.published_period IN ({_marks(wanted)}) AND b.band_key IN ({_marks(chunk)})",
+                (*wanted, *chunk),
+            ).fetchall()
+            hits.extend(BandHit(int(r[0]), int(r[1]), int(r[2]), r[3], from_db(r[4])) for r in rows)
+        return hits
+
+    def add_bands(self, rows: Iterable[tuple[int, int, int]]) -> None:
+        """(band_key, published_period, appearance_id) rows."""
+        self._many("INSERT INTO dedupe_bands (band_key, published_period, appearance_id) VALUES (?, ?, ?)",
+                   rows)
+
+    def drop_bands(self, rows: Iterable[tuple[int, int]]) -> None:
+        """(band_key, appearance_id) rows, found through the band-key index."""
+        self._many("DELETE FROM dedupe_bands WHERE band_key = ? AND appearance_id = ?", rows)
+
+    def stored_texts(self, appearance_ids: Iterable[int]) -> list[StoredText]:
+        texts = []
+        for chunk in _chunks(sorted(set(appearance_ids))):
+            rows = self._q(
+                "SELECT id, story_id, source_id, url, title, content_html, summary, published_at "
+                f"FROM appearances WHERE id IN ({_marks(chunk)})",
+                chunk,
+            ).fetchall()
+            texts.extend(StoredText(int(r[0]), int(r[1]), r[2], r[3], r[4], r[5], r[6], from_db(r[7]))
+                         for r in rows)
+        return texts
+
+    def lock_dedupe(self) -> None:
+        """Hold the one dedupe row until commit, so concurrent ingests (PostgreSQL) see each
+        other's appearances instead of missing a cross-post committed at the same moment.
+        SQLite already serializes writers; there this costs one tiny update."""
+        self._q("UPDATE dedupe_backfill SET done_through = done_through")
+
+    def unindexed_texts(self, limit: int) -> list[StoredText]:
+        """Up to `limit` appearances stored before the dedupe index existed, oldest first."""
+        row = self._q("SELECT done_through, until_id FROM dedupe_backfill").fetchone()
+        if row is None or int(row[0]) >= int(row[1]):
+            return []
+        ids = self._q("SELECT id FROM appearances WHERE id > ? AND id <= ? ORDER BY id LIMIT ?",
+                      (int(row[0]), int(row[1]), limit)).fetchall()
+        texts = self.stored_texts([int(r[0]) for r in ids])
+        last = max((t.id for t in texts), default=int(row[1]))
+        self._q("UPDATE dedupe_backfill SET done_through = ?", (last,))
+        return texts
+
+    def appearance_ids_at(self, url: str) -> list[int]:
+        rows = self._q("SELECT id FROM appearances WHERE url = ? ORDER BY id", (url,)).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def merge_stories(self, into: int, merged: int) -> None:
+        """Move every appearance of `merged` into `into`; `merged` (and its GUID) ends."""
+        self._q("UPDATE appearances SET story_id = ? WHERE story_id = ?", (into, merged))
+        self._q("DELETE FROM stories WHERE id = ?", (merged,))
+
+    def record_decisions(self, decisions: Iterable[Decision]) -> None:
+        self._many(
+            "INSERT INTO dedupe_decisions (appearance_id, rule, matched_id, detail) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (appearance_id) DO UPDATE SET rule = excluded.rule, "
+            "matched_id = excluded.matched_id, detail = excluded.detail",
+            ((d.appearance_id, d.rule, d.matched_id, d.detail) for d in decisions),
+        )
+
+    def decision_for(self, appearance_id: int) -> Decision | None:
+        row = self._q(
+            "SELECT appearance_id, rule, matched_id, detail FROM dedupe_decisions WHERE appearance_id = ?",
+            (appearance_id,),
+        ).fetchone()
+        return Decision(int(row[0]), row[1], int(row[2]) if row[2] is not None else None, row[3]) if row else None
+
+    def story_identity(self, story_id: int) -> tuple[str, int | None] | None:
+        """(guid, canonical appearance id) of a story."""
+        row = self._q("SELECT guid, canonical_id FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return (row[0], int(row[1]) if row[1] is not None else None) if row else None
+
+    def canonical_candidates_of(self, story_ids: Iterable[int]) -> dict[int, list[CanonicalCandidate]]:
+        found: dict[int, list[CanonicalCandidate]] = {}
+        for chunk in _chunks(sorted(set(story_ids))):
+            rows = self._q(
+                "SELECT a.story_id, a.id, a.source_id, COALESCE(s.name, a.source_id), a.publisher, "
+                "a.published_at, a.item_key FROM appearances a LEFT JOIN sources s ON s.id = a.source_id "
+                f"WHERE a.story_id IN ({_marks(chunk)})",
+                chunk,
+            ).fetchall()
+            for r in rows:
+                found.setdefault(int(r[0]), []).append(
+                    CanonicalCandidate(int(r[1]), r[2], r[3], r[4], from_db(r[5]), r[6]))
+        return found
+
+    def set_canonicals(self, rows: Iterable[tuple[int, int, datetime, datetime | None]]) -> None:
+        """(story_id, canonical appearance id, published_at, updated_at or None to keep)."""
+        self._many(
+            "UPDATE stories SET canonical_id = ?, published_at = ?, "
+            "updated_at = COALESCE(?, updated_at) WHERE id = ?",
+            ((a, to_db(p), to_db(u) if u else None, s) for s, a, p, u in rows),
+        )

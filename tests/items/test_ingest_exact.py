@@ -1,0 +1,117 @@
+"""Exact dedupe and updates in place, against a real SQLite file."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from items.ingest import ingest
+from items.model import Appearance
+from items.store.schema import MIGRATIONS
+from items.store.sqlite import SQLiteStore
+from settings.model import SourceConfig
+from tests.items.dedupe_cases import STORIES
+
+NOW = datetime(2023, 9, 1, tzinfo=UTC)
+BODY = "".join(f"<p>{p}</p>" for p in STORIES["lj-forum"][3])
+
+
+def _store(tmp_path) -> SQLiteStore:
+    store = SQLiteStore(tmp_path / "z.db")
+    store.migrate()
+    with store.transaction() as tx:
+        tx.sync_sources([SourceConfig(id=i, name=i, kind="feed", url="http://x/", interval=60)
+                         for i in ("a", "b")])
+    return store
+
+
+def _app(source: str, key: str, url: str, title: str = "两江新区举办智能网联汽车产业发展论坛") -> Appearance:
+    return Appearance(source_id=source, item_key=key, url=url, title=title,
+                      published_at=datetime(2023, 9, 5, 1, tzinfo=UTC), date_is_guess=False,
+                      content_html=BODY)
+
+
+def _rows(store):
+    with store.transaction() as tx:
+        return tx.connection.execute(
+            "SELECT a.source_id, a.item_key, a.title, a.story_id, s.guid, s.updated_at "
+            "FROM appearances a JOIN stories s ON s.id = a.story_id ORDER BY a.id").fetchall()
+
+
+def test_a_new_guid_for_a_known_url_of_the_same_source_is_the_same_appearance(tmp_path):
+    store = _store(tmp_path)
+    with store.transaction() as tx:
+        ingest(tx, [_app("a", "g1", "http://a/1.html")], NOW)
+    with store.transaction() as tx:
+        report = ingest(tx, [_app("a", "g2", "http://a/1.html")], NOW + timedelta(hours=1))
+    assert (report.new, report.unchanged) == (0, 1)
+    assert len(_rows(store)) == 1
+
+
+def test_a_corrected_title_replaces_the_old_one_and_keeps_the_story(tmp_path):
+    store = _store(tmp_path)
+    with store.transaction() as tx:
+        ingest(tx, [_app("a", "g1", "http://a/1.html", "两江新区举办智能网联汽车产业发展论谈")], NOW)
+    before = _rows(store)
+    later = NOW + timedelta(hours=2)
+    with store.transaction() as tx:
+        report = ingest(tx, [_app("a", "g1", "http://a/1.html")], later)
+    after = _rows(store)
+    assert report.updated == 1 and len(after) == 1
+    assert after[0][2] == "两江新区举办智能网联汽车产业发展论坛"
+    assert after[0][3:5] == before[0][3:5]  # same story id and GUID
+    assert after[0][5] == "2023-09-01T02:00:00Z"  # its `updated` moved
+
+
+def test_another_source_at_the_same_url_joins_the_story(tmp_path):
+    store = _store(tmp_path)
+    with store.transaction() as tx:
+        ingest(tx, [_app("a", "g1", "http://a/1.html")], NOW)
+        ingest(tx, [_app("b", "x9", "http://a/1.html", "转载")], NOW)
+    rows = _rows(store)
+    assert len(rows) == 2 and rows[0][3] == rows[1][3]
+
+
+def test_an_edited_body_moves_its_band_keys(tmp_path):
+    """After an update the old text no longer matches and the new one does."""
+    store = _store(tmp_path)
+    other = STORIES["wz-park"][3]
+    with store.transaction() as tx:
+        ingest(tx, [_app("a", "g1", "http://a/1.html")], NOW)
+    with store.transaction() as tx:
+        ingest(tx, [replace(_app("a", "g1", "http://a/1.html", "万州经开区高峰园标准厂房二期竣工交付"),
+                            content_html="".join(f"<p>{p}</p>" for p in other))], NOW)
+    with store.transaction() as tx:
+        ingest(tx, [replace(_app("b", "b1", "http://b/1.html", "万州经开区高峰园标准厂房二期竣工交付"),
+                            content_html="".join(f"<p>{p}</p>" for p in other))], NOW)
+        ingest(tx, [_app("b", "b2", "http://b/2.html")], NOW)
+    rows = _rows(store)
+    assert rows[0][3] == rows[1][3]  # the edited appearance matches the re-post of its new text
+    assert rows[2][3] != rows[0][3]  # and no longer the old text
+    with store.transaction() as tx:
+        count = tx.connection.execute("SELECT COUNT(*) FROM dedupe_bands WHERE appearance_id = 1").fetchone()[0]
+    assert count == 22
+
+
+def test_appearances_stored_before_the_dedupe_migration_get_indexed(tmp_path, monkeypatch):
+    """A database from before the dedupe tables: its stories are matched after the upgrade."""
+    path = tmp_path / "old.db"
+    old = SQLiteStore(path)
+    with monkeypatch.context() as patch:
+        before = MIGRATIONS[:MIGRATIONS.index(next(m for m in MIGRATIONS if "dedupe_bands" in m))]
+        patch.setattr("items.store.sqlite.MIGRATIONS", tuple(before))
+        old.migrate()
+    with old.transaction() as tx:
+        tx.sync_sources([SourceConfig(id=i, name=i, kind="feed", url="http://x/", interval=60)
+                         for i in ("a", "b")])
+        story = tx.create_story("tag:old", NOW, NOW)
+        tx.insert_appearance(_app("a", "g1", "http://a/1.html"), story, NOW)
+        tx.set_canonicals([(story, 1, NOW, None)])
+    old.close()
+
+    store = SQLiteStore(path)
+    store.migrate()
+    with store.transaction() as tx:
+        ingest(tx, [_app("b", "b1", "http://b/1.html", "转载：两江新区举办智能网联汽车产业发展论坛")], NOW)
+    rows = _rows(store)
+    assert len(rows) == 2 and rows[0][3] == rows[1][3] and rows[1][4] == "tag:old"

@@ -1,0 +1,51 @@
+"""MinHash signatures and band keys: estimates track exact Jaccard; stored keys never drift."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from items.minhash import BANDS, BINS, band_keys_many, shingle_hashes, signatures, title_band_key
+from tests.items.dedupe_cases import STORIES
+
+TEXT = "".join(STORIES["lj-forum"][3])
+
+
+def _exact(a: str, b: str) -> float:
+    sa, sb = set(shingle_hashes(a).tolist()), set(shingle_hashes(b).tolist())
+    return len(sa & sb) / len(sa | sb)
+
+
+def test_keys_of_a_fixed_text_never_change():
+    """Band keys are stored: a change of constants would silently stop old stories matching."""
+    keys = band_keys_many(signatures([shingle_hashes("两江新区举办智能网联汽车产业发展论坛")]))[0]
+    assert keys[:3] == [8304954069403644609, 830686722151589662, 4915654314595477025]
+    assert title_band_key("两江新区") == 1048597313661768075
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, len(TEXT) - 60), st.integers(20, 300), st.text(alphabet="开发区园招商项目签约", max_size=80))
+def test_signature_agreement_tracks_exact_jaccard(cut, keep, noise):
+    a = TEXT
+    b = TEXT[cut:cut + keep] + noise
+    sig_a, sig_b = signatures([shingle_hashes(a), shingle_hashes(b)])
+    estimate = float(np.mean(sig_a == sig_b))
+    assert abs(estimate - _exact(a, b)) < 0.25  # 63 bins: a few standard deviations
+
+
+@given(st.lists(st.text(max_size=40), min_size=1, max_size=6))
+def test_batched_signatures_equal_one_at_a_time_and_keys_fit_bigint(texts):
+    together = signatures([shingle_hashes(t) for t in texts])
+    assert together.shape == (len(texts), BINS)
+    for row, text in zip(together, texts, strict=True):
+        assert (row == signatures([shingle_hashes(text)])[0]).all()
+    for keys in band_keys_many(together):
+        assert len(keys) == BANDS and all(0 <= k < 2**63 for k in keys)
+
+
+def test_identical_texts_share_every_band_and_unrelated_ones_almost_none():
+    other = "".join(STORIES["fj-tea"][3])
+    same, copy, unrelated = band_keys_many(signatures([shingle_hashes(t) for t in (TEXT, TEXT, other)]))
+    assert same == copy
+    assert len(set(same) & set(unrelated)) <= 1
