@@ -39,7 +39,8 @@ class RobotsRules:
         return rules
 
     def _fetch(self, robots_url: str) -> tuple[RobotFileParser, bool]:
-        """RFC 9309: 4xx means no rules; 5xx or unreachable means "disallow all" for now (not cached)."""
+        """RFC 9309: 4xx means no rules; 5xx means "disallow all" for now (not cached). An
+        unreachable host is reported as such: "robots.txt disallows" would hide the real cause."""
         rules = RobotFileParser(robots_url)
         try:
             status, body = self._load(robots_url)
@@ -47,9 +48,8 @@ class RobotsRules:
             status, body = exc.status, b""
         except RateLimitedError:
             raise  # the host asked us to wait: that is the error to report, not "disallowed"
-        except FetchError:
-            rules.parse(["User-agent: *", "Disallow: /"])
-            return rules, False
+        except FetchError as exc:
+            raise type(exc)(f"cannot read {robots_url}: {exc}") from None
         if status >= 500:
             rules.parse(["User-agent: *", "Disallow: /"])
             return rules, False

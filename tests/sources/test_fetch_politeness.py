@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from settings.model import FetchSettings, SourceConfig
-from sources.errors import RateLimitedError, RobotsDisallowedError, TooLargeError
+from sources.errors import FetchError, RateLimitedError, RobotsDisallowedError, TooLargeError
 from sources.fetch import Fetcher
 from sources.html.poll import read_html
 from tests import html_sites
@@ -89,6 +89,14 @@ def test_missing_robots_allows_and_failing_robots_disallows(web):
     other = Fetcher(FetchSettings(min_delay=0, timeout=5, respect_robots=True))
     with pytest.raises(RobotsDisallowedError):
         other.get(web.url("/a.html"))
+
+
+def test_unreachable_robots_reports_the_real_cause():
+    fetcher = Fetcher(FetchSettings(min_delay=0, timeout=5, respect_robots=True))
+    with pytest.raises(FetchError) as caught:
+        fetcher.get("http://127.0.0.1:9/feed.xml")  # nothing listens on the discard port
+    assert not isinstance(caught.value, RobotsDisallowedError)
+    assert "cannot read http://127.0.0.1:9/robots.txt: cannot connect to 127.0.0.1:9" in str(caught.value)
 
 
 def test_permanent_redirect_of_a_list_page_is_reported(web):
