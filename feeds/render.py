@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from feedgen.feed import FeedGenerator
 
 from feeds.decorate import decorate_atom, decorate_rss
+from items.cleaning import xml_safe
 from items.model import StoryEntry
 
 EMPTY_FEED_UPDATED = datetime(2026, 1, 1, tzinfo=UTC)
@@ -92,21 +93,23 @@ def _generator(meta: FeedMeta, entries: list[StoryEntry], kind: str) -> FeedGene
 
 
 def _add_entry(fg: FeedGenerator, entry: StoryEntry, meta: FeedMeta, kind: str) -> None:
+    # Every string passes xml_safe here too: one control character in any field (a guid, a
+    # category) makes lxml refuse the whole feed, whatever path the text came by.
     fe = fg.add_entry(order="append")
-    fe.id(entry.guid)
-    fe.guid(entry.guid, permalink=False)
-    fe.title(entry.title)
-    fe.link(href=entry.url, rel="alternate")
+    fe.id(xml_safe(entry.guid))
+    fe.guid(xml_safe(entry.guid), permalink=False)
+    fe.title(xml_safe(entry.title))
+    fe.link(href=xml_safe(entry.url), rel="alternate")
     fe.published(entry.published_at.astimezone(meta.tz))
     fe.updated(entry.updated_at.astimezone(meta.tz))
-    credit = entry_credit(entry)
+    credit = xml_safe(entry_credit(entry))
     fe.author(name=credit)
     fe.dc.dc_creator(credit)
-    for category in entry.categories:
+    for category in filter(None, map(xml_safe, entry.categories)):
         fe.category(term=category)
     if entry.summary:
-        fe.summary(entry.summary)
-    fe.content(content_with_also_at(entry), type="html")
+        fe.summary(xml_safe(entry.summary))
+    fe.content(xml_safe(content_with_also_at(entry)), type="html")
     if kind == "rss" and entry.source_id in meta.sources:
         name, url, _kind = meta.sources[entry.source_id]
         fe.source(url=url, title=name)

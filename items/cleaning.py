@@ -15,3 +15,28 @@ def xml_safe(text: str) -> str:
 
 def squash_spaces(text: str) -> str:
     return _SPACES.sub(" ", xml_safe(text)).strip()
+
+
+_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*?(/?)>")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+         "source", "track", "wbr"}
+
+
+def nesting_depth(markup: str, stop_above: int) -> int:
+    """How deep the tags of `markup` nest (counting stops once past `stop_above`).
+
+    A linear pre-check: parsers (html5ever in nh3, feedparser) slow down quadratically with
+    depth, so a 100,000-level document would stall a poll for minutes.
+    """
+    depth = deepest = 0
+    for match in _TAG.finditer(markup):
+        closing, name, self_closing = match.groups()
+        if closing:
+            depth = max(0, depth - 1)
+        elif not self_closing and name.lower() not in _VOID:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > stop_above:
+                    break
+    return deepest
