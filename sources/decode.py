@@ -8,10 +8,19 @@ import re
 
 import charset_normalizer
 
-_BOMS = (
+_BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
     (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# XML 1.0 Appendix F: without a BOM, the first "<?" tells UTF-16/32, whose ASCII is also valid UTF-8.
+_WIDE_XML_STARTS = (
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+    (b"<\x00?\x00", "utf-16-le"),
 )
 _SUPERSETS = {
     "gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "x-gbk": "gb18030",
@@ -61,6 +70,9 @@ def decode_document(body: bytes, content_type: str = "", override: str | None = 
     for bom, encoding in _BOMS:
         if body.startswith(bom):
             return body[len(bom) :].decode(encoding, "replace"), encoding
+    for start, encoding in _WIDE_XML_STARTS:
+        if body.startswith(start):
+            return body.decode(encoding, "replace"), encoding
     candidates = [
         canonical_encoding(override),
         header_charset(content_type),

@@ -1,0 +1,57 @@
+"""Every page of ../shared/corpus/html/, served without a charset (the common case for the
+sites we read), fetched, decoded and parsed: the text is what MANIFEST.tsv says the bytes are."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from lxml import html
+
+from sampleweb.server import LocalWeb
+from settings.model import FetchSettings
+from sources.decode import decode_document
+from sources.fetch import Fetcher
+from tests.support import CORPUS
+
+_TRUE_CODEC = {"utf-8": "utf-8", "gb18030/gbk": "gb18030", "gb2312-strict-ok": "gb18030"}
+
+
+def _pages() -> list[tuple[str, str]]:
+    """(corpus path, codec of its real bytes) for every HTML page in the manifest."""
+    manifest = CORPUS / "MANIFEST.tsv"
+    if not manifest.is_file():
+        return []
+    with manifest.open(encoding="utf-8") as handle:
+        rows = [row for row in csv.reader(handle, delimiter="\t") if row and row[0].startswith("html/")]
+    pages = []
+    for row in rows:
+        real = row[5].split("bytes=", 1)[1]
+        pages.append((row[0], _TRUE_CODEC.get(real, "big5hkscs")))
+    return pages
+
+
+PAGES = _pages()
+
+
+def test_manifest_lists_every_html_page():
+    on_disk = {p.relative_to(CORPUS).as_posix() for p in (CORPUS / "html").rglob("*.html")}
+    assert on_disk and on_disk == {name for name, _ in PAGES}
+
+
+@pytest.fixture(scope="module")
+def fetched():
+    with LocalWeb() as web:
+        for name, _ in PAGES:
+            web.add("/" + name, (CORPUS / name).read_bytes(), "text/html", conditional=False)
+        fetcher = Fetcher(FetchSettings(min_delay=0, timeout=5))
+        yield {name: fetcher.get(web.url("/" + name)) for name, _ in PAGES}
+
+
+@pytest.mark.parametrize(("name", "codec"), PAGES, ids=[name for name, _ in PAGES])
+def test_page_decodes_to_its_real_text_and_parses(fetched, name, codec):
+    result = fetched[name]
+    text, _ = decode_document(result.body, result.content_type)
+    assert text == (CORPUS / name).read_bytes().decode(codec)
+    tree = html.document_fromstring(text)
+    assert tree.find(".//body") is not None or tree.find(".//title") is not None
