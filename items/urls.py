@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 _TRACKING_PREFIXES = ("utm_",)
+_PATH_SAFE = "/%:@!$&'()*+,;=~"
 _TRACKING_NAMES = {
     "spm", "from", "share_token", "sessionid", "jsessionid", "phpsessid", "sid",
     "fbclid", "gclid", "isappinstalled", "scene", "clicktime", "enterid", "wfr",
@@ -20,7 +21,9 @@ def canonical_url(url: str, base: str | None = None) -> str:
     port = parts.port
     if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         host = f"{host}:{port}"
-    path = parts.path.split(";jsessionid=")[0] or "/"
+    # Percent-encode what may not stand raw in a path (spaces, CJK): one spelling per page,
+    # and canonical_url(canonical_url(u)) == canonical_url(u).
+    path = quote(parts.path.split(";jsessionid=")[0], safe=_PATH_SAFE, errors="replace") or "/"
     query = urlencode(
         [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
     )

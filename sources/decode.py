@@ -73,17 +73,16 @@ def decode_document(body: bytes, content_type: str = "", override: str | None = 
     for start, encoding in _WIDE_XML_STARTS:
         if body.startswith(start):
             return body.decode(encoding, "replace"), encoding
-    candidates = [
-        canonical_encoding(override),
-        header_charset(content_type),
-        declared_charset(body),
-    ]
+    header = header_charset(content_type)
+    if header == "cp1252" and (_decodes(body, "utf-8") or _is_chinese_gb(body)):
+        header = None  # servers' default ISO-8859-1 label (e.g. AddDefaultCharset) over real text
+    candidates = [canonical_encoding(override), header, declared_charset(body)]
     for encoding in candidates:
         if encoding and _decodes(body, encoding):
             return body.decode(encoding), encoding
     if _decodes(body, "utf-8"):
         return body.decode("utf-8"), "utf-8"
-    if _decodes(body, "gb18030") and _mostly_cjk(body.decode("gb18030")):
+    if _is_chinese_gb(body):
         return body.decode("gb18030"), "gb18030"
     guess = charset_normalizer.from_bytes(body, cp_isolation=["utf_8", "gb18030", "big5"]).best()
     encoding = canonical_encoding(guess.encoding) if guess else None
@@ -100,10 +99,17 @@ def _decodes(body: bytes, encoding: str) -> bool:
     return True
 
 
+def _is_chinese_gb(body: bytes) -> bool:
+    return _decodes(body, "gb18030") and _mostly_cjk(body.decode("gb18030"))
+
+
 def _mostly_cjk(text: str) -> bool:
     """GB18030 accepts almost any byte string; trust it only when it yields Chinese text."""
     high = [c for c in text if ord(c) > 0x7F]
     if not high:
         return True
-    cjk = sum(1 for c in high if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef")
+    # Chinese prose also leans on “” ‘’ — … (U+2010-U+2027), which GBK encodes as well.
+    cjk = sum(1 for c in high if "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"
+              or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
+              or "\u2010" <= c <= "\u2027" or "\U00020000" <= c <= "\U0002ffff")
     return cjk / len(high) > 0.8

@@ -3,11 +3,13 @@ database of each backend (every storage test runs on SQLite and on PostgreSQL)."
 
 from __future__ import annotations
 
+import os
 import textwrap
 import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from items.store import open_store
 from sampleweb.server import LocalWeb
@@ -84,3 +86,9 @@ def load(write_config):
         return load_config(write_config(body))
 
     return build
+
+
+# Property tests: a bounded example count keeps CI fast; HYPOTHESIS_PROFILE=long digs deeper.
+hypothesis_settings.register_profile("ci", max_examples=60, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("long", max_examples=5000, deadline=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
