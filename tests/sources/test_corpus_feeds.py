@@ -69,7 +69,7 @@ def corpus_web():
 
 @pytest.fixture(scope="module")
 def fetcher():
-    return Fetcher(FetchSettings(min_delay=0, timeout=5))
+    return Fetcher(FetchSettings(min_delay=0, timeout=5, respect_robots=False))
 
 
 def _read(web: LocalWeb, fetcher: Fetcher, path: Path, prefix: str = "") -> list[RawItem] | FetchError:
