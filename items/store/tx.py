@@ -316,10 +316,9 @@ def _feed_filter(query: FeedQuery) -> tuple[str | None, list[Any]]:
         if not query.source_ids:
             return None, []
         marks = ", ".join("?" for _ in query.source_ids)
-        where.append(
-            f"EXISTS (SELECT 1 FROM appearances x WHERE x.story_id = s.id "
-            f"AND x.source_id IN ({marks}))"
-        )
+        # Driven from those sources' appearances (index on source_id), not by probing every
+        # story newest-first: a one-source feed over 100k stories took 400 ms (bench/render.py).
+        where.append(f"s.id IN (SELECT x.story_id FROM appearances x WHERE x.source_id IN ({marks}))")
         params.extend(sorted(query.source_ids))
     if query.include:
         where.append("(" + " OR ".join(_MATCH for _ in query.include) + ")")
