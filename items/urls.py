@@ -13,12 +13,19 @@ _TRACKING_NAMES = {
 
 
 def canonical_url(url: str, base: str | None = None) -> str:
-    """Absolute, lower-case host, no fragment, no default port, no tracking parameters."""
-    url = urljoin(base, url.strip()) if base else url.strip()
-    parts = urlsplit(url)
+    """Absolute, lower-case host, no fragment, no default port, no tracking parameters.
+
+    A URL urllib cannot split ("http://[x", port 99999) comes back stripped, unchanged: one
+    bad link must not fail its whole source.
+    """
+    try:
+        url = urljoin(base, url.strip()) if base else url.strip()
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url.strip()
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    port = parts.port
     if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         host = f"{host}:{port}"
     # Percent-encode what may not stand raw in a path (spaces, CJK): one spelling per page,

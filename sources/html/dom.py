@@ -7,6 +7,8 @@ import re
 import lxml.html
 from lxml import etree
 
+from items.cleaning import xml_safe
+
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _RECORD = re.compile(r"<record[^>]*>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 _SPACES = re.compile(r"[\s\u3000\xa0]+")
@@ -16,9 +18,21 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
     """Parse a whole page; an empty or unparsable page becomes an empty document, never an error."""
     text = _XML_DECL.sub("", text, count=1)  # lxml refuses str input that declares an encoding
     try:
-        return lxml.html.document_fromstring(text or "<html></html>")
+        tree = lxml.html.document_fromstring(text or "<html></html>")
     except (etree.ParserError, ValueError):
         return lxml.html.document_fromstring("<html></html>")
+    _drop_control_characters(tree)
+    return tree
+
+
+def _drop_control_characters(tree: lxml.html.HtmlElement) -> None:
+    """lxml parses control characters (raw, or from `&#8`) but refuses any text holding them
+    that is set later, as drop_tree does for comments (found by fuzzing): clean them once here."""
+    for node in tree.iter():
+        if node.text and xml_safe(node.text) != node.text:
+            node.text = xml_safe(node.text)
+        if node.tail and xml_safe(node.tail) != node.tail:
+            node.tail = xml_safe(node.tail)
 
 
 def squash(text: str | None) -> str:

@@ -51,8 +51,11 @@ def entry_from_element(element: lxml.html.HtmlElement, page_url: str, link: str 
     if anchor is None:
         return None
     href = (anchor.get("href") or "").strip()
-    url = urljoin(page_url, href)
-    if urlsplit(url).scheme not in ("http", "https"):
+    try:
+        url = urljoin(page_url, href)
+        if urlsplit(url).scheme not in ("http", "https"):
+            return None
+    except ValueError:  # "http://[x": one broken link must not fail the page (found by fuzzing)
         return None
     text = _title(element, anchor, title)
     if not text:

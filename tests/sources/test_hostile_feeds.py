@@ -124,6 +124,26 @@ def test_html_page_nested_100000_levels_deep_does_not_crash_list_or_article_read
     assert encoding == "utf-8" and article.title == "深"
 
 
+def test_html_page_with_control_characters_after_a_comment_is_read():
+    """Found by fuzz/fuzz_parsers.py: lxml's drop_tree refused the text after a dropped comment."""
+    page = ("<html><body><div><!-- c -->a\x0bb\x00 &#8:30 &#1;<ul><li><a href='/1.html'>新闻一</a></li></ul>"
+            "</div></body></html>")
+    tree = parse_html(page)
+    prepare_list_tree(tree)
+    list_entries(tree, "http://h/list.html", None)
+    assert extract_article(page, "http://h/a.html") is not None
+
+
+def test_list_page_with_an_unparsable_link_keeps_its_other_items():
+    """Found by fuzz/fuzz_parsers.py: urljoin raised on "http://[" and failed the whole page."""
+    rows = "".join(f"<li><a href='/a/{n}.html'>开发区新闻第{n}条消息</a> 2024-01-0{n + 1}</li>" for n in range(6))
+    page = f"<html><body><ul>{rows}<li><a href='http://[x/7.html'>开发区新闻第7条消息</a> 2024-01-08</li></ul></body></html>"
+    tree = parse_html(page)
+    prepare_list_tree(tree)
+    entries, _ = list_entries(tree, "http://h/list.html", None)
+    assert len(entries) == 6
+
+
 def test_html_nested_100000_levels_deep_in_feed_content_is_sanitized_quickly(web):
     deep = "&lt;div&gt;" * 100_000 + "正文" + "&lt;/div&gt;" * 100_000
     body = rss("", f"<item><title>deep</title><link>http://h/1</link><description>{deep}</description></item>")
