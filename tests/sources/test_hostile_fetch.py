@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from settings.model import FetchSettings
-from sources.errors import FetchError, RefusedURLError, TooLargeError
+from sources.errors import FetchError, RefusedURLError, RobotsDisallowedError, TooLargeError
 from sources.fetch import Fetcher, resolve_host
 from tests.rawserver import RawServer, headers, stall_after_headers, stream, trickle
 
@@ -143,3 +143,14 @@ def test_private_source_may_redirect_within_private_space(web):
     web.add("/secret", b"fine", "text/plain")
     web.add("/feed", b"", status=302, headers={"Location": "/secret"}, conditional=False)
     assert fetcher().get(web.url("/feed")).body == b"fine"
+
+
+def test_public_source_robots_txt_may_not_redirect_into_loopback(web):
+    web.add("/secret", b"User-agent: *\nAllow: /", "text/plain")
+    web.add("/robots.txt", b"", status=302, headers={"Location": web.url("/secret")}, conditional=False)
+    web.add("/feed", FEED)
+    public_source = web.url("/feed").replace("127.0.0.1", "localhost")
+    fetch = Fetcher(FetchSettings(min_delay=0, timeout=2, respect_robots=True), resolve=_localhost_is_public)
+    with pytest.raises(RobotsDisallowedError):  # an unreadable robots.txt means "not now" (RFC 9309)
+        fetch.get(public_source)
+    assert web.count("/robots.txt") == 1 and web.count("/secret") == 0
