@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from items.cleaning import squash_spaces
+from items.cleaning import squash_spaces, xml_safe
 from items.dates import parse_date
 from items.matchtext import publisher_from_text
 from items.model import Appearance
@@ -23,14 +23,16 @@ def normalize(raw: RawItem, source: SourceConfig, default_tz: str,
     """Normalize one raw item; `first_seen` is used (and flagged) when the item has no date."""
     tz = ZoneInfo(source.timezone or default_tz)
     now = first_seen or datetime.now(UTC)
-    url = canonical_url(raw.url, source.url)
+    # Control characters (NUL above all: PostgreSQL refuses it in TEXT) never reach the store.
+    url = xml_safe(canonical_url(raw.url, source.url))
+    guid = xml_safe(raw.guid or "").strip()
     published = parse_date(raw.published, tz, now) or parse_date(raw.updated, tz, now)
     updated = parse_date(raw.updated, tz, now)
     content = sanitize_html(raw.content_html or raw.summary or "", url)
     summary_text = html_to_text(sanitize_html(raw.summary, url) if raw.summary else content)
     return Appearance(
         source_id=source.id,
-        item_key=raw.guid.strip() if raw.guid and raw.guid.strip() else url,
+        item_key=guid or url,
         url=url,
         title=strip_own_name(clean_title(raw.title, strip_site_suffix=raw.title_from_page_title),
                              (source.name,)) or summary_text[:60] or url,
@@ -42,7 +44,7 @@ def normalize(raw: RawItem, source: SourceConfig, default_tz: str,
         author=squash_spaces(raw.author) if raw.author else None,
         publisher=_publisher(raw, content),
         regions=source.region,
-        tags=tuple(dict.fromkeys(source.tags + raw.categories)),
+        tags=tuple(dict.fromkeys(source.tags + tuple(filter(None, map(squash_spaces, raw.categories))))),
     )
 
 
