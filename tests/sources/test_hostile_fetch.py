@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from settings.model import FetchSettings
-from sources.errors import FetchError, RefusedURLError, RobotsDisallowedError, TooLargeError
+from sources.errors import FetchError, RefusedURLError, TooLargeError
 from sources.fetch import Fetcher, resolve_host
 from tests.rawserver import RawServer, headers, stall_after_headers, stream, trickle
 
@@ -151,6 +151,6 @@ def test_public_source_robots_txt_may_not_redirect_into_loopback(web):
     web.add("/feed", FEED)
     public_source = web.url("/feed").replace("127.0.0.1", "localhost")
     fetch = Fetcher(FetchSettings(min_delay=0, timeout=2, respect_robots=True), resolve=_localhost_is_public)
-    with pytest.raises(RobotsDisallowedError):  # an unreadable robots.txt means "not now" (RFC 9309)
+    with pytest.raises(RefusedURLError, match="robots.txt.*private/loopback"):
         fetch.get(public_source)
     assert web.count("/robots.txt") == 1 and web.count("/secret") == 0
