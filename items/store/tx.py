@@ -69,6 +69,9 @@ class Tx(MatchQueries):
     def table_has_rows(self, table: str) -> bool:
         return self._q(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None
 
+    def clear_table(self, table: str) -> None:
+        self._q(f"DELETE FROM {table}")
+
     def load_rows(self, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
         marks = ", ".join(self._placeholder for _ in columns)
         self.connection.cursor().executemany(
