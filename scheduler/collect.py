@@ -12,7 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from items.ingest import ingest
 from items.normalize import normalize
@@ -77,7 +77,22 @@ def collect_source(config: Config, source: SourceConfig, fetcher: Fetcher, store
     `writing` wraps the one write transaction (shutdown uses it to let writes finish).
     """
     with source_context(source.id):
-        return _collect(config, source, fetcher, store, writing)
+        try:
+            return _collect(config, source, fetcher, store, writing)
+        except Exception as exc:  # the store refused this source's write: the others go on
+            log.exception("event=store_failed source=%s", source.id)
+            return _record_store_failure(store, source, f"store error: {exc!r}")
+
+
+def _record_store_failure(store: Store, source: SourceConfig, message: str) -> CollectOutcome:
+    """Best effort: when the database itself is down, the log line is all that can be kept."""
+    try:
+        with store.transaction() as tx:
+            tx.record_failure(source.id, utc_now(), message, "store",
+                              utc_now() + timedelta(seconds=source.interval))
+    except Exception:
+        log.exception("event=store_failed_twice source=%s", source.id)
+    return CollectOutcome(source.id, error=message, error_kind="store")
 
 
 def _collect(config: Config, source: SourceConfig, fetcher: Fetcher, store: Store,

@@ -9,7 +9,7 @@ from lxml import etree
 
 import service
 from tests.fixtures import GBK_ONLY_TITLES, gb2312_feed, utf8_atom
-from tests.support import query
+from tests.support import open_test_store, query
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -146,3 +146,32 @@ def test_region_feed_only_carries_its_region(web, write_config, tmp_path):
     region = etree.parse(str(tmp_path / "data" / "public" / "feeds" / "yunyang.atom"))
     titles = [e.findtext(f"{ATOM}title") for e in region.iter(f"{ATOM}entry")]
     assert sorted(titles) == sorted(GBK_ONLY_TITLES)
+
+
+def _refuse_appearances_of(storage_url: str, source_id: str) -> None:
+    """Make the database itself reject one source's writes (a trigger), as a full disk or a
+    constraint a bad item breaks would."""
+    store = open_test_store(storage_url)
+    with store.transaction() as tx:
+        if storage_url.startswith("sqlite"):
+            tx.connection.execute(
+                f"CREATE TRIGGER refuse BEFORE INSERT ON appearances WHEN NEW.source_id = '{source_id}' "
+                "BEGIN SELECT RAISE(ABORT, 'refused by test'); END")
+        else:
+            tx.connection.execute("CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN "
+                                  "RAISE EXCEPTION 'refused by test'; END $$ LANGUAGE plpgsql")
+            tx.connection.execute(
+                "CREATE TRIGGER refuse BEFORE INSERT ON appearances FOR EACH ROW "
+                f"WHEN (NEW.source_id = '{source_id}') EXECUTE FUNCTION refuse()")
+
+
+def test_a_write_the_store_refuses_fails_only_that_source(web, write_config, storage_url, capsys):
+    _serve_fixtures(web)
+    config = _config(web, write_config)
+    _refuse_appearances_of(storage_url, "kfq")
+    assert service.main(["--config", str(config), "collect"]) == 1
+    out = capsys.readouterr().out
+    assert "kfq: FAILED (store) store error" in out and "refused by test" in out
+    assert "yunyang: ok, 3 new" in out
+    assert query(storage_url, "SELECT COUNT(*) FROM appearances") == [(3,)]
+    assert query(storage_url, "SELECT error_kind FROM sources WHERE id = 'kfq'") == [("store",)]
