@@ -35,13 +35,13 @@ class FetchSettings:
     max_bytes: int = 5_000_000
     per_host_concurrency: int = 2
     respect_robots: bool = True
-    min_delay: float = 1.0
+    min_delay: float = 0.25         # <= 4 request starts per second per host
     allow_private: bool = False
 
 
 @dataclass(frozen=True)
 class SchedulerSettings:
-    workers: int = 8                 # polls running at once
+    workers: int = 32                # polls running at once (I/O-bound: they mostly wait)
     max_backoff: int = 86400         # cap of the failure backoff, seconds
     lease: int = 900                 # how long a claimed poll may run before another node may retry it
 
