@@ -41,7 +41,7 @@ class FetchSettings:
 
 @dataclass(frozen=True)
 class SchedulerSettings:
-    workers: int = 32                # polls running at once (I/O-bound: they mostly wait)
+    workers: int = 8                 # polls running at once
     max_backoff: int = 86400         # cap of the failure backoff, seconds
     lease: int = 900                 # how long a claimed poll may run before another node may retry it
 
