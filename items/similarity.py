@@ -83,8 +83,11 @@ class MatchDoc:
 
     @cached_property
     def distinct_hashes(self) -> np.ndarray:
-        """The 3-gram hashes, sorted and distinct: exact set sizes without Python sets."""
-        return np.unique(self.hashes)
+        """The 3-gram hashes, sorted and distinct: exact set sizes without Python sets.
+
+        (A sort and a mask: np.unique costs ~5x more on arrays this small.)"""
+        ordered = np.sort(self.hashes)
+        return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if len(ordered) else ordered
 
     @cached_property
     def shingles(self) -> frozenset[int]:
