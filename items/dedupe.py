@@ -28,8 +28,10 @@ class Sketch:
     keys: list[int]
 
     def band_rows(self, appearance_id: int) -> list[tuple[int, int, int]]:
+        """(published_period, band_key, appearance_id): the index's own order, so a plain sort
+        puts a batch's rows in index order."""
         period = period_of(self.doc.published_at)
-        return [(key, period, appearance_id) for key in self.keys]
+        return [(period, key, appearance_id) for key in self.keys]
 
 
 def period_of(moment: datetime) -> int:

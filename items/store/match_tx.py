@@ -140,10 +140,10 @@ class MatchQueries:
         return hits
 
     def add_bands(self, rows: Iterable[tuple[int, int, int]]) -> None:
-        """(band_key, published_period, appearance_id) rows, written in index order (fewer pages
+        """(published_period, band_key, appearance_id) rows, written in index order (fewer pages
         touched than in arrival order)."""
-        self._many("INSERT INTO dedupe_bands (band_key, published_period, appearance_id) VALUES (?, ?, ?)",
-                   sorted(rows, key=lambda r: (r[1], r[0])))
+        self._many("INSERT INTO dedupe_bands (published_period, band_key, appearance_id) VALUES (?, ?, ?)",
+                   sorted(rows))
 
     def drop_bands(self, rows: Iterable[tuple[int, int]]) -> None:
         """(band_key, appearance_id) rows, found through the band-key index."""
