@@ -53,7 +53,8 @@ def shingle_hashes_many(texts: list[str]) -> list[np.ndarray]:
     points = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     starts = np.repeat(np.cumsum(lengths) - lengths, counts)  # each 3-gram's text start ...
     starts += np.arange(len(starts)) - np.repeat(np.cumsum(counts) - counts, counts)  # + offset
-    mixed = points[starts] * _C1 ^ points[starts + 1] * _C2 ^ points[starts + 2] * _C3
+    mixed = points[:-2] * _C1 ^ points[1:-1] * _C2 ^ points[2:] * _C3  # also across texts ...
+    mixed = mixed[starts]  # ... then only the 3-grams inside one text are kept
     hashes = np.split((mixed ^ (mixed >> _SHIFT)) * _MIX, np.cumsum(counts)[:-1])
     # texts of 1-2 characters are one zero-padded shingle: rare, done one by one
     return [shingle_hashes(text) if 0 < len(text) < 3 else h for text, h in zip(texts, hashes, strict=True)]
