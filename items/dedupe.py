@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from items.matchtext import comparison_text
-from items.minhash import band_keys_many, signatures, title_band_key
+from items.minhash import band_keys_many, shingle_hashes_many, signatures, title_band_key
 from items.model import Appearance
 from items.similarity import WINDOW, MatchDoc, Verdict, compare
 from items.store.match_tx import MatchQueries, StoredText
@@ -28,8 +28,10 @@ class Sketch:
     keys: list[int]
 
     def band_rows(self, appearance_id: int) -> list[tuple[int, int, int]]:
+        """(published_period, band_key, appearance_id): the index's own order, so a plain sort
+        puts a batch's rows in index order."""
         period = period_of(self.doc.published_at)
-        return [(key, period, appearance_id) for key in self.keys]
+        return [(period, key, appearance_id) for key in self.keys]
 
 
 def period_of(moment: datetime) -> int:
@@ -63,13 +65,20 @@ def sketch_of(app: Appearance | StoredText, appearance_id: int = 0) -> Sketch:
 
 def sketches_of(apps: Sequence[Appearance | StoredText], ids: Sequence[int] | None = None) -> list[Sketch]:
     """Sketches of a whole batch: the signatures are computed together (much cheaper)."""
-    docs = [match_doc(app, i) for app, i in zip(apps, ids or [0] * len(apps), strict=True)]
+    docs = with_hashes([match_doc(app, i) for app, i in zip(apps, ids or [0] * len(apps), strict=True)])
     sketches = []
     for doc, keys in zip(docs, band_keys_many(signatures([d.hashes for d in docs])), strict=True):
         if doc.title_key:
             keys.append(title_band_key(doc.title_key))
         sketches.append(Sketch(doc, keys))
     return sketches
+
+
+def with_hashes(docs: list[MatchDoc]) -> list[MatchDoc]:
+    """Fill in the shingle hashes of a batch of documents at once (numpy per batch, not per doc)."""
+    for doc, hashes in zip(docs, shingle_hashes_many([d.text for d in docs]), strict=True):
+        doc.hashes = hashes
+    return docs
 
 
 class NearDuplicates:
@@ -85,8 +94,8 @@ class NearDuplicates:
         for hit in hits:
             self._hits.setdefault(hit.band_key, []).append((hit.appearance_id, hit.story_id))
         near = self._plausible(sketches, {h.appearance_id: h for h in hits})
-        for text in tx.stored_texts(near):
-            self._docs[text.id] = match_doc(text, text.id)
+        for doc in with_hashes([match_doc(text, text.id) for text in tx.stored_texts(near)]):
+            self._docs[doc.appearance_id] = doc
 
     def _plausible(self, sketches: list[Sketch], hits: dict) -> set[int]:
         """Stored candidates worth loading: another source, published within the window."""

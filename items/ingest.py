@@ -29,7 +29,14 @@ class IngestReport:
     updated: int = 0
     unchanged: int = 0
     merged_near: int = 0
+    stories_created: int = 0
+    stories_ended: int = 0  # merged into an older story
     touched_stories: set[int] = field(default_factory=set)
+
+    @property
+    def story_delta(self) -> int:
+        """How many more stories there are after this ingest (what a COUNT(*) would say)."""
+        return self.stories_created - self.stories_ended
 
     @property
     def changed(self) -> bool:
@@ -70,7 +77,7 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
         old = stored.get((app.source_id, app.item_key))
         if old is None:
             sketch = sketches[id(app)]
-            story_id, decision = _place(tx, app, sketch, near, url_story, now)
+            story_id, decision = _place(tx, app, sketch, near, url_story, now, report)
             appearance_id = tx.insert_appearance(app, story_id, now)
             if appearance_id is None:  # stored by another node first (lock_dedupe makes it rare)
                 report.unchanged += 1
@@ -111,7 +118,7 @@ def _index_older(tx: Tx) -> None:
 
 
 def _place(tx: Tx, app: Appearance, sketch: Sketch, near: NearDuplicates, url_story: dict[str, int],
-           now: datetime) -> tuple[int, tuple[str, int | None, str] | None]:
+           now: datetime, report: IngestReport) -> tuple[int, tuple[str, int | None, str] | None]:
     """The story a new appearance joins (merging stories it bridges) and why (None: a new story)."""
     matches = near.matches(sketch)
     stories = {m.story_id for m in matches}
@@ -123,10 +130,12 @@ def _place(tx: Tx, app: Appearance, sketch: Sketch, near: NearDuplicates, url_st
         best = matches[0]
         decision = ("near-duplicate", best.appearance_id, best.verdict.describe())
     if not stories:
+        report.stories_created += 1
         return tx.create_story(story_guid(app), app.published_at, now, app.url), None
     survivor, *others = sorted(stories)
     for other in others:
         tx.merge_stories(survivor, other)
+        report.stories_ended += 1
         near.merged(other, survivor)
     return survivor, decision
 

@@ -7,6 +7,7 @@ similarity of true cross-posts without helping look-alikes.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -46,10 +47,12 @@ def article_text(fragment: str) -> str:
     return "\n".join(kept)
 
 
+@functools.lru_cache(maxsize=4096)
 def comparison_text(title: str, fragment: str) -> str:
     """Title line, then body lines, in the comparison form (NFKC, lower case, no punctuation).
 
     The same form as `title_key`, computed for the body in one pass: ingest does this per item.
+    Cached: the candidates an ingest loads were mostly new items of the last few collects.
     """
     body = _NOT_WORD.sub("", article_text(fragment))
     if not unicodedata.is_normalized("NFKC", body):

@@ -44,6 +44,22 @@ def shingle_hashes(text: str) -> np.ndarray:
     return (mixed ^ (mixed >> _SHIFT)) * _MIX  # repeated shingles are harmless to a minimum
 
 
+def shingle_hashes_many(texts: list[str]) -> list[np.ndarray]:
+    """`shingle_hashes` of each text, computed over the batch in a few numpy calls."""
+    if not texts:
+        return []
+    lengths = np.array([len(t) for t in texts], dtype=np.intp)
+    counts = np.maximum(lengths - 2, 0)
+    points = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    starts = np.repeat(np.cumsum(lengths) - lengths, counts)  # each 3-gram's text start ...
+    starts += np.arange(len(starts)) - np.repeat(np.cumsum(counts) - counts, counts)  # + offset
+    mixed = points[:-2] * _C1 ^ points[1:-1] * _C2 ^ points[2:] * _C3  # also across texts ...
+    mixed = mixed[starts]  # ... then only the 3-grams inside one text are kept
+    hashes = np.split((mixed ^ (mixed >> _SHIFT)) * _MIX, np.cumsum(counts)[:-1])
+    # texts of 1-2 characters are one zero-padded shingle: rare, done one by one
+    return [shingle_hashes(text) if 0 < len(text) < 3 else h for text, h in zip(texts, hashes, strict=True)]
+
+
 def signatures(hash_arrays: list[np.ndarray]) -> np.ndarray:
     """One row of BINS bin minimums per document; equal bins estimate the Jaccard similarity.
 

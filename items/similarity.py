@@ -82,6 +82,14 @@ class MatchDoc:
         return shingle_hashes(self.text)
 
     @cached_property
+    def distinct_hashes(self) -> np.ndarray:
+        """The 3-gram hashes, sorted and distinct: exact set sizes without Python sets.
+
+        (A sort and a mask: np.unique costs ~5x more on arrays this small.)"""
+        ordered = np.sort(self.hashes)
+        return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if len(ordered) else ordered
+
+    @cached_property
     def shingles(self) -> frozenset[int]:
         """The 3-grams as 64-bit hashes: exact sets for Jaccard, far cheaper than strings."""
         return frozenset(self.hashes.tolist())
@@ -134,6 +142,16 @@ def overlap(a: frozenset, b: frozenset) -> tuple[float, float]:
     return common / (len(a) + len(b) - common), common / min(len(a), len(b))
 
 
+def hash_overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """`overlap` of two sorted distinct hash arrays (the same figures, several times faster)."""
+    if not len(a) or not len(b):
+        return 0.0, 0.0
+    both = np.concatenate((a, b))
+    both.sort()
+    common = int(np.count_nonzero(both[1:] == both[:-1]))
+    return common / (len(a) + len(b) - common), common / min(len(a), len(b))
+
+
 def token_conflict(a: MatchDoc, b: MatchDoc) -> str | None:
     """Names places or numbers that each side has and the other lacks (look-alikes), if any.
 
@@ -160,8 +178,8 @@ def compare(a: MatchDoc, b: MatchDoc) -> Verdict:
     gap = abs(a.published_at - b.published_at)
     if gap > WINDOW:
         return Verdict(False, f"published {gap.days} days apart (window {WINDOW.days})")
-    sa, sb = a.shingles, b.shingles
-    jaccard, containment = overlap(sa, sb)
+    sa, sb = a.distinct_hashes, b.distinct_hashes
+    jaccard, containment = hash_overlap(sa, sb)
     title_overlap = overlap(a.title_shingles, b.title_shingles)[1]
     scores = dict(jaccard=jaccard, containment=containment, title_overlap=title_overlap)
     if min(len(sa), len(sb)) < MIN_SHINGLES:

@@ -6,6 +6,7 @@ queries rather than a few per item.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -127,6 +128,7 @@ class MatchQueries:
         """Stored appearances sharing a band key, published in one of the periods."""
         hits = []
         wanted = sorted(set(periods))
+        parsed = functools.lru_cache(maxsize=None)(from_db)  # an appearance hits with several keys
         for chunk in _chunks(sorted(set(band_keys))):
             rows = self._q(
                 "SELECT b.band_key, b.appearance_id, a.story_id, a.source_id, a.published_at "
@@ -134,13 +136,14 @@ class MatchQueries:
                 f"WHERE b.published_period IN ({_marks(wanted)}) AND b.band_key IN ({_marks(chunk)})",
                 (*wanted, *chunk),
             ).fetchall()
-            hits.extend(BandHit(int(r[0]), int(r[1]), int(r[2]), r[3], from_db(r[4])) for r in rows)
+            hits.extend(BandHit(int(r[0]), int(r[1]), int(r[2]), r[3], parsed(r[4])) for r in rows)
         return hits
 
     def add_bands(self, rows: Iterable[tuple[int, int, int]]) -> None:
-        """(band_key, published_period, appearance_id) rows."""
-        self._many("INSERT INTO dedupe_bands (band_key, published_period, appearance_id) VALUES (?, ?, ?)",
-                   rows)
+        """(published_period, band_key, appearance_id) rows, written in index order (fewer pages
+        touched than in arrival order)."""
+        self._many("INSERT INTO dedupe_bands (published_period, band_key, appearance_id) VALUES (?, ?, ?)",
+                   sorted(rows))
 
     def drop_bands(self, rows: Iterable[tuple[int, int]]) -> None:
         """(band_key, appearance_id) rows, found through the band-key index."""

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
 _FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
+@lru_cache(maxsize=4096)  # an ingest writes the same "now" and publish times several times each
 def to_db(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime(_FORMAT)
 

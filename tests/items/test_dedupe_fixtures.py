@@ -147,3 +147,21 @@ def test_story_is_credited_to_the_original_publisher(tmp_path):
     assert canonical_source["云阳县与三家企业签约新能源电池材料项目"] == "yunyang"
     assert canonical_source["两江新区举办智能网联汽车产业发展论坛"] == "liangjiang"
     assert canonical_source["奉节县脐橙产业园获评国家级现代农业产业园"] == "fengjie"
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_report_counts_the_stories_a_collect_adds(tmp_path, seed):
+    """Metrics use the report instead of a COUNT(*) per collect: it must say the same."""
+    store = open_store(tmp_path / "z.db")
+    labelled = appearances()
+    order = sorted(CONFIGS)
+    random.Random(seed).shuffle(order)
+    new = delta = 0
+    for source_id in order:
+        batch = [app for _, app in labelled if app.source_id == source_id]
+        with store.transaction() as tx:
+            before = tx.story_count()
+            report = ingest(tx, batch, NOW)
+            assert report.story_delta == tx.story_count() - before, source_id
+        new, delta = new + report.new, delta + report.story_delta
+    assert new == len(labelled) and 0 < delta < new  # cross-posts joined existing stories

@@ -115,3 +115,19 @@ def test_appearances_stored_before_the_dedupe_migration_get_indexed(tmp_path, mo
         ingest(tx, [_app("b", "b1", "http://b/1.html", "转载：两江新区举办智能网联汽车产业发展论坛")], NOW)
     rows = _rows(store)
     assert len(rows) == 2 and rows[0][3] == rows[1][3] and rows[1][4] == "tag:old"
+
+
+def test_an_appearance_bridging_two_stories_merges_them_and_the_report_counts_it(tmp_path):
+    """Same URL as one story, same text as another: one story remains (the report says -1)."""
+    store = _store(tmp_path)
+    other = "".join(f"<p>{p}</p>" for p in STORIES["wz-park"][3])
+    with store.transaction() as tx:
+        ingest(tx, [replace(_app("a", "g1", "http://a/1.html", "万州经开区高峰园标准厂房二期竣工交付"),
+                            content_html=other), _app("b", "b1", "http://b/1.html")], NOW)
+    with store.transaction() as tx:
+        before = tx.story_count()
+        report = ingest(tx, [_app("c", "c1", "http://a/1.html")], NOW)
+        after = tx.story_count()
+    assert (before, after) == (2, 1)
+    assert (report.stories_created, report.stories_ended, report.story_delta) == (0, 1, -1)
+    assert len({row[3] for row in _rows(store)}) == 1

@@ -6,7 +6,16 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from items.minhash import BANDS, BINS, band_keys_many, shingle_hashes, signatures, title_band_key
+from items.minhash import (
+    BANDS,
+    BINS,
+    band_keys_many,
+    shingle_hashes,
+    shingle_hashes_many,
+    signatures,
+    title_band_key,
+)
+from items.similarity import MatchDoc, hash_overlap, overlap
 from tests.items.dedupe_cases import STORIES
 
 TEXT = "".join(STORIES["lj-forum"][3])
@@ -49,3 +58,18 @@ def test_identical_texts_share_every_band_and_unrelated_ones_almost_none():
     same, copy, unrelated = band_keys_many(signatures([shingle_hashes(t) for t in (TEXT, TEXT, other)]))
     assert same == copy
     assert len(set(same) & set(unrelated)) <= 1
+
+
+def test_batch_hashes_equal_one_by_one():
+    texts = [TEXT, "", "区", "新区", "新区举", "标题\n" + TEXT[:50], "".join(STORIES["fj-tea"][3])]
+    for text, hashes in zip(texts, shingle_hashes_many(texts), strict=True):
+        assert hashes.tolist() == shingle_hashes(text).tolist()
+    assert shingle_hashes_many([]) == []
+
+
+def test_array_overlap_equals_set_overlap():
+    texts = [TEXT, TEXT[40:], TEXT[:120] + "另加一句话", "".join(STORIES["fj-tea"][3]), "短"]
+    docs = [MatchDoc(0, "s", "", text, None) for text in texts]
+    for a in docs:
+        for b in docs:
+            assert hash_overlap(a.distinct_hashes, b.distinct_hashes) == overlap(a.shingles, b.shingles)
