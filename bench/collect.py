@@ -97,7 +97,9 @@ def _control(url: str) -> dict:
 def _measure(name: str, argument: str, control: str) -> dict:
     _control(control + "/reset")
     child = subprocess.run([sys.executable, __file__, "--phase", name, argument],
-                           capture_output=True, text=True, cwd=ROOT, check=True)
+                           capture_output=True, text=True, cwd=ROOT)
+    if child.returncode != 0:
+        sys.exit(f"phase {name} failed:\n{child.stderr[-4000:]}")
     figures = json.loads(child.stdout.strip().splitlines()[-1])
     figures.update(_control(control + "/stats"))
     return figures

@@ -172,10 +172,14 @@ def collect_many(config: Config, sources: list[SourceConfig], fetcher: Fetcher, 
 
     def one(source: SourceConfig) -> CollectOutcome:
         on_start(source.id)
-        if claim(store, source.id, node_id, config.scheduler.lease, due_only=False):
-            outcome = collect_source(config, source, fetcher, store)
+        try:
+            claimed = claim(store, source.id, node_id, config.scheduler.lease, due_only=False)
+        except Exception as exc:  # e.g. SQLite busy past its timeout: this source only
+            log.exception("event=claim_failed source=%s", source.id)
+            outcome = CollectOutcome(source.id, error=f"store error: {exc!r}", error_kind="store")
         else:
-            outcome = CollectOutcome(source.id, skipped=True)
+            outcome = (collect_source(config, source, fetcher, store) if claimed
+                       else CollectOutcome(source.id, skipped=True))
         on_done(outcome)
         return outcome
 

@@ -35,7 +35,7 @@ class FetchSettings:
     max_bytes: int = 5_000_000
     per_host_concurrency: int = 2
     respect_robots: bool = True
-    min_delay: float = 0.25         # <= 4 request starts per second per host
+    min_delay: float = 1.0
     allow_private: bool = False
 
 
