@@ -14,12 +14,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import unquote, urlsplit
 
-from feeds.httpfast import FastRequestHandler, FeedHTTPServer
+from feeds.httpd import HTTPServer, Request, Response
 
 CONTENT_TYPES = {
     ".rss": "application/rss+xml; charset=utf-8",
@@ -138,81 +136,59 @@ class Site(Protocol):
     def lookup(self, url_path: str, query: str = "") -> Representation | None: ...
 
 
-def make_server(host: str, port: int, site: Site,
-                dynamic: dict[str, DynamicRoute] | None = None) -> ThreadingHTTPServer:
-    """A threaded server for `site`; `dynamic` maps exact paths to live pages (status, health)."""
-    routes = dynamic or {}
+class FeedApp:
+    """The feed server's routes: prepared feed answers, live pages, 404; validators and gzip."""
 
-    class Handler(FastRequestHandler):
-        server_version = "zonefeed"
-        protocol_version = "HTTP/1.1"
+    def __init__(self, site: Site, dynamic: dict[str, DynamicRoute] | None = None):
+        self._site = site
+        self._routes = dynamic or {}
 
-        def do_HEAD(self) -> None:
-            self._respond(send_body=False)
+    def quick(self, request: Request) -> Response | None:
+        """Feed polls, nearly all the load: a plain /feeds/ URL is a file already in memory."""
+        target = request.target
+        if not target.startswith("/feeds/") or "%" in target or "?" in target:
+            return None  # a query may need the database; an escaped path needs decoding
+        found = self._site.lookup(target)
+        return None if found is None else self._answer(request, found)
 
-        def do_GET(self) -> None:
-            self._respond(send_body=True)
+    def __call__(self, request: Request) -> Response:
+        if request.method not in ("GET", "HEAD"):
+            return Response.of(405, b"method not allowed\n", Allow="GET, HEAD")
+        path = request.path
+        if path in self._routes:
+            body, content_type = self._routes[path]()
+            return Response.of(200, body, content_type, Cache_Control="no-cache")
+        found = self._site.lookup(path, request.query)
+        if found is None:
+            return Response.of(404, b"not found\n")
+        return self._answer(request, found)
 
-        def answer_quickly(self) -> bool:
-            """Feed polls, nearly all the load, skip routing: just the feed's prepared answer."""
-            path, _, query = self.path.partition("?")
-            if not path.startswith("/feeds/") or "%" in path:
-                return False
-            found = site.lookup(path, query)
-            if found is None:
-                return False
-            self._send_representation(found, send_body=self.command == "GET")
-            return True
+    @staticmethod
+    def _answer(request: Request, found: Representation) -> Response:
+        gzipped = "gzip" in (request.headers.get("accept-encoding") or "")
+        if _not_modified(request, found):
+            return Response(304, found.head_304_gzip if gzipped else found.head_304)
+        if gzipped:
+            return Response(200, found.head_gzip, found.gzipped)
+        return Response(200, found.head_plain, found.body)
 
-        def _respond(self, send_body: bool) -> None:
-            target = urlsplit(self.path)
-            path, query = unquote(target.path), target.query
-            if path in routes:
-                body, content_type = routes[path]()
-                self._send(200, body, {"Content-Type": content_type, "Cache-Control": "no-cache"},
-                           send_body)
-                return
-            found = site.lookup(path, query)
-            if found is None:
-                self._send(404, b"not found\n", {"Content-Type": "text/plain; charset=utf-8"},
-                           send_body)
-                return
-            self._send_representation(found, send_body)
 
-        def _send_representation(self, found: Representation, send_body: bool) -> None:
-            gzipped = "gzip" in (self.headers.get("Accept-Encoding") or "")
-            if self._not_modified(found):
-                self.send_prepared(304, found.head_304_gzip if gzipped else found.head_304, b"")
-            elif gzipped:
-                self.send_prepared(200, found.head_gzip, found.gzipped if send_body else b"")
-            else:
-                self.send_prepared(200, found.head_plain, found.body if send_body else b"")
-
-        def _not_modified(self, found: Representation) -> bool:
-            tags = self.headers.get("If-None-Match")
-            if tags is not None:
-                # Our tags are quoted, so finding one (W/ or not) in the list is an exact match.
-                return found.etag in tags or found.gzip_etag in tags or tags.strip() == "*"
-            since = self.headers.get("If-Modified-Since")
-            if since:
-                try:
-                    return found.mtime <= parsedate_to_datetime(since).timestamp()
-                except (TypeError, ValueError):
-                    return False
+def _not_modified(request: Request, found: Representation) -> bool:
+    tags = request.headers.get("if-none-match")
+    if tags is not None:
+        # Our tags are quoted, so finding one (W/ or not) in the list is an exact match.
+        return found.etag in tags or found.gzip_etag in tags or tags.strip() == "*"
+    since = request.headers.get("if-modified-since")
+    if since:
+        try:
+            return found.mtime <= parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError):
             return False
+    return False
 
-        def _send(self, status: int, body: bytes, headers: dict[str, str], send_body: bool) -> None:
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            if status != 304:
-                self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if send_body and status != 304:
-                self.wfile.write(body)
 
-        def log_message(self, format: str, *args: object) -> None:
-            if os.environ.get("ZONEFEED_ACCESS_LOG"):
-                super().log_message(format, *args)
-
-    return FeedHTTPServer((host, port), Handler)
+def make_server(host: str, port: int, site: Site,
+                dynamic: dict[str, DynamicRoute] | None = None) -> HTTPServer:
+    """A server for `site`; `dynamic` maps exact paths to live pages (status, health)."""
+    return HTTPServer(host, port, FeedApp(site, dynamic),
+                      access_log=bool(os.environ.get("ZONEFEED_ACCESS_LOG")))

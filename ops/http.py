@@ -1,7 +1,7 @@
 """Operator endpoints on the feed server: live GET pages with their own status codes, and POST actions.
 
-They are layered onto the server built by feeds.server.make_server by subclassing its
-handler, so the feed-serving code stays untouched and knows nothing about operations.
+They are layered onto the server built by feeds.server.make_server by wrapping its
+application, so the feed-serving code stays untouched and knows nothing about operations.
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ import hmac
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
+
+from feeds.httpd import App, HTTPServer, Request, Response
 
 
 @dataclass(frozen=True)
@@ -30,58 +31,45 @@ Page = Callable[[], Reply]
 Action = Callable[[dict[str, list[str]]], Reply]
 
 
-def install_ops_routes(server: ThreadingHTTPServer, pages: dict[str, Page],
+def install_ops_routes(server: HTTPServer, pages: dict[str, Page],
                        actions: dict[str, Action], admin_token: str | None) -> None:
     """Serve `pages` on GET/HEAD; `actions` on POST only with `Authorization: Bearer <admin_token>`.
 
     Without a token the actions do not exist (404), so an unconfigured service exposes nothing.
     """
-    base = server.RequestHandlerClass
+    server.app = OpsApp(server.app, pages, actions, admin_token)
 
-    class OpsHandler(base):  # type: ignore[misc, valid-type]
-        def do_GET(self) -> None:
-            page = pages.get(urlsplit(self.path).path)
-            if page is None:
-                super().do_GET()
-            else:
-                self._reply(page(), send_body=True)
 
-        def do_HEAD(self) -> None:
-            page = pages.get(urlsplit(self.path).path)
-            if page is None:
-                super().do_HEAD()
-            else:
-                self._reply(page(), send_body=False)
+class OpsApp:
+    """The operator routes in front of the feed application, which answers everything else."""
 
-        def do_POST(self) -> None:
-            parts = urlsplit(self.path)
-            self._discard_body()
-            action = actions.get(parts.path) if admin_token else None
-            if action is None:
-                self._reply(Reply(404, b"not found\n"), send_body=True)
-            elif not self._authorized():
-                self._reply(json_reply(403, {"error": "missing or wrong admin token"}), send_body=True)
-            else:
-                self._reply(action(parse_qs(parts.query)), send_body=True)
+    def __init__(self, feeds: App, pages: dict[str, Page], actions: dict[str, Action],
+                 admin_token: str | None):
+        self._feeds = feeds
+        self._pages = pages
+        self._actions = actions if admin_token else {}
+        self._admin_token = admin_token or ""
 
-        def _authorized(self) -> bool:
-            given = self.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-            return hmac.compare_digest(given.encode(), (admin_token or "").encode())
+    def quick(self, request: Request) -> Response | None:
+        return None if request.path in self._pages else self._feeds.quick(request)
 
-        def _discard_body(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > 65536:
-                self.close_connection = True  # not worth reading; drop the connection after replying
-            elif length > 0:
-                self.rfile.read(length)
+    def __call__(self, request: Request) -> Response:
+        page = self._pages.get(request.path)
+        if page is not None and request.method in ("GET", "HEAD"):
+            return _response(page())
+        if request.method != "POST":
+            return self._feeds(request)
+        action = self._actions.get(request.path)
+        if action is None:
+            return _response(Reply(404, b"not found\n"))
+        if not self._authorized(request):
+            return _response(json_reply(403, {"error": "missing or wrong admin token"}))
+        return _response(action(parse_qs(request.query)))
 
-        def _reply(self, reply: Reply, send_body: bool) -> None:
-            self.send_response(reply.status)
-            self.send_header("Content-Type", reply.content_type)
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Length", str(len(reply.body)))
-            self.end_headers()
-            if send_body:
-                self.wfile.write(reply.body)
+    def _authorized(self, request: Request) -> bool:
+        given = (request.headers.get("authorization") or "").removeprefix("Bearer ").strip()
+        return hmac.compare_digest(given.encode(), self._admin_token.encode())
 
-    server.RequestHandlerClass = OpsHandler
+
+def _response(reply: Reply) -> Response:
+    return Response.of(reply.status, reply.body, reply.content_type, Cache_Control="no-store")
