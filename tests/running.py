@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -15,10 +16,14 @@ from tests.support import ROOT
 
 def start_service(config: Path, log_file: Path, *extra: str) -> tuple[subprocess.Popen, str]:
     """Run the service on `config`; its logs go to `log_file` (appended), stdout is read here."""
-    with log_file.open("ab") as log:
-        process = subprocess.Popen([sys.executable, str(ROOT / "service.py"), "--config", str(config),
-                                    *extra, "run"], cwd=ROOT, stdout=subprocess.PIPE, stderr=log,
-                                   text=True)
+    return start_command(["--config", str(config), *extra, "run"], log_file)
+
+
+def start_command(args: list[str], log_file: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """Run `service.py ARGS` (a command that serves) and return it with the base URL it announced."""
+    with (log_file.open("ab") if log_file else open(os.devnull, "wb")) as log:
+        process = subprocess.Popen([sys.executable, str(ROOT / "service.py"), *args], cwd=ROOT,
+                                   stdout=subprocess.PIPE, stderr=log, text=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         line = process.stdout.readline()
@@ -28,7 +33,8 @@ def start_service(config: Path, log_file: Path, *extra: str) -> tuple[subprocess
         if process.poll() is not None:
             break
     process.kill()
-    pytest.fail(f"service did not announce its address; log:\n{log_file.read_text()[-3000:]}")
+    logged = log_file.read_text()[-3000:] if log_file else "(not kept)"
+    pytest.fail(f"service did not announce its address; log:\n{logged}")
 
 
 def service_cli(config: Path, *args: str) -> subprocess.CompletedProcess:

@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-import re
 import signal
 import subprocess
-import sys
 import time
 
 import feedparser
 import pytest
 import requests
 
-from tests.support import ROOT
-
-
-def _start(args: list[str], cwd=ROOT) -> tuple[subprocess.Popen, str]:
-    process = subprocess.Popen([sys.executable, str(ROOT / "service.py"), *args], cwd=cwd,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        match = re.search(r"zonefeed serving (http://\S+?)/ ", line)
-        if match:
-            return process, match.group(1)
-        if process.poll() is not None:
-            break
-    process.kill()
-    pytest.fail("service did not announce its address")
+from tests.running import service_cli, start_command
 
 
 def _stop(process: subprocess.Popen) -> int:
@@ -47,7 +30,7 @@ def test_run_serves_feeds_and_unreachable_sources_do_not_crash_it(write_config, 
         url = "http://127.0.0.1:9/feed.xml"
         """
     )
-    process, base = _start(["--config", str(config), "run"])
+    process, base = start_command(["--config", str(config), "run"])
     try:
         index = requests.get(base + "/", timeout=5)
         assert index.status_code == 200 and "feeds/all.atom" in index.text
@@ -62,8 +45,7 @@ def test_run_serves_feeds_and_unreachable_sources_do_not_crash_it(write_config, 
         line, deadline = "", time.monotonic() + 30
         while "cannot connect" not in line and time.monotonic() < deadline:
             time.sleep(0.5)
-            status = subprocess.run([sys.executable, str(ROOT / "service.py"), "--config", str(config),
-                                     "status"], capture_output=True, text=True, timeout=60)
+            status = service_cli(config, "status")
             line = next(x for x in status.stdout.splitlines() if x.startswith("unreachable"))
         assert "cannot connect to 127.0.0.1:9" in line
     finally:
@@ -72,7 +54,7 @@ def test_run_serves_feeds_and_unreachable_sources_do_not_crash_it(write_config, 
 
 @pytest.mark.slow
 def test_demo_shows_entries_within_60_seconds(tmp_path):
-    process, base = _start(["demo"])
+    process, base = start_command(["demo"])
     try:
         deadline = time.monotonic() + 60
         counts = {}
