@@ -9,10 +9,10 @@ stories, they merge into the older one (its GUID stays, the newer GUID ends).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from items.dedupe import NearDuplicates, Sketch, sketch_of, sketches_of
+from items.dedupe import NearDuplicates, Sketch, band_rows, sketch_of, sketches_of
 from items.model import Appearance
 from items.store.match_tx import CanonicalCandidate, Decision, StoredAppearance
 from items.store.tx import Tx
@@ -71,7 +71,7 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
     sketches = {id(a): sketch for a, sketch in zip(fresh, sketches_of(fresh), strict=True)}
     near = NearDuplicates(tx, list(sketches.values()))
     changed_at: dict[int, datetime] = {}
-    bands: list[tuple[int, int, int]] = []
+    indexed: list[tuple[Sketch, int]] = []  # (sketch, appearance id) whose band rows to store
     decisions: list[Decision] = []
     for app in batch:
         old = stored.get((app.source_id, app.item_key))
@@ -84,7 +84,7 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
                 continue
             near.add(sketch, appearance_id, story_id)
             url_story.setdefault(app.url, story_id)
-            bands.extend(sketch.band_rows(appearance_id))
+            indexed.append((sketch, appearance_id))
             if decision:
                 decisions.append(Decision(appearance_id, *decision))
                 report.merged_near += decision[0] == "near-duplicate"
@@ -95,14 +95,17 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
         elif old.fingerprint != app.fingerprint:
             story_id, moment = near.story(old.story_id), now
             tx.update_appearance(old.id, app)
-            tx.drop_bands((key, old.id) for key in previous[old.id].keys)
-            bands.extend(sketch_of(app).band_rows(old.id))
+            before = previous[old.id]
+            tx.drop_bands(band_rows([(before, old.id)]))
+            kept_date = app.date_is_guess  # a guessed date never replaces the stored one
+            indexed.append((sketch_of(replace(app, published_at=before.doc.published_at) if kept_date else app),
+                            old.id))
             report.updated += 1
         else:
             report.unchanged += 1
             continue
         changed_at[story_id] = max(moment, changed_at.get(story_id, moment))
-    tx.add_bands(bands)
+    tx.add_bands(band_rows(indexed))
     tx.record_decisions(decisions)
     live = {near.story(s) for s in changed_at}
     _choose_canonicals(tx, live, {s: t for s, t in changed_at.items() if s in live})
@@ -113,8 +116,7 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
 def _index_older(tx: Tx) -> None:
     """Give appearances stored before the dedupe migration their band keys, a slice per call."""
     texts = tx.unindexed_texts(BACKFILL_PER_INGEST)
-    tx.add_bands(row for text, sketch in zip(texts, sketches_of(texts), strict=True)
-                 for row in sketch.band_rows(text.id))
+    tx.add_bands(band_rows(zip(sketches_of(texts), (t.id for t in texts), strict=True)))
 
 
 def _place(tx: Tx, app: Appearance, sketch: Sketch, near: NearDuplicates, url_story: dict[str, int],

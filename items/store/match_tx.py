@@ -7,10 +7,11 @@ queries rather than a few per item.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from items.store.times import from_db, to_db
 
@@ -42,8 +43,7 @@ class CanonicalCandidate:
     item_key: str = ""
 
 
-@dataclass(frozen=True)
-class BandHit:
+class BandHit(NamedTuple):  # a tuple: a batch reads thousands, a dataclass costs 3x to build
     band_key: int
     appearance_id: int
     story_id: int
@@ -87,12 +87,14 @@ class MatchQueries:
         raise NotImplementedError
 
     def _many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        rows = [tuple(r) for r in rows]
-        if not rows:
+        """executemany, taking the rows as they come (no copy of a large batch)."""
+        rows = iter(rows)
+        first = next(rows, None)
+        if first is None:
             return
         if getattr(self, "_placeholder", "?") != "?":
             sql = sql.replace("?", self._placeholder)
-        self.connection.cursor().executemany(sql, rows)
+        self.connection.cursor().executemany(sql, itertools.chain([first], rows))
 
     def find_appearances(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], StoredAppearance]:
         """Stored appearances for (source_id, item_key) pairs."""
@@ -136,18 +138,19 @@ class MatchQueries:
                 f"WHERE b.published_period IN ({_marks(wanted)}) AND b.band_key IN ({_marks(chunk)})",
                 (*wanted, *chunk),
             ).fetchall()
-            hits.extend(BandHit(int(r[0]), int(r[1]), int(r[2]), r[3], parsed(r[4])) for r in rows)
+            hits.extend(BandHit(r[0], r[1], r[2], r[3], parsed(r[4])) for r in rows)
         return hits
 
-    def add_bands(self, rows: Iterable[tuple[int, int, int]]) -> None:
-        """(published_period, band_key, appearance_id) rows, written in index order (fewer pages
-        touched than in arrival order)."""
-        self._many("INSERT INTO dedupe_bands (published_period, band_key, appearance_id) VALUES (?, ?, ?)",
-                   sorted(rows))
+    def add_bands(self, rows: Iterable[Sequence[int]]) -> None:
+        """(published_period, band_key, appearance_id) rows, best in key order (`band_rows`
+        sorts them: fewer pages touched than in arrival order); a row already there is kept."""
+        self._many("INSERT INTO dedupe_bands (published_period, band_key, appearance_id) VALUES (?, ?, ?) "
+                   "ON CONFLICT DO NOTHING", rows)
 
-    def drop_bands(self, rows: Iterable[tuple[int, int]]) -> None:
-        """(band_key, appearance_id) rows, found through the band-key index."""
-        self._many("DELETE FROM dedupe_bands WHERE band_key = ? AND appearance_id = ?", rows)
+    def drop_bands(self, rows: Iterable[Sequence[int]]) -> None:
+        """(published_period, band_key, appearance_id) rows, each found by its key."""
+        self._many("DELETE FROM dedupe_bands WHERE published_period = ? AND band_key = ? AND appearance_id = ?",
+                   rows)
 
     def stored_texts(self, appearance_ids: Iterable[int]) -> list[StoredText]:
         texts = []
