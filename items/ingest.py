@@ -168,6 +168,8 @@ def _names_match(credit: str, name: str) -> bool:
 def original_publisher(candidates: list[CanonicalCandidate]) -> CanonicalCandidate | None:
     """The appearance on the site that the others credit as their 来源, if we have it."""
     credited = {title_key(c.publisher) for c in candidates if c.publisher}
+    if not credited:
+        return None
     for candidate in candidates:
         name = title_key(candidate.source_name)
         if any(_names_match(credit, name) for credit in credited):

@@ -43,7 +43,7 @@ def article_text(fragment: str) -> str:
     for line in article_lines(fragment):
         if _FURNITURE_LINE.match(line) or _ACTION_LINE.match(line):
             continue
-        kept.append(_INLINE_NOTE.sub("", line))
+        kept.append(_INLINE_NOTE.sub("", line) if ":" in line or "：" in line else line)  # a note has a colon
     return "\n".join(kept)
 
 
@@ -57,7 +57,9 @@ def comparison_text(title: str, fragment: str) -> str:
     body = _NOT_WORD.sub("", article_text(fragment))
     if not unicodedata.is_normalized("NFKC", body):
         body = _NOT_WORD.sub("", unicodedata.normalize("NFKC", body))
-    return title_key(title) + "\n" + _BLANK_LINES.sub("\n", body).strip("\n").lower()
+    if "\n\n" in body:
+        body = _BLANK_LINES.sub("\n", body)
+    return title_key(title) + "\n" + body.strip("\n").lower()
 
 
 def publisher_from_text(fragment: str) -> str | None:

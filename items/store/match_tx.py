@@ -33,8 +33,7 @@ class UrlHit:
     fingerprint: str
 
 
-@dataclass(frozen=True)
-class CanonicalCandidate:
+class CanonicalCandidate(NamedTuple):  # every member of every touched story, each ingest
     id: int
     source_id: str
     source_name: str
@@ -213,6 +212,7 @@ class MatchQueries:
 
     def canonical_candidates_of(self, story_ids: Iterable[int]) -> dict[int, list[CanonicalCandidate]]:
         found: dict[int, list[CanonicalCandidate]] = {}
+        parsed = functools.lru_cache(maxsize=None)(from_db)  # members share publish times
         for chunk in _chunks(sorted(set(story_ids))):
             rows = self._q(
                 "SELECT a.story_id, a.id, a.source_id, COALESCE(s.name, a.source_id), a.publisher, "
@@ -222,7 +222,7 @@ class MatchQueries:
             ).fetchall()
             for r in rows:
                 found.setdefault(int(r[0]), []).append(
-                    CanonicalCandidate(int(r[1]), r[2], r[3], r[4], from_db(r[5]), r[6]))
+                    CanonicalCandidate(r[1], r[2], r[3], r[4], parsed(r[5]), r[6]))
         return found
 
     def set_canonicals(self, rows: Iterable[tuple[int, int, datetime, datetime | None]]) -> None:
