@@ -8,7 +8,6 @@ items of one collect also meet each other.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -106,19 +105,19 @@ class RecentDocs:
     A collect's candidates are mostly appearances of the last few collects, so their documents
     are taken from here instead of being rebuilt; one is used only while its text, source and
     publish time are still what the store says, so matching never depends on this cache.
+    Holds between `size` and twice `size` documents: trimming is rare, remembering is cheap.
     """
 
     def __init__(self, size: int):
         self._size = size
-        self._docs: OrderedDict[int, MatchDoc] = OrderedDict()
+        self._docs: dict[int, MatchDoc] = {}  # oldest first
         self._lock = threading.Lock()
 
     def docs_of(self, texts: Iterable[StoredText]) -> list[MatchDoc]:
         docs, built = [], []
         for text in texts:
             doc = match_doc(text, text.id)
-            with self._lock:
-                known = self._docs.get(text.id)
+            known = self._docs.get(text.id)
             if known is not None and (known.text, known.source_id, known.published_at) == (
                     doc.text, doc.source_id, doc.published_at):
                 doc = known
@@ -130,15 +129,16 @@ class RecentDocs:
         return docs
 
     def remember(self, docs: Iterable[MatchDoc]) -> None:
-        with self._lock:
-            for doc in docs:
-                self._docs[doc.appearance_id] = doc
-                self._docs.move_to_end(doc.appearance_id)
-            while len(self._docs) > self._size:
-                self._docs.popitem(last=False)
+        held = self._docs
+        for doc in docs:
+            held.pop(doc.appearance_id, None)  # re-inserted: now the newest
+            held[doc.appearance_id] = doc
+        if len(held) > 2 * self._size:
+            with self._lock:  # a document another thread adds meanwhile may be lost: a miss
+                self._docs = dict(list(self._docs.items())[-self._size:])
 
 
-RECENT = RecentDocs(2048)
+RECENT = RecentDocs(1024)
 
 
 class NearDuplicates:
