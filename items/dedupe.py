@@ -178,8 +178,11 @@ class NearDuplicates:
     def _plausible(self, sketches: list[Sketch], hits: dict) -> set[int]:
         """Stored candidates worth loading: another source, published within the window."""
         wanted = set()
+        held = self._hits
         for sketch in sketches:
             for key in sketch.keys:
+                if key not in held:  # most keys: checked inline, this loop runs per band key
+                    continue
                 for appearance_id in self._sharing(key):
                     hit = hits[appearance_id]
                     if (hit.source_id != sketch.doc.source_id
@@ -202,7 +205,10 @@ class NearDuplicates:
         members need no comparison (the set of matched stories is what decides).
         """
         shared: dict[int, int] = {}
+        held = self._hits
         for key in sketch.keys:
+            if key not in held:  # most keys: checked inline, this loop runs per band key
+                continue
             for appearance_id in self._sharing(key):
                 shared[appearance_id] = shared.get(appearance_id, 0) + 1
         found: dict[int, Match] = {}
@@ -222,5 +228,9 @@ class NearDuplicates:
         self._docs[appearance_id] = sketch.doc
         self._story_of[appearance_id] = story_id
         RECENT.remember([sketch.doc])
+        held = self._hits
         for key in sketch.keys:
-            self._file(key, appearance_id)
+            if key in held:
+                self._file(key, appearance_id)
+            else:  # most keys: set inline, this loop runs per band key
+                held[key] = appearance_id
