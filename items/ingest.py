@@ -72,6 +72,8 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
     near = NearDuplicates(tx, list(sketches.values()))
     changed_at: dict[int, datetime] = {}
     indexed: list[tuple[Sketch, int]] = []  # (sketch, appearance id) whose band rows to store
+    alone: dict[int, tuple[int, datetime]] = {}  # story inserted here -> its only appearance so far
+    created_before = set(tx.created_stories)  # by an earlier ingest in this transaction
     decisions: list[Decision] = []
     for app in batch:
         old = stored.get((app.source_id, app.item_key))
@@ -85,6 +87,10 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
             near.add(sketch, appearance_id, story_id)
             url_story.setdefault(app.url, story_id)
             indexed.append((sketch, appearance_id))
+            if decision is None and story_id in tx.created_stories and story_id not in created_before:
+                alone[story_id] = (appearance_id, app.published_at)
+            else:
+                alone.pop(story_id, None)
             if decision:
                 decisions.append(Decision(appearance_id, *decision))
                 report.merged_near += decision[0] == "near-duplicate"
@@ -108,7 +114,7 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
     tx.add_bands(band_rows(indexed))
     tx.record_decisions(decisions)
     live = {near.story(s) for s in changed_at}
-    _choose_canonicals(tx, live, {s: t for s, t in changed_at.items() if s in live})
+    _choose_canonicals(tx, live, {s: t for s, t in changed_at.items() if s in live}, alone)
     report.touched_stories = live
     return report
 
@@ -142,11 +148,18 @@ def _place(tx: Tx, app: Appearance, sketch: Sketch, near: NearDuplicates, url_st
     return survivor, decision
 
 
-def _choose_canonicals(tx: Tx, story_ids: set[int], changed_at: dict[int, datetime]) -> None:
-    """Re-pick each touched story's canonical; `changed_at` becomes the story's `updated` time."""
-    candidates = tx.canonical_candidates_of(story_ids)
+def _choose_canonicals(tx: Tx, story_ids: set[int], changed_at: dict[int, datetime],
+                       alone: dict[int, tuple[int, datetime]]) -> None:
+    """Re-pick each touched story's canonical; `changed_at` becomes the story's `updated` time.
+
+    A story this ingest created that has one appearance is its own canonical: most stories of
+    a collect are new, and they need no query."""
+    candidates = tx.canonical_candidates_of(story_ids - alone.keys())
     rows = []
     for story_id in sorted(story_ids):
+        if story_id in alone:
+            rows.append((story_id, *alone[story_id], changed_at.get(story_id)))
+            continue
         members = sorted(candidates.get(story_id, []),
                          key=lambda c: (c.published_at, c.source_id, c.item_key))
         if not members:
