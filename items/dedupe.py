@@ -18,7 +18,7 @@ from items.matchtext import comparison_text
 from items.minhash import band_keys_many, shingle_hashes_many, signatures, title_band_key
 from items.model import Appearance
 from items.similarity import WINDOW, MatchDoc, Verdict, compare
-from items.store.match_tx import MatchQueries, StoredText
+from items.store.match_tx import HitAppearance, MatchQueries, StoredText
 
 PERIOD_DAYS = 8  # a lookup reads ~3 periods for the 10-day window
 
@@ -152,13 +152,12 @@ class NearDuplicates:
         self._docs: dict[int, MatchDoc] = {}
         self._redirect: dict[int, int] = {}  # merged story -> surviving story
         wanted = {key for s in sketches for key in s.keys}
-        hits = []
-        if wanted:
-            hits = tx.band_hits(wanted, periods_around(s.doc.published_at for s in sketches))
-        for hit in hits:
-            self._file(hit.band_key, hit.appearance_id)
-            self._story_of[hit.appearance_id] = hit.story_id
-        near = self._plausible(sketches, {h.appearance_id: h for h in hits})
+        hits = tx.band_hits(wanted, periods_around(s.doc.published_at for s in sketches)) if wanted else None
+        met = hits.appearances if hits else {}
+        for key, appearance_id in hits.pairs if hits else ():
+            self._file(key, appearance_id)
+        self._story_of.update((appearance_id, hit.story_id) for appearance_id, hit in met.items())
+        near = self._plausible(sketches, met)
         for doc in RECENT.docs_of(tx.stored_texts(near)):
             self._docs[doc.appearance_id] = doc
 
@@ -175,7 +174,7 @@ class NearDuplicates:
         held = self._hits.get(key)
         return () if held is None else (held,) if isinstance(held, int) else held
 
-    def _plausible(self, sketches: list[Sketch], hits: dict) -> set[int]:
+    def _plausible(self, sketches: list[Sketch], hits: dict[int, HitAppearance]) -> set[int]:
         """Stored candidates worth loading: another source, published within the window."""
         wanted = set()
         held = self._hits

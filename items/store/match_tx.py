@@ -42,12 +42,19 @@ class CanonicalCandidate(NamedTuple):  # every member of every touched story, ea
     item_key: str = ""
 
 
-class BandHit(NamedTuple):  # a tuple: a batch reads thousands, a dataclass costs 3x to build
-    band_key: int
-    appearance_id: int
+class HitAppearance(NamedTuple):
     story_id: int
     source_id: str
     published_at: datetime
+
+
+@dataclass(frozen=True)
+class BandHits:
+    """Stored appearances sharing band keys: each (band key, appearance id) pair, and each
+    appearance's story, source and date once (a candidate shares a dozen keys or more)."""
+
+    pairs: list[tuple[int, int]]
+    appearances: dict[int, HitAppearance]
 
 
 @dataclass(frozen=True)
@@ -125,20 +132,25 @@ class MatchQueries:
                 found.setdefault(r[0], []).append(UrlHit(int(r[1]), int(r[2]), r[3], r[4]))
         return found
 
-    def band_hits(self, band_keys: Iterable[int], periods: Iterable[int]) -> list[BandHit]:
+    def band_hits(self, band_keys: Iterable[int], periods: Iterable[int]) -> BandHits:
         """Stored appearances sharing a band key, published in one of the periods."""
-        hits = []
+        pairs: list[tuple[int, int]] = []
         wanted = sorted(set(periods))
-        parsed = functools.lru_cache(maxsize=None)(from_db)  # an appearance hits with several keys
         for chunk in _chunks(sorted(set(band_keys))):
-            rows = self._q(
-                "SELECT b.band_key, b.appearance_id, a.story_id, a.source_id, a.published_at "
-                "FROM dedupe_bands b JOIN appearances a ON a.id = b.appearance_id "
-                f"WHERE b.published_period IN ({_marks(wanted)}) AND b.band_key IN ({_marks(chunk)})",
+            pairs += self._q(
+                "SELECT band_key, appearance_id FROM dedupe_bands "
+                f"WHERE published_period IN ({_marks(wanted)}) AND band_key IN ({_marks(chunk)})",
                 (*wanted, *chunk),
             ).fetchall()
-            hits.extend(BandHit(r[0], r[1], r[2], r[3], parsed(r[4])) for r in rows)
-        return hits
+        found: dict[int, HitAppearance] = {}
+        parsed = functools.lru_cache(maxsize=None)(from_db)  # a batch's candidates share dates
+        for chunk in _chunks(sorted({appearance_id for _, appearance_id in pairs})):
+            rows = self._q(
+                f"SELECT id, story_id, source_id, published_at FROM appearances WHERE id IN ({_marks(chunk)})",
+                chunk,
+            ).fetchall()
+            found.update((r[0], HitAppearance(r[1], r[2], parsed(r[3]))) for r in rows)
+        return BandHits([(key, appearance_id) for key, appearance_id in pairs if appearance_id in found], found)
 
     def add_bands(self, rows: Iterable[Sequence[int]]) -> None:
         """(published_period, band_key, appearance_id) rows, best in key order (`band_rows`
