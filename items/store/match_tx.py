@@ -51,7 +51,7 @@ class HitAppearance(NamedTuple):
 @dataclass(frozen=True)
 class BandHits:
     """Stored appearances sharing band keys: each (band key, appearance id) pair, and each
-    appearance's story, source and date once (a candidate shares a dozen keys or more)."""
+    appearance's story, source and date once (a re-post shares about half of its keys)."""
 
     pairs: list[tuple[int, int]]
     appearances: dict[int, HitAppearance]
@@ -224,7 +224,6 @@ class MatchQueries:
 
     def canonical_candidates_of(self, story_ids: Iterable[int]) -> dict[int, list[CanonicalCandidate]]:
         found: dict[int, list[CanonicalCandidate]] = {}
-        parsed = functools.lru_cache(maxsize=None)(from_db)  # members share publish times
         for chunk in _chunks(sorted(set(story_ids))):
             rows = self._q(
                 "SELECT a.story_id, a.id, a.source_id, COALESCE(s.name, a.source_id), a.publisher, "
@@ -234,7 +233,7 @@ class MatchQueries:
             ).fetchall()
             for r in rows:
                 found.setdefault(int(r[0]), []).append(
-                    CanonicalCandidate(r[1], r[2], r[3], r[4], parsed(r[5]), r[6]))
+                    CanonicalCandidate(r[1], r[2], r[3], r[4], from_db(r[5]), r[6]))
         return found
 
     def set_canonicals(self, rows: Iterable[tuple[int, int, datetime, datetime | None]]) -> None:
