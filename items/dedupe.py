@@ -7,15 +7,18 @@ items of one collect also meet each other.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+
+import numpy as np
 
 from items.matchtext import comparison_text
 from items.minhash import band_keys_many, shingle_hashes_many, signatures, title_band_key
 from items.model import Appearance
 from items.similarity import WINDOW, MatchDoc, Verdict, compare
-from items.store.match_tx import MatchQueries, StoredText
+from items.store.match_tx import HitAppearance, MatchQueries, StoredText
 
 PERIOD_DAYS = 8  # a lookup reads ~3 periods for the 10-day window
 
@@ -27,11 +30,25 @@ class Sketch:
     doc: MatchDoc
     keys: list[int]
 
-    def band_rows(self, appearance_id: int) -> list[tuple[int, int, int]]:
-        """(published_period, band_key, appearance_id): the index's own order, so a plain sort
-        puts a batch's rows in index order."""
-        period = period_of(self.doc.published_at)
-        return [(period, key, appearance_id) for key in self.keys]
+
+def band_rows(stored: Iterable[tuple[Sketch, int]]) -> Iterator[tuple[int, int, int]]:
+    """(published_period, band_key, appearance_id) rows of (sketch, appearance id) pairs, sorted
+    into the index's own order (inserts then walk the index once) by one numpy sort per batch.
+
+    The rows are made one at a time as the insert takes them: thousands of tuples alive at
+    once would only feed the garbage collector."""
+    periods: list[int] = []
+    keys: list[int] = []
+    ids: list[int] = []
+    for sketch, appearance_id in stored:
+        count = len(sketch.keys)
+        periods += [period_of(sketch.doc.published_at)] * count
+        keys += sketch.keys
+        ids += [appearance_id] * count
+    if not keys:
+        return iter(())
+    table = np.array((periods, keys, ids), dtype=np.int64)
+    return zip(*table[:, np.lexsort(table[::-1])].tolist(), strict=True)
 
 
 def period_of(moment: datetime) -> int:
@@ -81,28 +98,91 @@ def with_hashes(docs: list[MatchDoc]) -> list[MatchDoc]:
     return docs
 
 
+class RecentDocs:
+    """The documents of the last few thousand stored appearances, with whatever the rule has
+    already computed on them (hashes, sorted hashes, title tokens).
+
+    A collect's candidates are mostly appearances of the last few collects, so their documents
+    are taken from here instead of being rebuilt; one is used only while its text, source and
+    publish time are still what the store says, so matching never depends on this cache.
+    Holds between `size` and twice `size` documents: trimming is rare, remembering is cheap.
+    """
+
+    def __init__(self, size: int):
+        self._size = size
+        self._docs: dict[int, MatchDoc] = {}  # oldest first
+        self._lock = threading.Lock()
+
+    def docs_of(self, texts: Iterable[StoredText]) -> list[MatchDoc]:
+        docs, built = [], []
+        for text in texts:
+            doc = match_doc(text, text.id)
+            known = self._docs.get(text.id)
+            if known is not None and (known.text, known.source_id, known.published_at) == (
+                    doc.text, doc.source_id, doc.published_at):
+                doc = known
+            else:
+                built.append(doc)
+            docs.append(doc)
+        with_hashes(built)
+        self.remember(docs)
+        return docs
+
+    def remember(self, docs: Iterable[MatchDoc]) -> None:
+        held = self._docs
+        for doc in docs:
+            held.pop(doc.appearance_id, None)  # re-inserted: now the newest
+            held[doc.appearance_id] = doc
+        if len(held) > 2 * self._size:
+            with self._lock:  # a document another thread adds meanwhile may be lost: a miss
+                self._docs = dict(list(self._docs.items())[-self._size:])
+
+
+RECENT = RecentDocs(1024)
+
+
 class NearDuplicates:
+    """Band keys are held as key -> appearance id, or a list of ids for a shared key (the rare
+    case): a list per key would give the garbage collector thousands of objects per batch."""
+
     def __init__(self, tx: MatchQueries, sketches: list[Sketch]):
         self._tx = tx
-        self._hits: dict[int, list[tuple[int, int]]] = {}  # band key -> [(appearance, story)]
+        self._hits: dict[int, int | list[int]] = {}  # band key -> appearance id(s)
+        self._story_of: dict[int, int] = {}  # appearance id -> its story when met
         self._docs: dict[int, MatchDoc] = {}
         self._redirect: dict[int, int] = {}  # merged story -> surviving story
         wanted = {key for s in sketches for key in s.keys}
-        hits = []
-        if wanted:
-            hits = tx.band_hits(wanted, periods_around(s.doc.published_at for s in sketches))
-        for hit in hits:
-            self._hits.setdefault(hit.band_key, []).append((hit.appearance_id, hit.story_id))
-        near = self._plausible(sketches, {h.appearance_id: h for h in hits})
-        for doc in with_hashes([match_doc(text, text.id) for text in tx.stored_texts(near)]):
+        hits = tx.band_hits(wanted, periods_around(s.doc.published_at for s in sketches)) if wanted else None
+        met = hits.appearances if hits else {}
+        for key, appearance_id in hits.pairs if hits else ():
+            self._file(key, appearance_id)
+        self._story_of.update((appearance_id, hit.story_id) for appearance_id, hit in met.items())
+        near = self._plausible(sketches, met)
+        for doc in RECENT.docs_of(tx.stored_texts(near)):
             self._docs[doc.appearance_id] = doc
 
-    def _plausible(self, sketches: list[Sketch], hits: dict) -> set[int]:
+    def _file(self, key: int, appearance_id: int) -> None:
+        held = self._hits.get(key)
+        if held is None:
+            self._hits[key] = appearance_id
+        elif isinstance(held, int):
+            self._hits[key] = [held, appearance_id]
+        else:
+            held.append(appearance_id)
+
+    def _sharing(self, key: int) -> Iterable[int]:
+        held = self._hits.get(key)
+        return () if held is None else (held,) if isinstance(held, int) else held
+
+    def _plausible(self, sketches: list[Sketch], hits: dict[int, HitAppearance]) -> set[int]:
         """Stored candidates worth loading: another source, published within the window."""
         wanted = set()
+        held = self._hits
         for sketch in sketches:
             for key in sketch.keys:
-                for appearance_id, _ in self._hits.get(key, ()):
+                if key not in held:  # most keys: checked inline, this loop runs per band key
+                    continue
+                for appearance_id in self._sharing(key):
                     hit = hits[appearance_id]
                     if (hit.source_id != sketch.doc.source_id
                             and abs(hit.published_at - sketch.doc.published_at) <= WINDOW):
@@ -124,14 +204,15 @@ class NearDuplicates:
         members need no comparison (the set of matched stories is what decides).
         """
         shared: dict[int, int] = {}
-        story_of: dict[int, int] = {}
+        held = self._hits
         for key in sketch.keys:
-            for appearance_id, story_id in self._hits.get(key, ()):
+            if key not in held:  # most keys: checked inline, this loop runs per band key
+                continue
+            for appearance_id in self._sharing(key):
                 shared[appearance_id] = shared.get(appearance_id, 0) + 1
-                story_of[appearance_id] = story_id
         found: dict[int, Match] = {}
         for appearance_id in sorted(shared, key=lambda i: (-shared[i], i)):
-            story_id = self.story(story_of[appearance_id])
+            story_id = self.story(self._story_of[appearance_id])
             other = self._docs.get(appearance_id)
             if story_id in found or other is None:  # None: filtered out before loading
                 continue
@@ -144,5 +225,11 @@ class NearDuplicates:
         """Make a just-stored appearance a candidate for the rest of the batch."""
         sketch.doc.appearance_id = appearance_id
         self._docs[appearance_id] = sketch.doc
+        self._story_of[appearance_id] = story_id
+        RECENT.remember([sketch.doc])
+        held = self._hits
         for key in sketch.keys:
-            self._hits.setdefault(key, []).append((appearance_id, story_id))
+            if key in held:
+                self._file(key, appearance_id)
+            else:  # most keys: set inline, this loop runs per band key
+                held[key] = appearance_id

@@ -49,9 +49,9 @@ def _candidates(tx: MatchQueries, app: StoredText) -> list[str]:
     """Replay the rule against every appearance sharing a band with this one."""
     sketch = sketch_of(app, app.id)
     shared: dict[int, int] = {}
-    for hit in tx.band_hits(sketch.keys, periods_around([app.published_at])):
-        if hit.appearance_id != app.id:
-            shared[hit.appearance_id] = shared.get(hit.appearance_id, 0) + 1
+    for _, appearance_id in tx.band_hits(sketch.keys, periods_around([app.published_at])).pairs:
+        if appearance_id != app.id:
+            shared[appearance_id] = shared.get(appearance_id, 0) + 1
     if not shared:
         return ["candidates sharing an LSH band: none"]
     lines = [f"candidates sharing an LSH band ({len(shared)}):"]

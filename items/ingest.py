@@ -9,10 +9,10 @@ stories, they merge into the older one (its GUID stays, the newer GUID ends).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from items.dedupe import NearDuplicates, Sketch, sketch_of, sketches_of
+from items.dedupe import NearDuplicates, Sketch, band_rows, sketch_of, sketches_of
 from items.model import Appearance
 from items.store.match_tx import CanonicalCandidate, Decision, StoredAppearance
 from items.store.tx import Tx
@@ -71,7 +71,9 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
     sketches = {id(a): sketch for a, sketch in zip(fresh, sketches_of(fresh), strict=True)}
     near = NearDuplicates(tx, list(sketches.values()))
     changed_at: dict[int, datetime] = {}
-    bands: list[tuple[int, int, int]] = []
+    indexed: list[tuple[Sketch, int]] = []  # (sketch, appearance id) whose band rows to store
+    alone: dict[int, tuple[int, datetime]] = {}  # story inserted here -> its only appearance so far
+    created_before = set(tx.created_stories)  # by an earlier ingest in this transaction
     decisions: list[Decision] = []
     for app in batch:
         old = stored.get((app.source_id, app.item_key))
@@ -84,7 +86,11 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
                 continue
             near.add(sketch, appearance_id, story_id)
             url_story.setdefault(app.url, story_id)
-            bands.extend(sketch.band_rows(appearance_id))
+            indexed.append((sketch, appearance_id))
+            if decision is None and story_id in tx.created_stories and story_id not in created_before:
+                alone[story_id] = (appearance_id, app.published_at)
+            else:
+                alone.pop(story_id, None)
             if decision:
                 decisions.append(Decision(appearance_id, *decision))
                 report.merged_near += decision[0] == "near-duplicate"
@@ -95,17 +101,20 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
         elif old.fingerprint != app.fingerprint:
             story_id, moment = near.story(old.story_id), now
             tx.update_appearance(old.id, app)
-            tx.drop_bands((key, old.id) for key in previous[old.id].keys)
-            bands.extend(sketch_of(app).band_rows(old.id))
+            before = previous[old.id]
+            tx.drop_bands(band_rows([(before, old.id)]))
+            kept_date = app.date_is_guess  # a guessed date never replaces the stored one
+            indexed.append((sketch_of(replace(app, published_at=before.doc.published_at) if kept_date else app),
+                            old.id))
             report.updated += 1
         else:
             report.unchanged += 1
             continue
         changed_at[story_id] = max(moment, changed_at.get(story_id, moment))
-    tx.add_bands(bands)
+    tx.add_bands(band_rows(indexed))
     tx.record_decisions(decisions)
     live = {near.story(s) for s in changed_at}
-    _choose_canonicals(tx, live, {s: t for s, t in changed_at.items() if s in live})
+    _choose_canonicals(tx, live, {s: t for s, t in changed_at.items() if s in live}, alone)
     report.touched_stories = live
     return report
 
@@ -113,8 +122,7 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
 def _index_older(tx: Tx) -> None:
     """Give appearances stored before the dedupe migration their band keys, a slice per call."""
     texts = tx.unindexed_texts(BACKFILL_PER_INGEST)
-    tx.add_bands(row for text, sketch in zip(texts, sketches_of(texts), strict=True)
-                 for row in sketch.band_rows(text.id))
+    tx.add_bands(band_rows(zip(sketches_of(texts), (t.id for t in texts), strict=True)))
 
 
 def _place(tx: Tx, app: Appearance, sketch: Sketch, near: NearDuplicates, url_story: dict[str, int],
@@ -140,11 +148,18 @@ def _place(tx: Tx, app: Appearance, sketch: Sketch, near: NearDuplicates, url_st
     return survivor, decision
 
 
-def _choose_canonicals(tx: Tx, story_ids: set[int], changed_at: dict[int, datetime]) -> None:
-    """Re-pick each touched story's canonical; `changed_at` becomes the story's `updated` time."""
-    candidates = tx.canonical_candidates_of(story_ids)
+def _choose_canonicals(tx: Tx, story_ids: set[int], changed_at: dict[int, datetime],
+                       alone: dict[int, tuple[int, datetime]]) -> None:
+    """Re-pick each touched story's canonical; `changed_at` becomes the story's `updated` time.
+
+    A story this ingest created that has one appearance is its own canonical: most stories of
+    a collect are new, and they need no query."""
+    candidates = tx.canonical_candidates_of(story_ids - alone.keys())
     rows = []
     for story_id in sorted(story_ids):
+        if story_id in alone:
+            rows.append((story_id, *alone[story_id], changed_at.get(story_id)))
+            continue
         members = sorted(candidates.get(story_id, []),
                          key=lambda c: (c.published_at, c.source_id, c.item_key))
         if not members:
@@ -166,6 +181,8 @@ def _names_match(credit: str, name: str) -> bool:
 def original_publisher(candidates: list[CanonicalCandidate]) -> CanonicalCandidate | None:
     """The appearance on the site that the others credit as their 来源, if we have it."""
     credited = {title_key(c.publisher) for c in candidates if c.publisher}
+    if not credited:
+        return None
     for candidate in candidates:
         name = title_key(candidate.source_name)
         if any(_names_match(credit, name) for credit in credited):

@@ -16,7 +16,7 @@ from items.titles import title_key
 
 _BLOCK_END = re.compile(r"<\s*(?:br|/p|/div|/h[1-6]|/li|/tr|/td|/blockquote|/table|hr)\b[^>]*>", re.I)
 _TAG = re.compile(r"<[^>]+>")
-_NOT_WORD = re.compile(r"[^\w\n]+|_+")  # what title_key drops, line breaks kept
+_NOT_WORD = re.compile(r"[^\w\n]+")  # with "_" (see _words): what title_key drops, line breaks kept
 _BLANK_LINES = re.compile(r"\n{2,}")
 _LABELS = (r"(?:文章|信息|稿件|新闻)?来源|稿源|责任编辑|编辑|作者|记者|通讯员|审核|审校|校对|摄影|"
            r"发布时间|发布日期|发表时间|更新时间|时间|日期|浏览次数|浏览量|阅读|点击数|点击|字号|分享到")
@@ -43,7 +43,7 @@ def article_text(fragment: str) -> str:
     for line in article_lines(fragment):
         if _FURNITURE_LINE.match(line) or _ACTION_LINE.match(line):
             continue
-        kept.append(_INLINE_NOTE.sub("", line))
+        kept.append(_INLINE_NOTE.sub("", line) if ":" in line or "：" in line else line)  # a note has a colon
     return "\n".join(kept)
 
 
@@ -54,10 +54,18 @@ def comparison_text(title: str, fragment: str) -> str:
     The same form as `title_key`, computed for the body in one pass: ingest does this per item.
     Cached: the candidates an ingest loads were mostly new items of the last few collects.
     """
-    body = _NOT_WORD.sub("", article_text(fragment))
+    body = _words(article_text(fragment))
     if not unicodedata.is_normalized("NFKC", body):
-        body = _NOT_WORD.sub("", unicodedata.normalize("NFKC", body))
-    return title_key(title) + "\n" + _BLANK_LINES.sub("\n", body).strip("\n").lower()
+        body = _words(unicodedata.normalize("NFKC", body))
+    if "\n\n" in body:
+        body = _BLANK_LINES.sub("\n", body)
+    return title_key(title) + "\n" + body.strip("\n").lower()
+
+
+def _words(text: str) -> str:
+    """`text` without non-word characters and underscores, line breaks kept. (One class and a
+    replace: an alternation `|_+` made the regex test every character twice, 40% slower.)"""
+    return _NOT_WORD.sub("", text).replace("_", "")
 
 
 def publisher_from_text(fragment: str) -> str | None:

@@ -7,10 +7,11 @@ queries rather than a few per item.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from items.store.times import from_db, to_db
 
@@ -32,8 +33,7 @@ class UrlHit:
     fingerprint: str
 
 
-@dataclass(frozen=True)
-class CanonicalCandidate:
+class CanonicalCandidate(NamedTuple):  # every member of every touched story, each ingest
     id: int
     source_id: str
     source_name: str
@@ -42,13 +42,19 @@ class CanonicalCandidate:
     item_key: str = ""
 
 
-@dataclass(frozen=True)
-class BandHit:
-    band_key: int
-    appearance_id: int
+class HitAppearance(NamedTuple):
     story_id: int
     source_id: str
     published_at: datetime
+
+
+@dataclass(frozen=True)
+class BandHits:
+    """Stored appearances sharing band keys: each (band key, appearance id) pair, and each
+    appearance's story, source and date once (a re-post shares about half of its keys)."""
+
+    pairs: list[tuple[int, int]]
+    appearances: dict[int, HitAppearance]
 
 
 @dataclass(frozen=True)
@@ -87,12 +93,14 @@ class MatchQueries:
         raise NotImplementedError
 
     def _many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        rows = [tuple(r) for r in rows]
-        if not rows:
+        """executemany, taking the rows as they come (no copy of a large batch)."""
+        rows = iter(rows)
+        first = next(rows, None)
+        if first is None:
             return
         if getattr(self, "_placeholder", "?") != "?":
             sql = sql.replace("?", self._placeholder)
-        self.connection.cursor().executemany(sql, rows)
+        self.connection.cursor().executemany(sql, itertools.chain([first], rows))
 
     def find_appearances(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], StoredAppearance]:
         """Stored appearances for (source_id, item_key) pairs."""
@@ -124,30 +132,36 @@ class MatchQueries:
                 found.setdefault(r[0], []).append(UrlHit(int(r[1]), int(r[2]), r[3], r[4]))
         return found
 
-    def band_hits(self, band_keys: Iterable[int], periods: Iterable[int]) -> list[BandHit]:
+    def band_hits(self, band_keys: Iterable[int], periods: Iterable[int]) -> BandHits:
         """Stored appearances sharing a band key, published in one of the periods."""
-        hits = []
+        pairs: list[tuple[int, int]] = []
         wanted = sorted(set(periods))
-        parsed = functools.lru_cache(maxsize=None)(from_db)  # an appearance hits with several keys
         for chunk in _chunks(sorted(set(band_keys))):
-            rows = self._q(
-                "SELECT b.band_key, b.appearance_id, a.story_id, a.source_id, a.published_at "
-                "FROM dedupe_bands b JOIN appearances a ON a.id = b.appearance_id "
-                f"WHERE b.published_period IN ({_marks(wanted)}) AND b.band_key IN ({_marks(chunk)})",
+            pairs += self._q(
+                "SELECT band_key, appearance_id FROM dedupe_bands "
+                f"WHERE published_period IN ({_marks(wanted)}) AND band_key IN ({_marks(chunk)})",
                 (*wanted, *chunk),
             ).fetchall()
-            hits.extend(BandHit(int(r[0]), int(r[1]), int(r[2]), r[3], parsed(r[4])) for r in rows)
-        return hits
+        found: dict[int, HitAppearance] = {}
+        parsed = functools.lru_cache(maxsize=None)(from_db)  # a batch's candidates share dates
+        for chunk in _chunks(sorted({appearance_id for _, appearance_id in pairs})):
+            rows = self._q(
+                f"SELECT id, story_id, source_id, published_at FROM appearances WHERE id IN ({_marks(chunk)})",
+                chunk,
+            ).fetchall()
+            found.update((r[0], HitAppearance(r[1], r[2], parsed(r[3]))) for r in rows)
+        return BandHits([(key, appearance_id) for key, appearance_id in pairs if appearance_id in found], found)
 
-    def add_bands(self, rows: Iterable[tuple[int, int, int]]) -> None:
-        """(published_period, band_key, appearance_id) rows, written in index order (fewer pages
-        touched than in arrival order)."""
-        self._many("INSERT INTO dedupe_bands (published_period, band_key, appearance_id) VALUES (?, ?, ?)",
-                   sorted(rows))
+    def add_bands(self, rows: Iterable[Sequence[int]]) -> None:
+        """(published_period, band_key, appearance_id) rows, best in key order (`band_rows`
+        sorts them: fewer pages touched than in arrival order); a row already there is kept."""
+        self._many("INSERT INTO dedupe_bands (published_period, band_key, appearance_id) VALUES (?, ?, ?) "
+                   "ON CONFLICT DO NOTHING", rows)
 
-    def drop_bands(self, rows: Iterable[tuple[int, int]]) -> None:
-        """(band_key, appearance_id) rows, found through the band-key index."""
-        self._many("DELETE FROM dedupe_bands WHERE band_key = ? AND appearance_id = ?", rows)
+    def drop_bands(self, rows: Iterable[Sequence[int]]) -> None:
+        """(published_period, band_key, appearance_id) rows, each found by its key."""
+        self._many("DELETE FROM dedupe_bands WHERE published_period = ? AND band_key = ? AND appearance_id = ?",
+                   rows)
 
     def stored_texts(self, appearance_ids: Iterable[int]) -> list[StoredText]:
         texts = []
@@ -219,7 +233,7 @@ class MatchQueries:
             ).fetchall()
             for r in rows:
                 found.setdefault(int(r[0]), []).append(
-                    CanonicalCandidate(int(r[1]), r[2], r[3], r[4], from_db(r[5]), r[6]))
+                    CanonicalCandidate(r[1], r[2], r[3], r[4], from_db(r[5]), r[6]))
         return found
 
     def set_canonicals(self, rows: Iterable[tuple[int, int, datetime, datetime | None]]) -> None:

@@ -28,14 +28,14 @@ class TransferError(ValueError):
 
 def tables() -> list[tuple[str, str | None]]:
     """(table, identity column or None) for every table the migrations create, in order."""
-    found = []
+    found: dict[str, str | None] = {}
     for migration in MIGRATIONS:
-        for match in _CREATE.finditer(migration):
+        for match in _CREATE.finditer(migration):  # a table rebuilt later keeps its first place
             if match.group(1):
-                found.append((match.group(1), match.group(2)))
+                found.setdefault(match.group(1), match.group(2))
             else:
-                found.append((match.group(3), None))
-    return found
+                found.setdefault(match.group(3), None)
+    return list(found.items())
 
 
 def export_store(store: Store, out: IO[str]) -> dict[str, int]:

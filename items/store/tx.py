@@ -52,6 +52,7 @@ class Tx(MatchQueries):
     def __init__(self, connection: Any, placeholder: str):
         self.connection = connection
         self._placeholder = placeholder
+        self.created_stories: set[int] = set()  # stories this transaction inserted (not found)
 
     def _q(self, sql: str, params: Sequence[Any] = ()) -> Any:
         if self._placeholder != "?":
@@ -216,6 +217,8 @@ class Tx(MatchQueries):
                 "SELECT id FROM stories WHERE guid = ? OR url_key = ? ORDER BY id LIMIT 1",
                 (guid, url),
             ).fetchone()
+            return int(row[0])
+        self.created_stories.add(int(row[0]))
         return int(row[0])
 
     def insert_appearance(self, app: Appearance, story_id: int, now: datetime) -> int | None:

@@ -93,6 +93,26 @@ def test_an_edited_body_moves_its_band_keys(tmp_path):
     assert count == 22
 
 
+
+def test_a_correction_with_a_guessed_date_keeps_its_band_keys_at_the_stored_date(tmp_path):
+    """The store keeps a real date over a guessed one, so the band keys must stay in that
+    date's period too, or a re-post published that day would no longer find the story."""
+    store = _store(tmp_path)
+    with store.transaction() as tx:
+        ingest(tx, [_app("a", "g1", "http://a/1.html")], NOW)
+    corrected = replace(_app("a", "g1", "http://a/1.html", "两江新区举办智能网联汽车产业发展论坛（更新）"),
+                        published_at=datetime(2023, 12, 1, tzinfo=UTC), date_is_guess=True)
+    with store.transaction() as tx:
+        assert ingest(tx, [corrected], NOW).updated == 1
+    with store.transaction() as tx:
+        ingest(tx, [_app("b", "b1", "http://b/1.html", "转载：两江新区举办智能网联汽车产业发展论坛")], NOW)
+    rows = _rows(store)
+    assert len(rows) == 2 and rows[0][3] == rows[1][3]
+    with store.transaction() as tx:
+        periods = tx.connection.execute(
+            "SELECT DISTINCT published_period FROM dedupe_bands WHERE appearance_id = 1").fetchall()
+    assert periods == [(int(datetime(2023, 9, 5, 1, tzinfo=UTC).timestamp()) // 86400 // 8,)]
+
 def test_appearances_stored_before_the_dedupe_migration_get_indexed(tmp_path, monkeypatch):
     """A database from before the dedupe tables: its stories are matched after the upgrade."""
     path = tmp_path / "old.db"

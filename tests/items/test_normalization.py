@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from items.cleaning import xml_safe
-from items.matchtext import article_text, publisher_from_text
+from items.matchtext import article_text, comparison_text, publisher_from_text
 from items.normalize import normalize
 from items.sanitize import sanitize_html
 from items.titles import clean_title, strip_own_name, title_key
@@ -162,6 +162,12 @@ def test_furniture_lines_are_not_article_text():
             "<p>正文二。（责任编辑：王五）</p><p>【打印】【关闭】</p><p>编辑：李四</p>")
     assert article_text(html) == "正文一。\n正文二。"
 
+
+
+def test_comparison_text_keeps_words_and_line_breaks_only():
+    """Underscores go like punctuation (title_key drops both); furniture lines go entirely."""
+    fragment = "<p>a_b, C__d！</p><p>（责任编辑：王五）</p><p>Ｅ—f 1_2</p>"
+    assert comparison_text("【标题】_x", fragment) == "标题x\nabcd\nef12"
 
 def test_normalize_credits_the_body_source_line_when_the_feed_names_none():
     source = SourceConfig(id="tz", name="投促中国", kind="feed", url="http://tz.test/", interval=60,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from items.model import Appearance
 from items.store import FeedQuery, open_store
 from items.store.schema import MIGRATIONS
 from settings.model import SourceConfig
+from tests.items.dedupe_cases import STORIES
 from tests.support import pg_admin, query
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -201,3 +203,27 @@ def test_postgres_replaces_a_connection_the_server_dropped(store):
         assert tx.connection.execute("SELECT pg_backend_pid()").fetchone()[0] != pid
     with store.transaction() as tx:
         assert [s.id for s in tx.source_states()] == ["s1"]
+
+
+
+def test_band_rows_written_before_the_keyed_band_table_still_find_their_stories(storage_url, monkeypatch):
+    """A store from before migration 6 (band rows in a plain table): after the upgrade its
+    rows are in the keyed table and a re-post still joins the story they index."""
+    body = "".join(f"<p>{p}</p>" for p in STORIES["lj-forum"][3])
+    title = "两江新区举办智能网联汽车产业发展论坛"
+    keyed = next(i for i, m in enumerate(MIGRATIONS) if "dedupe_bands_unkeyed" in m)
+    backend = "items.store.sqlite" if storage_url.startswith("sqlite") else "items.store.postgres"
+    with monkeypatch.context() as patch:
+        patch.setattr(f"{backend}.MIGRATIONS", MIGRATIONS[:keyed])
+        old = open_store(storage_url)
+        with old.transaction() as tx:
+            tx.sync_sources([_source("a"), _source("b")])
+            ingest(tx, [replace(_app("a", "1", "http://a.test/1.html", title), content_html=body)], NOW)
+        old.close()
+    assert query(storage_url, "SELECT COUNT(*) FROM dedupe_bands") == [(22,)]
+    store = open_store(storage_url)
+    with store.transaction() as tx:
+        ingest(tx, [replace(_app("b", "1", "http://b.test/1.html", "转载：" + title), content_html=body)], NOW)
+    store.close()
+    assert query(storage_url, "SELECT COUNT(DISTINCT story_id) FROM appearances") == [(1,)]
+    assert query(storage_url, "SELECT COUNT(*) FROM dedupe_bands") == [(44,)]
