@@ -21,6 +21,7 @@ from ops.logs import setup_logging
 from ops.pidfile import signal_reload
 from ops.progress import Progress
 from ops.run import run_service
+from ops.signals import SignalInbox
 from ops.status import source_statuses, status_table
 from scheduler.collect import CollectOutcome, collect_many
 from scheduler.leases import make_node_id
@@ -186,12 +187,10 @@ def _announce(config: Config, port: int) -> None:
 
 def _serve_until_signal(server) -> None:
     """Serve in a thread; SIGINT/SIGTERM stop it cleanly."""
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
+    inbox = SignalInbox((signal.SIGINT, signal.SIGTERM))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    stop.wait()
+    inbox.next()
     server.shutdown()
     server.server_close()
 

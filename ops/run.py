@@ -24,6 +24,7 @@ from ops.http import install_ops_routes
 from ops.logs import setup_logging
 from ops.pidfile import remove_pid, write_pid
 from ops.routes import ops_actions, ops_pages
+from ops.signals import SignalInbox
 from scheduler.jobs import PollScheduler
 from settings import Config, ConfigError, load_config
 from sources import Fetcher
@@ -95,24 +96,11 @@ class _Signals:
     """Installed first thing, so a SIGHUP sent as soon as the pid file exists is never fatal."""
 
     def __init__(self) -> None:
-        self._wake = threading.Event()
-        self._pending: list[int] = []
-        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            signal.signal(signum, self._note)
-
-    def _note(self, signum: int, _frame: object) -> None:
-        self._pending.append(signum)
-        self._wake.set()
+        self._inbox = SignalInbox((signal.SIGINT, signal.SIGTERM, signal.SIGHUP))
 
     def wait(self, on_reload: Callable[[], None]) -> None:
         """Block the main thread; SIGINT/SIGTERM return, SIGHUP calls `on_reload` here."""
-        while True:
-            self._wake.wait(1.0)
-            self._wake.clear()
-            while self._pending:
-                signum = self._pending.pop(0)
-                if signum != signal.SIGHUP:
-                    log.info("event=stop_requested signal=%s", signal.Signals(signum).name)
-                    return
-                log.info("event=reload_requested")
-                on_reload()
+        while (signum := self._inbox.next()) == signal.SIGHUP:
+            log.info("event=reload_requested")
+            on_reload()
+        log.info("event=stop_requested signal=%s", signal.Signals(signum).name)
