@@ -23,7 +23,7 @@ from ops.progress import Progress
 from ops.run import run_service
 from ops.signals import SignalInbox
 from ops.status import source_statuses, status_table
-from scheduler.collect import CollectOutcome, collect_many
+from scheduler.collect import CollectOutcome, StoredRobots, collect_many
 from scheduler.leases import make_node_id
 from settings import Config, ConfigError, load_config
 from sources import Fetcher, FetchError
@@ -74,7 +74,8 @@ def _collect(config: Config, store: Store, args: argparse.Namespace) -> int:
         return EXIT_CONFIG
     sources = [s for s in config.sources if (s.id in wanted) or (not wanted and s.enabled)]
     progress = Progress(len(sources))
-    outcomes = collect_many(config, sources, Fetcher(config.fetch), store, make_node_id(),
+    fetcher = Fetcher(config.fetch, robots_memory=StoredRobots(store))
+    outcomes = collect_many(config, sources, fetcher, store, make_node_id(),
                             workers=config.scheduler.workers, on_start=progress.started,
                             on_done=lambda o: progress.finished(o.source_id, bool(o.error)))
     progress.close()
@@ -106,7 +107,7 @@ def _probe(config: Config, args: argparse.Namespace) -> int:
 
 
 def _explain(config: Config, store: Store, args: argparse.Namespace) -> int:
-    with store.transaction() as tx:
+    with store.read() as tx:
         lines = explain(tx, args.url)
     print("\n".join(lines) if lines else f"no appearance stored at {args.url}")
     return 0 if lines else 1

@@ -5,12 +5,13 @@ One run measures, each phase in its own process (so CPU time and peak RSS are it
       no politeness, no robots.txt, nothing stored;
   (b) zonefeed cold collect (`service.py collect`) with the default politeness settings;
   (c) the same command again with nothing changed on the sites;
-  and for reference (b0): a cold collect into a fresh database with min_delay = 0, which shows
-  how much of (b) is the one-second spacing of requests to one host.
+  and for reference (b0): a cold collect into a fresh database with per-host spacing off
+  (min_delay = 0, delay_factor = 0), which shows how much of (b) is politeness.
 The sites are served by a separate process (bench/loopback_web.py), each on its own port, so
 per-host politeness applies per site.
 
 Run: .venv/bin/python bench/collect.py [--sites 200] [--html-share 0.25] [--latency 0.05] [--workers N]
+     [--same-text]
 """
 
 from __future__ import annotations
@@ -118,11 +119,14 @@ def main() -> None:
     parser.add_argument("--html-share", type=float, default=0.25)
     parser.add_argument("--latency", type=float, default=0.05, help="seconds before every response")
     parser.add_argument("--workers", type=int, help="[scheduler] workers for zonefeed (default: its own)")
+    parser.add_argument("--same-text", action="store_true",
+                        help="every article one text (the dedupe's worst case, the first corpus)")
     parser.add_argument("--phase", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
         run_phase(*args.phase)
         return
+    load_before = os.getloadavg()[0]
     web = subprocess.Popen([sys.executable, str(ROOT / "bench" / "loopback_web.py"), str(args.sites),
                             str(args.html_share), str(args.latency)],
                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -137,13 +141,14 @@ def main() -> None:
             cold = _measure("zonefeed", str(config), layout["control"])
             again = _measure("zonefeed", str(config), layout["control"])
             undelayed = _config(layout["sites"], folder / "no-delay",
-                                f"{scheduler}[fetch]\nmin_delay = 0")
+                                f"{scheduler}[fetch]\nmin_delay = 0\ndelay_factor = 0")
             no_delay = _measure("zonefeed", str(undelayed), layout["control"])
     finally:
         web.stdin.close()
         web.wait(timeout=30)
     html_sites = sum(1 for s in layout["sites"] if s["kind"] == "html")
-    print(f"zonefeed workers: {args.workers or 'default (8)'}")
+    print(f"zonefeed workers: {args.workers or 'default'}; article texts: "
+          f"{'one for all (--same-text)' if args.same_text else 'each its own, two stories reposted by all'}")
     print(f"loopback web: {args.sites} sites ({html_sites} html list+20 articles, "
           f"{args.sites - html_sites} RSS with 20 items), {args.latency * 1000:.0f} ms per response, "
           f"served by a separate process")
@@ -152,7 +157,7 @@ def main() -> None:
     print(_row("(a) naive sequential baseline", naive))
     print(_row("(b) zonefeed cold collect", cold))
     print(_row("(c) zonefeed second poll", again))
-    print(_row("(b0) cold collect, min_delay = 0", no_delay))
+    print(_row("(b0) cold collect, no host spacing", no_delay))
     print(f"speed-up (a)/(b): {naive['wall'] / cold['wall']:.2f}x   (target >= 5x)")
     print(f"speed-up (a)/(b0): {naive['wall'] / no_delay['wall']:.2f}x   (politeness spacing off)")
     print(f"CPU (b)/(a): {cold['cpu'] / naive['cpu']:.2f}x   second poll (c)/(b) wall: "
@@ -160,6 +165,8 @@ def main() -> None:
     print(f"(c) source requests {again['requests'].get('source', 0)} for {args.sites} sources, "
           f"article requests {again['requests'].get('article', 0)}   (target: {args.sites} and 0)")
     print(f"peak RSS (b) {cold['rss_mb']:.0f} MB, (c) {again['rss_mb']:.0f} MB   (target <= 250 MB)")
+    print(f"load average (1 min) before {load_before:.2f}, after {os.getloadavg()[0]:.2f} "
+          f"on {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":

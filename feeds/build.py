@@ -53,7 +53,7 @@ def build_feeds(config: Config, store: Store) -> list[str]:
 def _build(config: Config, store: Store) -> list[str]:
     public = config.service.data_dir / "public"
     stamp_path = config.service.data_dir / ".render-stamp"
-    with store.transaction() as tx:
+    with store.read() as tx:
         stamp = _stamp(config, tx.feed_data_version())
         if _read(stamp_path) == stamp and (public / "index.html").exists():
             return []

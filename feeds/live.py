@@ -106,7 +106,7 @@ class FilteredViews:
     def _data_version(self) -> str:
         checked_at, version = self._version
         if time.monotonic() - checked_at > self._version_ttl:
-            with self._store.transaction() as tx:
+            with self._store.read() as tx:
                 version = tx.feed_data_version()
             self._version = (time.monotonic(), version)
         return version
@@ -115,7 +115,7 @@ class FilteredViews:
                 filters: ViewFilters) -> Representation:
         query = narrow(feed_query(feed, config.sources), config.sources,
                        limit=filters.limit, words=filters.words, region=filters.region)
-        with self._store.transaction() as tx:
+        with self._store.read() as tx:
             entries = tx.stories_for_feed(query)
         meta = feed_meta(config, feed)
         suffix = "?" + filters.query_string()

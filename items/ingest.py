@@ -169,22 +169,25 @@ def _choose_canonicals(tx: Tx, story_ids: set[int], changed_at: dict[int, dateti
     tx.set_canonicals(rows)
 
 
-def _names_match(credit: str, name: str) -> bool:
-    if not credit or not name:
-        return False
-    if credit == name:
-        return True
-    shorter, longer = sorted((credit, name), key=len)
-    return len(shorter) >= MIN_NAME_CHARS and shorter in longer
-
-
 def original_publisher(candidates: list[CanonicalCandidate]) -> CanonicalCandidate | None:
-    """The appearance on the site that the others credit as their 来源, if we have it."""
+    """The appearance on the site that the others credit as their 来源, if we have it.
+
+    A credit and a name match when equal or when one contains the other and both are at least
+    MIN_NAME_CHARS long. Equality is a set lookup and only long credits are scanned: a story
+    reposted by 200 sites made this 40,000 calls per ingest."""
     credited = {title_key(c.publisher) for c in candidates if c.publisher}
+    credited.discard("")
     if not credited:
         return None
+    long_credits = [credit for credit in credited if len(credit) >= MIN_NAME_CHARS]
+    keys: dict[str, str] = {}  # a source's name, once per source
     for candidate in candidates:
-        name = title_key(candidate.source_name)
-        if any(_names_match(credit, name) for credit in credited):
+        name = keys.get(candidate.source_name)
+        if name is None:
+            name = keys[candidate.source_name] = title_key(candidate.source_name)
+        if not name:
+            continue
+        if name in credited or (len(name) >= MIN_NAME_CHARS
+                                and any(credit in name or name in credit for credit in long_credits)):
             return candidate
     return None

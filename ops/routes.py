@@ -34,7 +34,7 @@ def ops_pages(current_config: Callable[[], Config], store: Store,
         if not is_ready():
             return Reply(503, b"starting\n")
         try:
-            with store.transaction() as tx:
+            with store.read() as tx:
                 tx.story_count()
         except Exception as exc:  # the point of /readyz is to say so instead of failing
             return Reply(503, f"database unavailable: {exc}\n".encode())
@@ -66,7 +66,7 @@ def ops_actions(poll_now: Callable[[str], bool]) -> dict[str, Action]:
 def _refresh_gauges(config: Config, store: Store) -> None:
     """Gauges mirror stored state, so they are right after a restart and for every node."""
     configured = {s.id for s in config.sources}
-    with store.transaction() as tx:
+    with store.read() as tx:
         stories = tx.story_count()
         states = [s for s in tx.source_states() if s.id in configured]
     metrics.STORIES.set(stories)

@@ -25,6 +25,7 @@ from ops.logs import setup_logging
 from ops.pidfile import remove_pid, write_pid
 from ops.routes import ops_actions, ops_pages
 from ops.signals import SignalInbox
+from scheduler.collect import StoredRobots
 from scheduler.jobs import PollScheduler
 from settings import Config, ConfigError, load_config
 from sources import Fetcher
@@ -41,7 +42,7 @@ def run_service(config: Config, store: Store, log_level: str | None,
     ready = threading.Event()
     render = metrics.timed_render(lambda: build_feeds(current["config"], store))
     render()
-    poller = PollScheduler(config, Fetcher(config.fetch), store, render)
+    poller = PollScheduler(config, Fetcher(config.fetch, robots_memory=StoredRobots(store)), store, render)
     server = make_server(config.server.host, config.server.port,
                          feed_site(lambda: current["config"], store))
     install_ops_routes(server, ops_pages(lambda: current["config"], store, ready.is_set),

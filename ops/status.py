@@ -38,7 +38,7 @@ class SourceStatus:
 
 def source_statuses(config: Config, store: Store, now: datetime) -> list[SourceStatus]:
     """Status of every configured source, in config order."""
-    with store.transaction() as tx:
+    with store.read() as tx:
         states = {s.id: s for s in tx.source_states()}
         recent = tx.items_seen_since(now - timedelta(days=1), now - timedelta(days=7))
     return [_status(source, states.get(source.id), *recent.get(source.id, (0, 0)), now)

@@ -25,7 +25,7 @@ from scheduler.backoff import next_poll_after_failure, next_poll_after_success
 from settings.model import Config, SourceConfig
 from sources import Fetcher, FetchError, read_source
 from sources.errors import RateLimitedError
-from sources.types import Validators
+from sources.types import RobotsRecord, Validators
 
 log = logging.getLogger("zonefeed.collect")
 
@@ -48,23 +48,40 @@ class CollectOutcome:
 
 
 class _StoredValidators:
+    """What a poll asks the store while fetching: read-only, so it never queues behind writers."""
+
     def __init__(self, store: Store):
         self._store = store
 
     def validators_for(self, url: str) -> Validators | None:
-        with self._store.transaction() as tx:
+        with self._store.read() as tx:
             return tx.validators_for(url)
 
     def known_urls(self, source_id: str, urls: list[str]) -> set[str]:
         """Raw item URLs whose canonical form is already stored for the source."""
         canonical = {url: canonical_url(url) for url in urls}
-        with self._store.transaction() as tx:
+        with self._store.read() as tx:
             stored = tx.known_item_urls(source_id, list(canonical.values()))
         return {url for url, key in canonical.items() if key in stored}
 
     def has_items(self, source_id: str) -> bool:
-        with self._store.transaction() as tx:
+        with self._store.read() as tx:
             return tx.source_has_appearances(source_id)
+
+
+class StoredRobots:
+    """robots.txt copies in the store (sources.robots.RobotsMemory), shared by every process."""
+
+    def __init__(self, store: Store):
+        self._store = store
+
+    def robots_for(self, origin: str) -> RobotsRecord | None:
+        with self._store.read() as tx:
+            return tx.robots_txt(origin)
+
+    def save_robots(self, record: RobotsRecord) -> None:
+        with self._store.transaction() as tx:
+            tx.save_robots_txt(record)
 
 
 WriteGuard = Callable[[], AbstractContextManager[object]]
@@ -117,7 +134,7 @@ def _collect(config: Config, source: SourceConfig, fetcher: Fetcher, store: Stor
         tx.record_success(source.id, started, read.not_modified, next_poll)
         if read.moved_to:
             tx.record_source_moved(source.id, read.moved_to)
-    _count_success(source.id, len(appearances), report.new, report.story_delta, read.not_modified)
+    _count_success(source.id, len(appearances), report.new, report.stories_created, read.not_modified)
     log.info("event=collect source=%s items=%d new=%d updated=%d not_modified=%s next_poll=%s",
              source.id, len(appearances), report.new, report.updated, read.not_modified,
              next_poll.isoformat())

@@ -147,7 +147,7 @@ class PollScheduler:
             except JobLookupError:
                 pass
         if added or changed:
-            with self._store.transaction() as tx:
+            with self._store.read() as tx:
                 next_polls = {sid: tx.next_poll_at(sid) for sid in added + changed}
             for source_id in added + changed:
                 self._add_job(wanted[source_id], next_polls[source_id])
@@ -209,7 +209,7 @@ class PollScheduler:
 
     def _follow_stored_schedule(self, source: SourceConfig) -> None:
         """Not ours to poll now: another node did or is doing it, or a backoff runs."""
-        with self._store.transaction() as tx:
+        with self._store.read() as tx:
             next_poll = tx.next_poll_at(source.id)
         log.debug("event=poll_skipped reason=not_claimed source=%s next_poll=%s", source.id,
                   next_poll.isoformat() if next_poll else "-")

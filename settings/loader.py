@@ -157,6 +157,8 @@ _FETCH = {
     "per_host_concurrency": _Field(_integer(1), FetchSettings.per_host_concurrency),
     "respect_robots": _Field(_boolean, FetchSettings.respect_robots),
     "min_delay": _Field(lambda v: 0.0 if v == 0 else _number(v), FetchSettings.min_delay),
+    "max_delay": _Field(lambda v: 0.0 if v == 0 else _number(v), FetchSettings.max_delay),
+    "delay_factor": _Field(lambda v: 0.0 if v == 0 else _number(v), FetchSettings.delay_factor),
     "allow_private": _Field(_boolean, FetchSettings.allow_private),
 }
 _DEFAULTS = {"interval": _Field(_interval, 1800)}

@@ -33,15 +33,17 @@ class FetchSettings:
     user_agent: str = "zonefeed/0.1 (+https://example.invalid/zonefeed)"
     timeout: float = 20.0
     max_bytes: int = 5_000_000
-    per_host_concurrency: int = 2
+    per_host_concurrency: int = 1    # one request at a time per host
     respect_robots: bool = True
-    min_delay: float = 1.0
+    min_delay: float = 0.25          # floor of the gap between requests to one host, seconds
+    max_delay: float = 30.0          # cap of that gap (a robots.txt Crawl-delay may exceed it)
+    delay_factor: float = 5.0        # gap = factor x the host's last response time, within the above
     allow_private: bool = False
 
 
 @dataclass(frozen=True)
 class SchedulerSettings:
-    workers: int = 8                 # polls running at once
+    workers: int = 64                # polls running at once (threads that mostly wait on hosts)
     max_backoff: int = 86400         # cap of the failure backoff, seconds
     lease: int = 900                 # how long a claimed poll may run before another node may retry it
 

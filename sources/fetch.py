@@ -29,7 +29,7 @@ from sources.errors import (
     TooLargeError,
 )
 from sources.politeness import HostGate
-from sources.robots import RobotsRules
+from sources.robots import RobotsMemory, RobotsRules
 from sources.types import FetchResult
 
 MAX_REDIRECTS = 5
@@ -52,12 +52,14 @@ class Fetcher:
 
     `resolve` is the seam for the SSRF rule: tests pass a resolver that calls a loopback
     name public, so refusing a redirect into a private network can be shown offline.
+    `robots_memory` keeps robots.txt across processes (the store; see robots.py).
     """
 
     def __init__(self, settings: FetchSettings, gate: HostGate | None = None,
-                 resolve: Resolver = resolve_host):
+                 resolve: Resolver = resolve_host, robots_memory: RobotsMemory | None = None):
         self.settings = settings
-        self.gate = gate or HostGate(settings.per_host_concurrency, settings.min_delay)
+        self.gate = gate or HostGate(settings.per_host_concurrency, settings.min_delay,
+                                     settings.max_delay, settings.delay_factor)
         self._resolve = resolve
         self.session = requests.Session()
         self.session.headers.update(
@@ -66,7 +68,8 @@ class Fetcher:
         adapter = DeadlineAdapter(pool_connections=64, pool_maxsize=64)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self.robots = RobotsRules(self._get_robots_txt, settings.user_agent) if settings.respect_robots else None
+        self.robots = (RobotsRules(self._get_robots_txt, settings.user_agent, robots_memory)
+                       if settings.respect_robots else None)
 
     def get(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None,
@@ -87,9 +90,12 @@ class Fetcher:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             self._check_target(current, allow_private)
-            if self.robots and not self.robots.allowed(current):
-                raise RobotsDisallowedError(f"robots.txt disallows {current}")
-            outcome = self._exchange(current, headers, permanent, truncate)
+            crawl_delay = 0.0
+            if self.robots:
+                if not self.robots.allowed(current):
+                    raise RobotsDisallowedError(f"robots.txt disallows {current}")
+                crawl_delay = self.robots.crawl_delay(current)
+            outcome = self._exchange(current, headers, permanent, truncate, crawl_delay)
             if isinstance(outcome, FetchResult):
                 return outcome
             status, location = outcome
@@ -97,17 +103,20 @@ class Fetcher:
             current = urljoin(current, location)
         raise FetchError(f"too many redirects (more than {MAX_REDIRECTS}) from {url}")
 
-    def _get_robots_txt(self, url: str) -> tuple[int, bytes]:
+    def _get_robots_txt(self, url: str, etag: str | None, last_modified: str | None) -> FetchResult:
         """robots.txt itself: same politeness, caps and redirect rules, no robots check."""
         allow_private = self.settings.allow_private or self.is_private(url)
+        headers = {"If-None-Match": etag} if etag else {}
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             self._check_target(current, allow_private)
-            outcome = self._exchange(current, {}, False, truncate=True)
+            outcome = self._exchange(current, headers, False, truncate=True)
             if isinstance(outcome, FetchResult):
-                return outcome.status, outcome.body
+                return outcome
             current = urljoin(current, outcome[1])
-        return 404, b""
+        return FetchResult(url=url, status=404, body=b"")  # RFC 9309: give up after 5 hops, as 404
 
     def is_private(self, url: str) -> bool:
         """True when the URL's host resolves to a loopback, private, link-local or reserved address."""
@@ -125,21 +134,23 @@ class Fetcher:
             raise RefusedURLError(f"refused redirect to private/loopback address {parts.hostname}")
 
     def _exchange(self, url: str, headers: dict[str, str], permanent: bool,
-                  truncate: bool = False) -> FetchResult | tuple[int, str]:
+                  truncate: bool = False, crawl_delay: float = 0.0) -> FetchResult | tuple[int, str]:
         """One request within the host's slot and the total time budget: a result or a redirect."""
         host = urlsplit(url).netloc.lower()
         wait = self.gate.wait_remaining(host)
         if wait > 0:
             raise RateLimitedError(url, 429, wait)
         total = self.settings.timeout * 3
-        with self.gate.slot(host), Deadline(total) as deadline:
+        with self.gate.slot(host, crawl_delay) as visit, Deadline(total) as deadline:
             try:
                 response = self._request(url, headers, host)
                 if response.is_redirect:
                     response.close()
                     return response.status_code, response.headers.get("Location", "")
                 return self._result(response, permanent, deadline, truncate)
-            except FetchError:
+            except FetchError as exc:
+                # a failing or overloaded host gets more rest; a 404 says nothing about its load
+                visit.strained = not isinstance(exc, HTTPStatusError) or exc.status >= 500
                 if deadline.expired:
                     raise FetchError(f"too slow: not complete in {total:g}s: {url}") from None
                 raise

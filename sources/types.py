@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,18 @@ class Validators:
     """Conditional-GET state of one URL; saved only together with the items it led to."""
 
     url: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class RobotsRecord:
+    """A host's robots.txt as last read: 4xx is kept as "no rules" (empty body), 5xx never."""
+
+    origin: str
+    fetched_at: datetime
+    status: int
+    body: str
     etag: str | None = None
     last_modified: str | None = None
 

@@ -69,6 +69,7 @@ def write_config(tmp_path, storage_url):
 
             [fetch]
             min_delay = 0
+            delay_factor = 0
             timeout = 5
             respect_robots = false
             """

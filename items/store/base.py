@@ -15,6 +15,10 @@ class Store(Protocol):
         """One transaction: committed when the block ends, rolled back if it raises."""
         ...
 
+    def read(self) -> AbstractContextManager[Tx]:
+        """One read-only transaction; never waits for writers (use it for every lookup)."""
+        ...
+
     def exclusive(self, name: str) -> AbstractContextManager[None]:
         """Hold `name` against every other process using this database (e.g. "render")."""
         ...

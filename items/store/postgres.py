@@ -41,6 +41,12 @@ class PostgresStore:
             yield Tx(connection, "%s")
 
     @contextmanager
+    def read(self) -> Iterator[Tx]:
+        """A transaction for lookups: MVCC readers never wait for writers, so it is a plain one."""
+        with self._pool.connection() as connection:
+            yield Tx(connection, "%s")
+
+    @contextmanager
     def exclusive(self, name: str) -> Iterator[None]:
         """Block until no other node holds `name`; released when the holding transaction ends."""
         with self._pool.connection() as connection:

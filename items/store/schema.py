@@ -96,8 +96,18 @@ MIGRATIONS: tuple[str, ...] = (
     );
     INSERT INTO dedupe_backfill (done_through, until_id) SELECT 0, COALESCE(MAX(id), 0) FROM appearances;
     """,
-    # 5: reserved for another branch (issue numbering); a no-op until that migration lands.
-    "",
+    # robots.txt per origin (scheme://host:port), so a new process (a one-shot `collect`, a
+    # restart) reuses it for the day RFC 9309 allows instead of asking every host again.
+    """
+    CREATE TABLE robots_txt (
+        origin TEXT PRIMARY KEY,
+        fetched_at TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT
+    );
+    """,
     # Band rows keyed by (period, key, appearance) and, on SQLite, stored in that key's own
     # b-tree (WITHOUT ROWID): one tree to write instead of a table plus an index, lookups read
     # only the index, and dropping an updated appearance's rows is a key lookup, not a scan.

@@ -42,7 +42,7 @@ def export_store(store: Store, out: IO[str]) -> dict[str, int]:
     """Write a header line then one line per row; return rows written per table."""
     counts = {}
     out.write(json.dumps({"format": FORMAT, "schema_version": len(MIGRATIONS)}) + "\n")
-    with store.transaction() as tx:
+    with store.read() as tx:
         for table, _ in tables():
             columns, rows = tx.dump_table(table)
             counts[table] = 0

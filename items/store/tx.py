@@ -15,7 +15,7 @@ from items.model import AlsoAt, Appearance, StoryEntry
 from items.store.match_tx import MatchQueries
 from items.store.times import from_db, to_db
 from settings.model import SourceConfig
-from sources.types import Validators
+from sources.types import RobotsRecord, Validators
 
 
 @dataclass(frozen=True)
@@ -182,6 +182,21 @@ class Tx(MatchQueries):
             "ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, "
             "last_modified = excluded.last_modified",
             (validators.url, validators.etag, validators.last_modified),
+        )
+
+    def robots_txt(self, origin: str) -> RobotsRecord | None:
+        row = self._q("SELECT fetched_at, status, body, etag, last_modified FROM robots_txt "
+                      "WHERE origin = ?", (origin,)).fetchone()
+        return RobotsRecord(origin, from_db(row[0]), int(row[1]), row[2], row[3], row[4]) if row else None
+
+    def save_robots_txt(self, record: RobotsRecord) -> None:
+        self._q(
+            "INSERT INTO robots_txt (origin, fetched_at, status, body, etag, last_modified) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (origin) DO UPDATE SET "
+            "fetched_at = excluded.fetched_at, status = excluded.status, body = excluded.body, "
+            "etag = excluded.etag, last_modified = excluded.last_modified",
+            (record.origin, to_db(record.fetched_at), record.status, record.body, record.etag,
+             record.last_modified),
         )
 
     def known_item_urls(self, source_id: str, urls: Sequence[str]) -> set[str]:

@@ -4,6 +4,7 @@ permanent redirects of html list pages."""
 from __future__ import annotations
 
 import gzip
+import time
 import tracemalloc
 from urllib.parse import urlsplit
 
@@ -15,7 +16,7 @@ from sources.fetch import Fetcher
 from sources.html.poll import read_html
 from tests import html_sites
 
-LOOPBACK = FetchSettings(min_delay=0, timeout=5, respect_robots=False)
+LOOPBACK = FetchSettings(min_delay=0, delay_factor=0, timeout=5, respect_robots=False)
 
 
 class EmptyStore:
@@ -124,23 +125,60 @@ def test_moved_html_source_is_stored_and_reported_by_collect(web, write_config, 
     assert query(storage_url, "SELECT url FROM sources WHERE id = 'trs'") == [(new_url,)]
 
 
-def test_requests_to_one_host_are_spaced_by_min_delay(web):
-    import time
-
+def test_requests_to_a_fast_host_are_spaced_by_min_delay(web):
     urls = [web.add(f"/p{i}.html", "<html></html>", "text/html") for i in range(3)]
     fetcher = Fetcher(FetchSettings(min_delay=0.3, timeout=5, respect_robots=False))
     started = time.monotonic()
     for url in urls:
         fetcher.get(url)
-    assert time.monotonic() - started >= 0.6  # three starts, two gaps
+    assert time.monotonic() - started >= 0.6  # three requests, two gaps of the floor
+    assert fetcher.gate.delay(urlsplit(urls[0]).netloc) == pytest.approx(0.3)
+
+
+def test_a_slow_host_rests_delay_factor_times_its_response_time(web):
+    url = web.add("/slow.html", "<html></html>", "text/html", delay=0.2)
+    fetcher = Fetcher(FetchSettings(min_delay=0.1, delay_factor=5, timeout=5, respect_robots=False))
+    fetcher.get(url)
+    started = time.monotonic()
+    fetcher.get(url)
+    # 5 x >= 0.2 s of rest before the second request, then its own 0.2 s
+    assert time.monotonic() - started >= 1.2
+    assert 1.0 <= fetcher.gate.delay(urlsplit(url).netloc) < 2.5
+
+
+def test_a_failing_host_gets_twice_the_rest_each_time_and_recovers_halfway(web):
+    failing = web.add("/down.html", "oops", "text/html", status=500)
+    missing = web.url("/missing.html")
+    host = urlsplit(failing).netloc
+    fetcher = Fetcher(FetchSettings(min_delay=0.2, delay_factor=0, timeout=5, respect_robots=False))
+    started = time.monotonic()
+    for _ in range(2):
+        with pytest.raises(FetchError):
+            fetcher.get(failing)
+    assert fetcher.gate.delay(host) == pytest.approx(0.8)  # 0.2 -> 0.4 -> 0.8
+    with pytest.raises(FetchError):
+        fetcher.get(missing)  # a 404 is no sign of strain: the rest only starts to shrink
+    assert time.monotonic() - started >= 1.2  # 0.4 s before the second request, 0.8 s before the 404
+    assert fetcher.gate.delay(host) == pytest.approx(0.5)  # halfway from 0.8 to the floor 0.2
+
+
+def test_a_crawl_delay_longer_than_our_own_gap_wins(web):
+    web.add("/robots.txt", "User-agent: *\nCrawl-delay: 1\n", "text/plain")
+    urls = [web.add(f"/p{i}.html", "<html></html>", "text/html") for i in range(2)]
+    fetcher = Fetcher(FetchSettings(min_delay=0, delay_factor=0, timeout=5, respect_robots=True))
+    fetcher.get(urls[0])
+    started = time.monotonic()
+    fetcher.get(urls[1])
+    assert time.monotonic() - started >= 1.0
+    assert web.count("/robots.txt") == 1
 
 
 def test_per_host_concurrency_limits_parallel_requests(web):
-    import time
     from concurrent.futures import ThreadPoolExecutor
 
     url = web.add("/slow.html", "<html></html>", "text/html", delay=0.3)
-    fetcher = Fetcher(FetchSettings(min_delay=0, timeout=5, respect_robots=False, per_host_concurrency=1))
+    fetcher = Fetcher(FetchSettings(min_delay=0, delay_factor=0, timeout=5, respect_robots=False,
+                                    per_host_concurrency=1))
     started = time.monotonic()
     with ThreadPoolExecutor(3) as pool:
         list(pool.map(lambda _: fetcher.get(url), range(3)))
