@@ -96,18 +96,9 @@ MIGRATIONS: tuple[str, ...] = (
     );
     INSERT INTO dedupe_backfill (done_through, until_id) SELECT 0, COALESCE(MAX(id), 0) FROM appearances;
     """,
-    # robots.txt per origin (scheme://host:port), so a new process (a one-shot `collect`, a
-    # restart) reuses it for the day RFC 9309 allows instead of asking every host again.
-    """
-    CREATE TABLE robots_txt (
-        origin TEXT PRIMARY KEY,
-        fetched_at TEXT NOT NULL,
-        status INTEGER NOT NULL,
-        body TEXT NOT NULL,
-        etag TEXT,
-        last_modified TEXT
-    );
-    """,
+    # 5: a no-op. It was held for a migration that landed as 7; a database may already
+    # record version 5 as applied, so the slot stays empty rather than taking new SQL.
+    "",
     # Band rows keyed by (period, key, appearance) and, on SQLite, stored in that key's own
     # b-tree (WITHOUT ROWID): one tree to write instead of a table plus an index, lookups read
     # only the index, and dropping an updated appearance's rows is a key lookup, not a scan.
@@ -122,6 +113,18 @@ MIGRATIONS: tuple[str, ...] = (
     INSERT INTO dedupe_bands (published_period, band_key, appearance_id)
         SELECT DISTINCT published_period, band_key, appearance_id FROM dedupe_bands_unkeyed;
     DROP TABLE dedupe_bands_unkeyed;
+    """,
+    # robots.txt per origin (scheme://host:port), so a new process (a one-shot `collect`, a
+    # restart) reuses it for the day RFC 9309 allows instead of asking every host again.
+    """
+    CREATE TABLE robots_txt (
+        origin TEXT PRIMARY KEY,
+        fetched_at TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT
+    );
     """,
 )
 
