@@ -36,14 +36,14 @@ CROSS_POST_SHARE = 0.35
 START = datetime(2022, 1, 1, tzinfo=UTC)
 
 
-def _vocabulary(rng: random.Random) -> list[str]:
+def vocabulary(rng: random.Random) -> list[str]:
     chars = [chr(0x4E00 + i) for i in range(2500)]
     words = ["".join(rng.choice(chars) for _ in range(rng.randint(2, 4))) for _ in range(6000)]
     # domain words every story uses, so unrelated stories share some shingles as real news does
     return words + ["开发区", "管委会", "高质量发展", "招商引资", "项目建设", "产业园区"] * 300
 
 
-def _story(rng: random.Random, words: list[str], serial: int) -> tuple[str, list[str]]:
+def story_text(rng: random.Random, words: list[str], serial: int) -> tuple[str, list[str]]:
     title = "".join(rng.choice(words) for _ in range(5)) + str(serial % 97)
     paragraphs = ["，".join("".join(rng.choice(words) for _ in range(rng.randint(4, 8)))
                            for _ in range(rng.randint(4, 6))) + "。"
@@ -54,7 +54,7 @@ def _story(rng: random.Random, words: list[str], serial: int) -> tuple[str, list
 def appearances(count: int, seed: int = 7) -> Iterator[tuple[int, Appearance]]:
     """(story label, appearance) in publish order; cross-posts follow their origin within days."""
     rng = random.Random(seed)
-    words = _vocabulary(rng)
+    words = vocabulary(rng)
     recent: list[tuple[int, str, list[str], datetime, int]] = []
     moment = START
     for serial in range(count):
@@ -70,7 +70,7 @@ def appearances(count: int, seed: int = 7) -> Iterator[tuple[int, Appearance]]:
             when = max(moment, published + timedelta(hours=rng.randint(1, 72)))
         else:
             label, source, when = serial, rng.randrange(SOURCES), moment
-            title, paragraphs = _story(rng, words, serial)
+            title, paragraphs = story_text(rng, words, serial)
             recent.append((label, title, paragraphs, when, source))
             recent = recent[-400:]
         body = "".join(f"<p>{p}</p>" for p in paragraphs)
