@@ -57,7 +57,7 @@ def web():
 def write_config(tmp_path, storage_url):
     """Write a config.toml (service/fetch defaults suitable for loopback tests) and return its path."""
 
-    def write(body: str, *, header: bool = True) -> Path:
+    def write(body: str, *, header: bool = True, respect_robots: bool = False) -> Path:
         preamble = textwrap.dedent(
             f"""
             [service]
@@ -71,7 +71,7 @@ def write_config(tmp_path, storage_url):
             min_delay = 0
             delay_factor = 0
             timeout = 5
-            respect_robots = false
+            respect_robots = {str(respect_robots).lower()}
             """
         )
         path = tmp_path / "config.toml"

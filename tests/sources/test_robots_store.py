@@ -4,8 +4,6 @@ Real LocalWeb counting requests, both backends."""
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
 import service
@@ -94,26 +92,12 @@ def test_changed_robots_txt_is_read_again_after_a_day(web, storage_url):
     assert web.count("/robots.txt") == 2 and web.count("/news/1.html") == 1
 
 
-def test_unchanged_second_collect_asks_each_source_once_and_nothing_else(web, tmp_path, storage_url):
+def test_unchanged_second_collect_asks_each_source_once_and_nothing_else(web, write_config):
     web.add("/robots.txt", ROBOTS, "text/plain")
     feed = web.add("/feed.atom", utf8_atom([("n1", "园区重点项目签约仪式举行", "2024-05-01T08:00:00Z")]),
                    "application/atom+xml")
     listing = html_sites.serve_trs(web)
-    config = tmp_path / "config.toml"
-    config.write_text(textwrap.dedent(f"""
-        [service]
-        data_dir = "{tmp_path / 'data'}"
-        base_url = "http://127.0.0.1:8080"
-
-        [storage]
-        url = "{storage_url}"
-
-        [fetch]
-        min_delay = 0
-        delay_factor = 0
-        timeout = 5
-        respect_robots = true
-
+    config = write_config(f"""
         [[sources]]
         id = "feed"
         kind = "feed"
@@ -124,7 +108,7 @@ def test_unchanged_second_collect_asks_each_source_once_and_nothing_else(web, tm
         kind = "html"
         url = "{listing}"
         backfill_pages = 1
-        """), encoding="utf-8")
+        """, respect_robots=True)
     assert service.main(["--config", str(config), "collect"]) == 0
     first = web.count()
     assert first["/robots.txt"] == 1 and sum(first.values()) > 3  # the articles were read
