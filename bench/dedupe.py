@@ -4,6 +4,8 @@ time grows from 10k to 100k.
 
     .venv/bin/python bench/dedupe.py            # 10k and 100k, each in a fresh process
     .venv/bin/python bench/dedupe.py --one 5000 # one size, prints a JSON line
+    .venv/bin/python bench/dedupe.py --template --sizes 2000 8000
+                                                # one site whose every page has the same body
 
 Targets (issue 4): >= 5,000 items/s, <= 300 MB peak RSS, time(100k)/time(10k) <= 12.
 """
@@ -51,10 +53,22 @@ def story_text(rng: random.Random, words: list[str], serial: int) -> tuple[str, 
     return title, paragraphs
 
 
-def appearances(count: int, seed: int = 7) -> Iterator[tuple[int, Appearance]]:
-    """(story label, appearance) in publish order; cross-posts follow their origin within days."""
+def appearances(count: int, seed: int = 7, template: bool = False) -> Iterator[tuple[int, Appearance]]:
+    """(story label, appearance) in publish order; cross-posts follow their origin within days.
+
+    `template`: every page is one site's, with its own title and the same body (what a failed
+    article extraction leaves), a page a minute: the case that once made ingest quadratic."""
     rng = random.Random(seed)
     words = vocabulary(rng)
+    if template:
+        _, footer = story_text(rng, words, 0)
+        for serial in range(count):
+            title, _ = story_text(rng, words, serial)
+            yield serial, Appearance(
+                source_id="source0", item_key=f"t-{serial}", url=f"http://source0.test/t/{serial}.html",
+                title=title, published_at=START + timedelta(minutes=serial), date_is_guess=False,
+                content_html="".join(f"<p>{p}</p>" for p in footer))
+        return
     recent: list[tuple[int, str, list[str], datetime, int]] = []
     moment = START
     for serial in range(count):
@@ -81,7 +95,7 @@ def appearances(count: int, seed: int = 7) -> Iterator[tuple[int, Appearance]]:
         )
 
 
-def run_one(count: int, baseline: bool = False) -> dict:
+def run_one(count: int, baseline: bool = False, template: bool = False) -> dict:
     """Ingest `count` items; `baseline` stores them with no dedupe at all (one story each)."""
     step = _store_only if baseline else _ingest
     with tempfile.TemporaryDirectory() as folder:
@@ -94,7 +108,7 @@ def run_one(count: int, baseline: bool = False) -> dict:
         labels: dict[str, int] = {}
         batch: list[Appearance] = []
         elapsed = cpu = 0.0
-        for label, app in itertools.chain(appearances(count), [(None, None)]):  # None: flush
+        for label, app in itertools.chain(appearances(count, template=template), [(None, None)]):  # None: flush
             if app is not None:
                 labels[app.url] = label
                 batch.append(app)
@@ -156,14 +170,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--one", type=int, help="run one size in this process, print JSON")
     parser.add_argument("--baseline", action="store_true", help="with --one: store only, no dedupe")
+    parser.add_argument("--template", action="store_true", help="every page one site's, with one body")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(args.one, args.baseline)))
+        print(json.dumps(run_one(args.one, args.baseline, args.template)))
         return 0
     results = []
+    flags = ["--template"] if args.template else []
     for size in args.sizes:
-        result, floor = _child(size), _child(size, "--baseline")
+        result, floor = _child(size, *flags), _child(size, "--baseline", *flags)
         results.append(result)
         print(f"{result['count']:>7} appearances: {result['seconds']:.1f} s, "
               f"{result['items_per_s']:,.0f} items/s (cpu {result['cpu_seconds']:.1f} s: "

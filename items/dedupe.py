@@ -3,6 +3,13 @@
 A `NearDuplicates` serves one ingest batch: it looks up every band key of the batch in one
 query, loads the few candidate texts in another, and remembers the batch's own appearances so
 items of one collect also meet each other.
+
+Two guards keep one text shared by many pages from making ingest quadratic or merging
+unrelated stories. A band key already held by KEY_CAP appearances around a publish time is not
+stored again: a story re-posted by hundreds of sites is still found through its first
+appearances, and a lookup never returns more than a few hundred rows per key. A key that one
+site carries under TEMPLATE_TITLES different titles is that site's template (a footer or an
+"article removed" page extracted as the body), so it proposes no candidates.
 """
 
 from __future__ import annotations
@@ -19,8 +26,11 @@ from items.minhash import band_keys_many, shingle_hashes_many, signatures, title
 from items.model import Appearance
 from items.similarity import WINDOW, MatchDoc, Verdict, compare
 from items.store.match_tx import HitAppearance, MatchQueries, StoredText
+from items.titles import title_key
 
 PERIOD_DAYS = 8  # a lookup reads ~3 periods for the 10-day window
+KEY_CAP = 64  # appearances a band key keeps around a publish time; later ones are not stored
+TEMPLATE_TITLES = 3  # one site's pages under this many titles sharing a band key: its template
 
 
 @dataclass
@@ -151,9 +161,11 @@ class NearDuplicates:
         self._story_of: dict[int, int] = {}  # appearance id -> its story when met
         self._docs: dict[int, MatchDoc] = {}
         self._redirect: dict[int, int] = {}  # merged story -> surviving story
+        self._template: dict[int, bool] = {}  # band key shared by 3+ appearances -> a template?
+        self._titles: dict[int, tuple[str, str]] = {}  # appearance id -> (source, title key)
         wanted = {key for s in sketches for key in s.keys}
         hits = tx.band_hits(wanted, periods_around(s.doc.published_at for s in sketches)) if wanted else None
-        met = hits.appearances if hits else {}
+        self._met = met = hits.appearances if hits else {}
         for key, appearance_id in hits.pairs if hits else ():
             self._file(key, appearance_id)
         self._story_of.update((appearance_id, hit.story_id) for appearance_id, hit in met.items())
@@ -170,9 +182,37 @@ class NearDuplicates:
         else:
             held.append(appearance_id)
 
-    def _sharing(self, key: int) -> Iterable[int]:
+    def _sharing(self, key: int) -> Sequence[int]:
         held = self._hits.get(key)
         return () if held is None else (held,) if isinstance(held, int) else held
+
+    def _proposing(self, key: int) -> Sequence[int]:
+        """The appearances sharing `key`, none when the key is a site's template."""
+        held = self._sharing(key)
+        if len(held) < TEMPLATE_TITLES:
+            return held
+        template = self._template.get(key)
+        if template is None:
+            titles: dict[str, set[str]] = {}
+            for appearance_id in held:
+                source_id, title = self._origin(appearance_id)
+                titles.setdefault(source_id, set()).add(title)
+            template = self._template[key] = max(map(len, titles.values())) >= TEMPLATE_TITLES
+        return () if template else held
+
+    def _origin(self, appearance_id: int) -> tuple[str, str]:
+        """(source, title key) of an appearance met in this batch."""
+        origin = self._titles.get(appearance_id)
+        if origin is None:
+            doc = self._docs.get(appearance_id)
+            hit = self._met.get(appearance_id)
+            origin = (doc.source_id, doc.title_key) if doc else (hit.source_id, title_key(hit.title))
+            self._titles[appearance_id] = origin
+        return origin
+
+    def template_keys(self, sketch: Sketch) -> list[int]:
+        """The sketch's band keys that are some site's template (what `explain` reports)."""
+        return [key for key in sketch.keys if self._sharing(key) and not self._proposing(key)]
 
     def _plausible(self, sketches: list[Sketch], hits: dict[int, HitAppearance]) -> set[int]:
         """Stored candidates worth loading: another source, published within the window."""
@@ -182,7 +222,7 @@ class NearDuplicates:
             for key in sketch.keys:
                 if key not in held:  # most keys: checked inline, this loop runs per band key
                     continue
-                for appearance_id in self._sharing(key):
+                for appearance_id in self._proposing(key):
                     hit = hits[appearance_id]
                     if (hit.source_id != sketch.doc.source_id
                             and abs(hit.published_at - sketch.doc.published_at) <= WINDOW):
@@ -201,15 +241,22 @@ class NearDuplicates:
         """One confirmed match per story among the candidates sharing a band, best first.
 
         Candidates sharing more bands are tried first; once a story is confirmed its other
-        members need no comparison (the set of matched stories is what decides).
+        members need no comparison (the set of matched stories is what decides). A text whose
+        bands are a third or more some site's template matches nothing: its similarity to
+        anything is the template's.
         """
         shared: dict[int, int] = {}
         held = self._hits
+        templates = 0
         for key in sketch.keys:
             if key not in held:  # most keys: checked inline, this loop runs per band key
                 continue
-            for appearance_id in self._sharing(key):
+            proposed = self._proposing(key)
+            templates += not proposed
+            for appearance_id in proposed:
                 shared[appearance_id] = shared.get(appearance_id, 0) + 1
+        if templates and 3 * templates >= len(sketch.keys):
+            return []
         found: dict[int, Match] = {}
         for appearance_id in sorted(shared, key=lambda i: (-shared[i], i)):
             story_id = self.story(self._story_of[appearance_id])
@@ -221,15 +268,25 @@ class NearDuplicates:
                 found[story_id] = Match(appearance_id, story_id, verdict)
         return sorted(found.values(), key=lambda m: (-m.verdict.jaccard, m.appearance_id))
 
-    def add(self, sketch: Sketch, appearance_id: int, story_id: int) -> None:
-        """Make a just-stored appearance a candidate for the rest of the batch."""
+    def add(self, sketch: Sketch, appearance_id: int, story_id: int) -> Sketch:
+        """Make a just-stored appearance a candidate for the rest of the batch; return its
+        sketch with the band keys worth storing (those not yet held by KEY_CAP appearances)."""
         sketch.doc.appearance_id = appearance_id
         self._docs[appearance_id] = sketch.doc
         self._story_of[appearance_id] = story_id
         RECENT.remember([sketch.doc])
         held = self._hits
+        kept = []
         for key in sketch.keys:
-            if key in held:
-                self._file(key, appearance_id)
-            else:  # most keys: set inline, this loop runs per band key
+            holders = held.get(key)
+            if holders is None:  # most keys: set inline, this loop runs per band key
                 held[key] = appearance_id
+            elif isinstance(holders, int):
+                held[key] = [holders, appearance_id]
+            elif len(holders) < KEY_CAP:
+                holders.append(appearance_id)
+                self._template.pop(key, None)
+            else:
+                continue
+            kept.append(key)
+        return Sketch(sketch.doc, kept)

@@ -3,7 +3,7 @@ every appearance it shares an LSH band with (what `service.py explain URL` print
 
 from __future__ import annotations
 
-from items.dedupe import match_doc, periods_around, sketch_of
+from items.dedupe import TEMPLATE_TITLES, NearDuplicates, match_doc, periods_around, sketch_of
 from items.ingest import original_publisher
 from items.similarity import compare
 from items.store.match_tx import MatchQueries, StoredText
@@ -52,9 +52,12 @@ def _candidates(tx: MatchQueries, app: StoredText) -> list[str]:
     for _, appearance_id in tx.band_hits(sketch.keys, periods_around([app.published_at])).pairs:
         if appearance_id != app.id:
             shared[appearance_id] = shared.get(appearance_id, 0) + 1
+    templates = NearDuplicates(tx, [sketch]).template_keys(sketch)
+    lines = [f"bands ignored as a site's template (one site, {TEMPLATE_TITLES}+ titles): "
+             f"{len(templates)} of {len(sketch.keys)}"] if templates else []
     if not shared:
-        return ["candidates sharing an LSH band: none"]
-    lines = [f"candidates sharing an LSH band ({len(shared)}):"]
+        return [*lines, "candidates sharing an LSH band: none"]
+    lines.append(f"candidates sharing an LSH band ({len(shared)}):")
     for other in sorted(tx.stored_texts(shared), key=lambda t: t.id):
         verdict = compare(sketch.doc, match_doc(other, other.id))
         relation = "same story" if other.story_id == app.story_id else f"story #{other.story_id}"

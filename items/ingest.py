@@ -84,9 +84,8 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
             if appearance_id is None:  # stored by another node first (lock_dedupe makes it rare)
                 report.unchanged += 1
                 continue
-            near.add(sketch, appearance_id, story_id)
             url_story.setdefault(app.url, story_id)
-            indexed.append((sketch, appearance_id))
+            indexed.append((near.add(sketch, appearance_id, story_id), appearance_id))
             if decision is None and story_id in tx.created_stories and story_id not in created_before:
                 alone[story_id] = (appearance_id, app.published_at)
             else:

@@ -46,12 +46,13 @@ class HitAppearance(NamedTuple):
     story_id: int
     source_id: str
     published_at: datetime
+    title: str
 
 
 @dataclass(frozen=True)
 class BandHits:
     """Stored appearances sharing band keys: each (band key, appearance id) pair, and each
-    appearance's story, source and date once (a re-post shares about half of its keys)."""
+    appearance's story, source, date and title once (a re-post shares about half of its keys)."""
 
     pairs: list[tuple[int, int]]
     appearances: dict[int, HitAppearance]
@@ -146,10 +147,10 @@ class MatchQueries:
         parsed = functools.lru_cache(maxsize=None)(from_db)  # a batch's candidates share dates
         for chunk in _chunks(sorted({appearance_id for _, appearance_id in pairs})):
             rows = self._q(
-                f"SELECT id, story_id, source_id, published_at FROM appearances WHERE id IN ({_marks(chunk)})",
+                f"SELECT id, story_id, source_id, published_at, title FROM appearances WHERE id IN ({_marks(chunk)})",
                 chunk,
             ).fetchall()
-            found.update((r[0], HitAppearance(r[1], r[2], parsed(r[3]))) for r in rows)
+            found.update((r[0], HitAppearance(r[1], r[2], parsed(r[3]), r[4])) for r in rows)
         return BandHits([(key, appearance_id) for key, appearance_id in pairs if appearance_id in found], found)
 
     def add_bands(self, rows: Iterable[Sequence[int]]) -> None:
