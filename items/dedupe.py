@@ -162,7 +162,7 @@ class NearDuplicates:
         self._docs: dict[int, MatchDoc] = {}
         self._redirect: dict[int, int] = {}  # merged story -> surviving story
         self._template: dict[int, bool] = {}  # band key shared by 3+ appearances -> a template?
-        self._titles: dict[int, tuple[str, str]] = {}  # appearance id -> (source, title key)
+        self._titles: dict[int, str] = {}  # appearance id -> title key, when a template is suspected
         wanted = {key for s in sketches for key in s.keys}
         hits = tx.band_hits(wanted, periods_around(s.doc.published_at for s in sketches)) if wanted else None
         self._met = met = hits.appearances if hits else {}
@@ -193,22 +193,27 @@ class NearDuplicates:
             return held
         template = self._template.get(key)
         if template is None:
-            titles: dict[str, set[str]] = {}
-            for appearance_id in held:
-                source_id, title = self._origin(appearance_id)
-                titles.setdefault(source_id, set()).add(title)
-            template = self._template[key] = max(map(len, titles.values())) >= TEMPLATE_TITLES
+            template = self._template[key] = self._is_template(held)
         return () if template else held
 
-    def _origin(self, appearance_id: int) -> tuple[str, str]:
-        """(source, title key) of an appearance met in this batch."""
-        origin = self._titles.get(appearance_id)
-        if origin is None:
+    def _is_template(self, holders: Sequence[int]) -> bool:
+        """Whether one site holds the key under TEMPLATE_TITLES titles. Sources are counted
+        first: titles (a normalization each) only matter when one site holds the key often."""
+        by_source: dict[str, list[int]] = {}
+        for appearance_id in holders:
             doc = self._docs.get(appearance_id)
-            hit = self._met.get(appearance_id)
-            origin = (doc.source_id, doc.title_key) if doc else (hit.source_id, title_key(hit.title))
-            self._titles[appearance_id] = origin
-        return origin
+            source_id = doc.source_id if doc else self._met[appearance_id].source_id
+            by_source.setdefault(source_id, []).append(appearance_id)
+        return any(len(ids) >= TEMPLATE_TITLES and len({self._title(i) for i in ids}) >= TEMPLATE_TITLES
+                   for ids in by_source.values())
+
+    def _title(self, appearance_id: int) -> str:
+        """Title key of an appearance met in this batch."""
+        title = self._titles.get(appearance_id)
+        if title is None:
+            doc = self._docs.get(appearance_id)
+            title = self._titles[appearance_id] = doc.title_key if doc else title_key(self._met[appearance_id].title)
+        return title
 
     def template_keys(self, sketch: Sketch) -> list[int]:
         """The sketch's band keys that are some site's template (what `explain` reports)."""
@@ -276,7 +281,7 @@ class NearDuplicates:
         self._story_of[appearance_id] = story_id
         RECENT.remember([sketch.doc])
         held = self._hits
-        kept = []
+        capped = []
         for key in sketch.keys:
             holders = held.get(key)
             if holders is None:  # most keys: set inline, this loop runs per band key
@@ -287,6 +292,5 @@ class NearDuplicates:
                 holders.append(appearance_id)
                 self._template.pop(key, None)
             else:
-                continue
-            kept.append(key)
-        return Sketch(sketch.doc, kept)
+                capped.append(key)
+        return Sketch(sketch.doc, [k for k in sketch.keys if k not in capped]) if capped else sketch
