@@ -41,6 +41,12 @@ class Sketch:
     keys: list[int]
 
 
+def mostly_template(template_keys: int, keys: int) -> bool:
+    """A text with a third or more of its bands some site's template matches nothing: its
+    likeness to anything is the template's."""
+    return template_keys > 0 and 3 * template_keys >= keys
+
+
 def band_rows(stored: Iterable[tuple[Sketch, int]]) -> Iterator[tuple[int, int, int]]:
     """(published_period, band_key, appearance_id) rows of (sketch, appearance id) pairs, sorted
     into the index's own order (inserts then walk the index once) by one numpy sort per batch.
@@ -246,9 +252,8 @@ class NearDuplicates:
         """One confirmed match per story among the candidates sharing a band, best first.
 
         Candidates sharing more bands are tried first; once a story is confirmed its other
-        members need no comparison (the set of matched stories is what decides). A text whose
-        bands are a third or more some site's template matches nothing: its similarity to
-        anything is the template's.
+        members need no comparison (the set of matched stories is what decides). A text that is
+        `mostly_template` matches nothing.
         """
         shared: dict[int, int] = {}
         held = self._hits
@@ -260,7 +265,7 @@ class NearDuplicates:
             templates += not proposed
             for appearance_id in proposed:
                 shared[appearance_id] = shared.get(appearance_id, 0) + 1
-        if templates and 3 * templates >= len(sketch.keys):
+        if mostly_template(templates, len(sketch.keys)):
             return []
         found: dict[int, Match] = {}
         for appearance_id in sorted(shared, key=lambda i: (-shared[i], i)):

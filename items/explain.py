@@ -3,7 +3,14 @@ every appearance it shares an LSH band with (what `service.py explain URL` print
 
 from __future__ import annotations
 
-from items.dedupe import TEMPLATE_TITLES, NearDuplicates, match_doc, periods_around, sketch_of
+from items.dedupe import (
+    TEMPLATE_TITLES,
+    NearDuplicates,
+    match_doc,
+    mostly_template,
+    periods_around,
+    sketch_of,
+)
 from items.ingest import original_publisher
 from items.similarity import compare
 from items.store.match_tx import MatchQueries, StoredText
@@ -53,14 +60,18 @@ def _candidates(tx: MatchQueries, app: StoredText) -> list[str]:
         if appearance_id != app.id:
             shared[appearance_id] = shared.get(appearance_id, 0) + 1
     templates = NearDuplicates(tx, [sketch]).template_keys(sketch)
+    template_text = mostly_template(len(templates), len(sketch.keys))
     lines = [f"bands ignored as a site's template (one site, {TEMPLATE_TITLES}+ titles): "
-             f"{len(templates)} of {len(sketch.keys)}"] if templates else []
+             f"{len(templates)} of {len(sketch.keys)}"
+             + (": the text is a template and matches nothing" if template_text else "")] if templates else []
     if not shared:
         return [*lines, "candidates sharing an LSH band: none"]
     lines.append(f"candidates sharing an LSH band ({len(shared)}):")
     for other in sorted(tx.stored_texts(shared), key=lambda t: t.id):
         verdict = compare(sketch.doc, match_doc(other, other.id))
         relation = "same story" if other.story_id == app.story_id else f"story #{other.story_id}"
+        outcome = (f"SEPARATE: the text is a site's template (the pair alone: {verdict.describe()})"
+                   if template_text and verdict.same else verdict.describe())
         lines.append(f"  #{other.id} [{relation}] {other.source_id} {other.url} "
-                     f"bands={shared[other.id]} -> {verdict.describe()}")
+                     f"bands={shared[other.id]} -> {outcome}")
     return lines

@@ -81,7 +81,9 @@ def test_template_bodies_on_several_sites_do_not_merge_unrelated_pages(store):
     with store.transaction() as tx:
         lines = explain(tx, "http://site4.test/4.html")
     assert any(line.startswith(f"bands ignored as a site's template (one site, {TEMPLATE_TITLES}+ titles)")
-               for line in lines), lines
+               and line.endswith("the text is a template and matches nothing") for line in lines), lines
+    other_sites = [line for line in lines if line.startswith("  #") and " site4 " not in line]
+    assert other_sites and all("-> SEPARATE: the text is a site's template" in line for line in other_sites)
 
 
 def test_a_story_reposted_by_more_sites_than_the_key_cap_stays_one_story(store):
