@@ -17,7 +17,7 @@ import trafilatura
 from lxml import etree
 
 from settings.model import ArticleSelectors
-from sources.html.dom import drop_scripts, element_text, parse_html, short_text, squash
+from sources.html.dom import css, drop_scripts, element_text, parse_html, short_text, squash
 from sources.html.listing import select
 from sources.html.metadata import (
     PageFacts,
@@ -149,7 +149,7 @@ def _extracted_body(tree: lxml.html.HtmlElement, url: str) -> str:
     cleaned = copy.deepcopy(tree)
     _strip_boilerplate(cleaned)
     for selector in BODY_PRESETS:
-        found = cleaned.cssselect(selector)
+        found = css(selector)(cleaned)
         if found and len(element_text(found[0])) >= PRESET_MIN_CHARS:
             return lxml.html.tostring(found[0], encoding="unicode")
     extracted = trafilatura.extract(

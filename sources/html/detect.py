@@ -12,7 +12,7 @@ import lxml.html
 from cssselect import SelectorError
 from lxml import etree
 
-from sources.html.dom import element_text
+from sources.html.dom import css, element_text
 from sources.html.listing import ListEntry, entry_from_element, unique_entries, usable_href
 
 MIN_ITEMS = 3
@@ -172,7 +172,7 @@ def _shortest(steps: list[str], child: str, tree) -> str:
 
 def _matches(selector: str, tree) -> set[str]:
     try:
-        return set(map(_path, tree.cssselect(selector)))
+        return set(map(_path, css(selector)(tree)))
     except (SelectorError, etree.XPathError):  # an odd class name; another path may still work
         return set()
 

@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from cssselect import SelectorError
 
-from sources.html.dom import element_text, squash
+from sources.html.dom import css, element_text, squash
 
 # Dates are only *found* here; items/dates.py parses them (including `[08-28]` without a year).
 DATE_TEXT = re.compile(
@@ -29,7 +29,7 @@ class ListEntry:
 
 def select(root: lxml.html.HtmlElement, selector: str) -> list[lxml.html.HtmlElement]:
     try:
-        return root.cssselect(selector)
+        return css(selector)(root)
     except (SelectorError, SyntaxError) as exc:
         raise ValueError(f"bad CSS selector {selector!r}: {exc}") from None
 
