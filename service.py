@@ -26,7 +26,7 @@ from ops.status import source_statuses, status_table
 from scheduler.collect import CollectOutcome, StoredRobots, collect_many
 from scheduler.leases import make_node_id
 from settings import Config, ConfigError, load_config
-from sources import Fetcher, FetchError
+from sources import Fetcher, FetchError, offload
 from sources.html.probe import probe_page
 
 EXIT_CONFIG = 2
@@ -75,6 +75,7 @@ def _collect(config: Config, store: Store, args: argparse.Namespace) -> int:
     sources = [s for s in config.sources if (s.id in wanted) or (not wanted and s.enabled)]
     progress = Progress(len(sources))
     fetcher = Fetcher(config.fetch, robots_memory=StoredRobots(store))
+    offload.configure(config.scheduler.parse_processes)
     outcomes = collect_many(config, sources, fetcher, store, make_node_id(),
                             workers=config.scheduler.workers, on_start=progress.started,
                             on_done=lambda o: progress.finished(o.source_id, bool(o.error)))

@@ -38,6 +38,27 @@ def _usage() -> dict[str, float]:
     return {"cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}
 
 
+def _helpers() -> dict[str, float]:
+    """CPU seconds and peak RSS summed over the processes below this one, still running (the
+    article extraction workers and their forkserver), read from /proc."""
+    parents, found = {}, set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            parents[int(stat.parent.name)] = stat.read_text().rsplit(")", 1)[1].split()
+    frontier = {os.getpid()}
+    while frontier:
+        frontier = {pid for pid, fields in parents.items() if int(fields[1]) in frontier} - found
+        found |= frontier
+    ticks = os.sysconf("SC_CLK_TCK")
+    cpu = sum((int(parents[pid][11]) + int(parents[pid][12])) / ticks for pid in found)
+    rss = 0.0
+    for pid in found:
+        with contextlib.suppress(OSError):
+            status = Path(f"/proc/{pid}/status").read_text()
+            rss += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))) / 1024
+    return {"helpers_cpu": cpu, "helpers_rss_mb": rss}
+
+
 def _phase_naive(sites: list[dict]) -> None:
     import feedparser
     import lxml.html
@@ -72,7 +93,8 @@ def run_phase(name: str, argument: str) -> None:
         _phase_zonefeed(argument)
     wall = time.perf_counter() - started
     usage = _usage()
-    print(json.dumps({"wall": wall, "cpu": usage["cpu"] - started_cpu, "rss_mb": usage["rss_mb"]}))
+    print(json.dumps({"wall": wall, "cpu": usage["cpu"] - started_cpu, "rss_mb": usage["rss_mb"],
+                      **_helpers()}))
 
 
 def _config(sites: list[dict], folder: Path, fetch: str = "") -> Path:
@@ -107,10 +129,13 @@ def _measure(name: str, argument: str, control: str) -> dict:
 
 
 def _row(label: str, f: dict) -> str:
+    """CPU and RSS columns include the extraction worker processes (their own columns after)."""
     requests, sizes = f["requests"], f["bytes"]
-    return (f"{label:<34} {f['wall']:>8.2f} {f['cpu']:>8.2f} {f['rss_mb']:>8.1f} "
+    return (f"{label:<34} {f['wall']:>8.2f} {f['cpu'] + f['helpers_cpu']:>8.2f} "
+            f"{f['rss_mb'] + f['helpers_rss_mb']:>8.1f} "
             f"{sum(requests.values()):>6} {requests.get('source', 0):>6} {requests.get('article', 0):>6} "
-            f"{requests.get('robots', 0):>6} {sum(sizes.values()) / 1e6:>7.2f}")
+            f"{requests.get('robots', 0):>6} {sum(sizes.values()) / 1e6:>7.2f} "
+            f"{f['helpers_cpu']:>8.2f} {f['helpers_rss_mb']:>8.1f}")
 
 
 def main() -> None:
@@ -153,18 +178,19 @@ def main() -> None:
           f"{args.sites - html_sites} RSS with 20 items), {args.latency * 1000:.0f} ms per response, "
           f"served by a separate process")
     print(f"{'phase':<34} {'wall s':>8} {'cpu s':>8} {'rss MB':>8} {'reqs':>6} {'source':>6} "
-          f"{'artcl':>6} {'robots':>6} {'MB':>7}")
+          f"{'artcl':>6} {'robots':>6} {'MB':>7} {'wrk cpu':>8} {'wrk MB':>8}")
     print(_row("(a) naive sequential baseline", naive))
     print(_row("(b) zonefeed cold collect", cold))
     print(_row("(c) zonefeed second poll", again))
     print(_row("(b0) cold collect, no host spacing", no_delay))
     print(f"speed-up (a)/(b): {naive['wall'] / cold['wall']:.2f}x   (target >= 5x)")
     print(f"speed-up (a)/(b0): {naive['wall'] / no_delay['wall']:.2f}x   (politeness spacing off)")
-    print(f"CPU (b)/(a): {cold['cpu'] / naive['cpu']:.2f}x   second poll (c)/(b) wall: "
+    print(f"CPU (b)/(a): {(cold['cpu'] + cold['helpers_cpu']) / naive['cpu']:.2f}x   second poll (c)/(b) wall: "
           f"{again['wall'] / cold['wall']:.3f}")
     print(f"(c) source requests {again['requests'].get('source', 0)} for {args.sites} sources, "
           f"article requests {again['requests'].get('article', 0)}   (target: {args.sites} and 0)")
-    print(f"peak RSS (b) {cold['rss_mb']:.0f} MB, (c) {again['rss_mb']:.0f} MB   (target <= 250 MB)")
+    print(f"peak RSS (b) {cold['rss_mb']:.0f} MB + workers {cold['helpers_rss_mb']:.0f} MB, "
+          f"(c) {again['rss_mb']:.0f} MB + {again['helpers_rss_mb']:.0f} MB   (target <= 250 MB)")
     print(f"load average (1 min) before {load_before:.2f}, after {os.getloadavg()[0]:.2f} "
           f"on {os.cpu_count()} CPUs")
 

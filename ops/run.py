@@ -28,7 +28,7 @@ from ops.signals import SignalInbox
 from scheduler.collect import StoredRobots
 from scheduler.jobs import PollScheduler
 from settings import Config, ConfigError, load_config
-from sources import Fetcher
+from sources import Fetcher, offload
 
 log = logging.getLogger("zonefeed.service")
 SHUTDOWN_GRACE = 3.0  # seconds polls under way get to finish before we stop waiting for them
@@ -42,6 +42,7 @@ def run_service(config: Config, store: Store, log_level: str | None,
     ready = threading.Event()
     render = metrics.timed_render(lambda: build_feeds(current["config"], store))
     render()
+    offload.configure(config.scheduler.parse_processes)
     poller = PollScheduler(config, Fetcher(config.fetch, robots_memory=StoredRobots(store)), store, render)
     server = make_server(config.server.host, config.server.port,
                          feed_site(lambda: current["config"], store))

@@ -164,6 +164,7 @@ _FETCH = {
 _DEFAULTS = {"interval": _Field(_interval, 1800)}
 _SCHEDULER = {
     "workers": _Field(_integer(1), SchedulerSettings.workers),
+    "parse_processes": _Field(_integer(0), SchedulerSettings.parse_processes),
     "max_backoff": _Field(_interval, SchedulerSettings.max_backoff),
     "lease": _Field(_interval, SchedulerSettings.lease),
 }

@@ -44,6 +44,7 @@ class FetchSettings:
 @dataclass(frozen=True)
 class SchedulerSettings:
     workers: int = 64                # polls running at once (threads that mostly wait on hosts)
+    parse_processes: int = 1         # processes parsing feeds and article pages beside them (0: in the threads)
     max_backoff: int = 86400         # cap of the failure backoff, seconds
     lease: int = 900                 # how long a claimed poll may run before another node may retry it
 

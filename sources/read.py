@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from settings.model import SourceConfig
+from sources import offload
 from sources.errors import FetchError
 from sources.feed import parse_feed
 from sources.fetch import Fetcher
@@ -35,6 +36,6 @@ def _read_feed(source: SourceConfig, fetcher: Fetcher, known: ValidatorLookup) -
     moved_to = result.url if result.permanent_redirect and result.url != source.url else None
     if result.not_modified:
         return SourceRead(source.id, (), not_modified=True, moved_to=moved_to)
-    items = parse_feed(source.id, result.body, result.content_type, result.url, source.encoding)
+    items = offload.run(parse_feed, source.id, result.body, result.content_type, result.url, source.encoding)
     validators = Validators(source.url, result.etag, result.last_modified)
     return SourceRead(source.id, tuple(items), validators=(validators,), moved_to=moved_to)

@@ -9,6 +9,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from settings.model import ListSelectors, SourceConfig
+from sources import offload
 from sources.decode import decode_document
 from sources.errors import (
     BlockedError,
@@ -154,8 +155,8 @@ def _fetch_article(source: SourceConfig, fetcher: Fetcher, url: str) -> tuple[Ar
     if target and target != result.url:
         followed = fetcher.get(target, truncate=True)  # once: a stub pointing at another stub is not chased
         text, _ = decode_document(followed.body, followed.content_type, source.encoding)
-        return extract_article(text, followed.url, source.article), 2
-    return extract_article(text, result.url, source.article), 1
+        return offload.run(extract_article, text, followed.url, source.article), 2
+    return offload.run(extract_article, text, result.url, source.article), 1
 
 
 def _raw_item(source_id: str, entry: ListEntry, article: Article | None) -> RawItem:

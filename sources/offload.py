@@ -1,0 +1,69 @@
+"""The CPU-heavy pure steps of a poll (parsing a feed, extracting an article page) in worker
+processes.
+
+A cold collect is CPU-bound, and in threads only one core runs Python at a time. These two
+steps are the largest part of that CPU and pure functions of the fetched page, so they run in
+a small process pool beside the fetching threads. With no processes configured (the default
+for code that never calls `configure`), they run in the calling thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+_lock = threading.Lock()
+_processes = 0
+_pool: ProcessPoolExecutor | None = None
+
+
+def configure(processes: int) -> None:
+    """Use `processes` worker processes from now on (0: run in the calling thread)."""
+    global _processes, _pool
+    with _lock:
+        if processes == _processes:
+            return
+        old, _pool, _processes = _pool, None, processes
+    if old is not None:
+        old.shutdown(wait=False)
+
+
+def run(function: Callable[..., T], *args: Any) -> T:
+    """`function(*args)` in a worker process (`function` a module-level function, arguments and
+    result picklable); in this thread when none are configured or the pool broke (a worker
+    killed by the OS): the page is never lost, and the pool is rebuilt for the next one."""
+    pool = _current_pool()
+    if pool is None:
+        return function(*args)
+    try:
+        return pool.submit(function, *args).result()
+    except BrokenProcessPool:
+        log.warning("event=offload_broken function=%s note=\"ran here, pool rebuilt\"", function.__name__)
+        _discard(pool)
+        return function(*args)
+
+
+def _current_pool() -> ProcessPoolExecutor | None:
+    global _pool
+    with _lock:
+        if _processes and _pool is None:
+            # forkserver: workers never inherit this process's threads, locks or sockets
+            _pool = ProcessPoolExecutor(_processes, mp_context=multiprocessing.get_context("forkserver"))
+        return _pool
+
+
+def _discard(pool: ProcessPoolExecutor) -> None:
+    global _pool
+    with _lock:
+        if _pool is pool:
+            _pool = None
+    pool.shutdown(wait=False)

@@ -1,0 +1,91 @@
+"""Parsing in worker processes: the same article and the same feed items as in the thread, on
+real pages, and a worker the OS kills loses no page."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from sources import offload
+from sources.decode import decode_document
+from sources.feed import parse_feed
+from sources.html.article import extract_article
+from tests.support import CORPUS
+
+PAGES = ["gov_shanxi_gov_cn_article.html", "news_chinadaily_article.html", "gov_kepu_gov_cn_article.html",
+         "news_he_xinhuanet_wayback_gb2312.html"]
+
+pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not laid out beside the repo")
+
+
+@pytest.fixture
+def one_process():
+    offload.configure(0)  # a pool an earlier test configured in this process goes
+    offload.configure(1)
+    yield
+    offload.configure(0)
+
+
+def _page(name: str) -> tuple[str, str]:
+    text, _ = decode_document((CORPUS / "html" / name).read_bytes(), "text/html")
+    return text, f"http://example.test/{name}"
+
+
+def _descendants() -> set[int]:
+    """Processes below this one (the forkserver and its workers), from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {os.getpid()}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def test_a_worker_process_extracts_what_the_thread_extracts(one_process):
+    before = _descendants()
+    for name in PAGES:
+        text, url = _page(name)
+        assert offload.run(extract_article, text, url, None) == extract_article(text, url, None), name
+    assert _descendants() - before, "no worker process was started"
+
+
+def test_a_worker_process_parses_a_feed_as_the_thread_does(one_process):
+    feeds = sorted((CORPUS / "feeds").rglob("*.xml"))[:5]
+    assert feeds
+    for path in feeds:
+        body = path.read_bytes()
+        here = parse_feed("s", body, "application/xml", "http://example.test/feed")
+        assert offload.run(parse_feed, "s", body, "application/xml", "http://example.test/feed") == here, path.name
+
+
+def test_a_killed_worker_costs_no_page_and_the_pool_comes_back(one_process, caplog):
+    text, url = _page(PAGES[0])
+    expected = extract_article(text, url, None)
+    before = _descendants()
+    assert offload.run(extract_article, text, url, None) == expected
+    started = _descendants() - before
+    for pid in started:
+        os.kill(pid, signal.SIGKILL)
+    time.sleep(0.5)  # the pool's manager thread notices the dead worker
+    assert offload.run(extract_article, text, url, None) == expected
+    assert "event=offload_broken function=extract_article" in caplog.text
+    assert offload.run(extract_article, text, url, None) == expected
+    assert _descendants() - before - started, "the pool was not rebuilt"
+
+
+def test_no_processes_means_the_calling_thread():
+    offload.configure(0)
+    before = _descendants()
+    text, url = _page(PAGES[1])
+    assert offload.run(extract_article, text, url, None) == extract_article(text, url, None)
+    assert _descendants() <= before  # a worker of an earlier test may still be leaving
