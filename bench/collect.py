@@ -40,7 +40,7 @@ def _usage() -> dict[str, float]:
 
 def _helpers() -> dict[str, float]:
     """CPU seconds and peak RSS summed over the processes below this one, still running (the
-    article extraction workers and their forkserver), read from /proc."""
+    parse workers of sources/offload.py and their forkserver), read from /proc."""
     parents, found = {}, set()
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError):
@@ -129,7 +129,7 @@ def _measure(name: str, argument: str, control: str) -> dict:
 
 
 def _row(label: str, f: dict) -> str:
-    """CPU and RSS columns include the extraction worker processes (their own columns after)."""
+    """CPU and RSS columns include the parse worker processes (their own columns after)."""
     requests, sizes = f["requests"], f["bytes"]
     return (f"{label:<34} {f['wall']:>8.2f} {f['cpu'] + f['helpers_cpu']:>8.2f} "
             f"{f['rss_mb'] + f['helpers_rss_mb']:>8.1f} "

@@ -179,14 +179,20 @@ class NearDuplicates:
         for doc in RECENT.docs_of(tx.stored_texts(near)):
             self._docs[doc.appearance_id] = doc
 
-    def _file(self, key: int, appearance_id: int) -> None:
+    def _file(self, key: int, appearance_id: int, cap: int | None = None) -> bool:
+        """Record that the appearance holds `key`; False (nothing recorded) when `cap`
+        appearances hold it already. A key that gains a holder may have become a template."""
         held = self._hits.get(key)
         if held is None:
             self._hits[key] = appearance_id
         elif isinstance(held, int):
             self._hits[key] = [held, appearance_id]
-        else:
+        elif cap is None or len(held) < cap:
             held.append(appearance_id)
+            self._template.pop(key, None)
+        else:
+            return False
+        return True
 
     def _sharing(self, key: int) -> Sequence[int]:
         held = self._hits.get(key)
@@ -288,14 +294,8 @@ class NearDuplicates:
         held = self._hits
         capped = []
         for key in sketch.keys:
-            holders = held.get(key)
-            if holders is None:  # most keys: set inline, this loop runs per band key
+            if key not in held:  # most keys: set inline, this loop runs per band key
                 held[key] = appearance_id
-            elif isinstance(holders, int):
-                held[key] = [holders, appearance_id]
-            elif len(holders) < KEY_CAP:
-                holders.append(appearance_id)
-                self._template.pop(key, None)
-            else:
+            elif not self._file(key, appearance_id, KEY_CAP):
                 capped.append(key)
         return Sketch(sketch.doc, [k for k in sketch.keys if k not in capped]) if capped else sketch
