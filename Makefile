@@ -18,6 +18,7 @@ demo: $(VENV)/.installed
 	$(PY) service.py demo
 
 test: $(VENV)/.installed
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -q
 
 lint: $(VENV)/.installed

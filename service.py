@@ -9,18 +9,14 @@ import sys
 import threading
 from pathlib import Path
 
+from app.run import run_service
 from feeds.build import build_feeds
 from feeds.live import feed_site
 from feeds.server import make_server
 from items.explain import explain
-from items.store import open_store
-from items.store.base import Store
-from items.store.times import utc_now
-from items.store.transfer import TransferError, export_store, import_store
-from ops.logs import setup_logging
+from obs.logs import setup_logging
 from ops.pidfile import signal_reload
 from ops.progress import Progress
-from ops.run import run_service
 from ops.signals import SignalInbox
 from ops.status import source_statuses, status_table
 from scheduler.collect import CollectOutcome, StoredRobots, collect_many
@@ -28,6 +24,10 @@ from scheduler.leases import make_node_id
 from settings import Config, ConfigError, load_config
 from sources import Fetcher, FetchError, offload
 from sources.html.probe import probe_page
+from store import open_store
+from store.base import Store
+from store.times import utc_now
+from store.transfer import TransferError, export_store, import_store
 
 EXIT_CONFIG = 2
 

@@ -15,8 +15,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from items.store import open_store  # noqa: E402
-from items.store.times import to_db  # noqa: E402
 from ops.status import source_statuses, status_json  # noqa: E402
 from settings.model import (  # noqa: E402
     Config,
@@ -26,6 +24,8 @@ from settings.model import (  # noqa: E402
     SourceConfig,
     StorageSettings,
 )
+from store import open_store  # noqa: E402
+from store.times import to_db  # noqa: E402
 
 POLLS = 2000
 SOURCES = 200

@@ -28,9 +28,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from items.ingest import ingest, story_guid  # noqa: E402
-from items.model import Appearance  # noqa: E402
-from items.store.sqlite import SQLiteStore  # noqa: E402
+from model.stories import Appearance  # noqa: E402
 from settings.model import SourceConfig  # noqa: E402
+from store.sqlite import SQLiteStore  # noqa: E402
 
 BATCH = 200  # a busy collect
 SOURCES = 60

@@ -26,10 +26,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench.dedupe import story_text, vocabulary  # noqa: E402
 from items.ingest import ingest  # noqa: E402
-from items.model import Appearance  # noqa: E402
-from items.store import open_store  # noqa: E402
-from items.store.tx import FeedQuery  # noqa: E402
+from model.stories import Appearance  # noqa: E402
 from settings.model import SourceConfig  # noqa: E402
+from store import open_store  # noqa: E402
+from store.tx import FeedQuery  # noqa: E402
 
 FEEDS = {  # name -> query, each asking for 100 entries
     "all stories": FeedQuery(limit=100),

@@ -29,9 +29,9 @@ from bench.nginx import free_port, start_nginx  # noqa: E402
 from feeds.build import build_feeds  # noqa: E402
 from feeds.server import StaticSite, make_server  # noqa: E402
 from items.ingest import ingest  # noqa: E402
-from items.model import Appearance  # noqa: E402
-from items.store import open_store  # noqa: E402
+from model.stories import Appearance  # noqa: E402
 from settings import load_config  # noqa: E402
+from store import open_store  # noqa: E402
 
 FEED_PATH = "/feeds/all.rss"
 

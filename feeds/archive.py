@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from feeds.render import ArchiveLinks, FeedMeta
-from items.model import StoryEntry
-from items.store.tx import FeedQuery, Tx
+from model.stories import StoryEntry
+from store.tx import FeedQuery, Tx
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,10 @@ from feeds.publish import publish, write_atomically
 from feeds.render import FeedMeta, newest_update, render_atom, render_rss
 from feeds.select import feed_query, sources_in_region
 from feeds.websub import ping_hub
-from items.model import StoryEntry
-from items.store.base import Store
-from items.store.tx import FeedQuery, Tx
+from model.stories import StoryEntry
 from settings.model import Config, FeedConfig
+from store.base import Store
+from store.tx import FeedQuery, Tx
 
 log = logging.getLogger("zonefeed.feeds")
 # Bump when the output format changes, so an upgrade re-renders unchanged data.

@@ -15,7 +15,7 @@ from lxml import etree
 
 if TYPE_CHECKING:
     from feeds.render import FeedMeta
-    from items.model import StoryEntry
+    from model.stories import StoryEntry
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 HISTORY_NS = "http://purl.org/syndication/history/1.0"

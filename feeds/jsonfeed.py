@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from feeds.render import FeedMeta, content_with_also_at, entry_credit, newest_update
-from items.model import StoryEntry
+from model.stories import StoryEntry
 
 VERSION = "https://jsonfeed.org/version/1.1"
 

@@ -20,8 +20,8 @@ from feeds.build import FEED_FORMATS, feed_meta
 from feeds.render import newest_update
 from feeds.select import feed_query, narrow
 from feeds.server import CONTENT_TYPES, Representation, Site, StaticSite
-from items.store.base import Store
 from settings.model import Config, FeedConfig
+from store.base import Store
 
 _FEED_PATH = re.compile(r"/feeds/([^/]+)\.(rss|atom|json)")
 MAX_WORDS = 5

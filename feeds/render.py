@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 from feedgen.feed import FeedGenerator
 
 from feeds.decorate import decorate_atom, decorate_rss
-from items.cleaning import xml_safe
-from items.model import StoryEntry
+from model.stories import StoryEntry
+from text.cleaning import xml_safe
 
 EMPTY_FEED_UPDATED = datetime(2026, 1, 1, tzinfo=UTC)
 GENERATOR_URI = "https://github.com/zonefeed"

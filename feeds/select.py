@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from items.store.tx import FeedQuery
 from settings.model import FeedConfig, SourceConfig
+from store.tx import FeedQuery
 
 
 def feed_query(feed: FeedConfig, sources: tuple[SourceConfig, ...]) -> FeedQuery:

@@ -23,10 +23,10 @@ import numpy as np
 
 from items.matchtext import comparison_text
 from items.minhash import band_keys_many, shingle_hashes_many, signatures, title_band_key
-from items.model import Appearance
 from items.similarity import WINDOW, MatchDoc, Verdict, compare
-from items.store.match_tx import HitAppearance, MatchQueries, StoredText
 from items.titles import title_key
+from model.stories import Appearance
+from store.match_tx import HitAppearance, MatchQueries, StoredText
 
 PERIOD_DAYS = 8  # a lookup reads ~3 periods for the 10-day window
 KEY_CAP = 64  # appearances a band key keeps around a publish time; later ones are not stored

@@ -13,8 +13,8 @@ from items.dedupe import (
 )
 from items.ingest import original_publisher
 from items.similarity import compare
-from items.store.match_tx import MatchQueries, StoredText
 from items.urls import canonical_url
+from store.match_tx import MatchQueries, StoredText
 
 
 def explain(tx: MatchQueries, url: str) -> list[str]:

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from items.dedupe import NearDuplicates, Sketch, band_rows, sketch_of, sketches_of
-from items.model import Appearance
-from items.store.match_tx import CanonicalCandidate, Decision, StoredAppearance
-from items.store.tx import Tx
 from items.titles import title_key
+from model.stories import Appearance
+from store.match_tx import CanonicalCandidate, Decision, StoredAppearance
+from store.tx import Tx
 
 GUID_PREFIX = "tag:zonefeed,2026:story/"
 BACKFILL_PER_INGEST = 500  # appearances from before the dedupe index, indexed a slice at a time

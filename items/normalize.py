@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from items.cleaning import squash_spaces, xml_safe
-from items.dates import parse_date
 from items.matchtext import publisher_from_text
-from items.model import Appearance
 from items.sanitize import html_to_text, sanitize_html
 from items.titles import clean_title, strip_own_name
 from items.urls import canonical_url
+from model.raw import RawItem
+from model.stories import Appearance
 from settings.model import SourceConfig
-from sources.types import RawItem
+from text.cleaning import squash_spaces, xml_safe
+from text.dates import parse_date
 
 SUMMARY_CHARS = 280
 

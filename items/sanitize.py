@@ -8,7 +8,7 @@ from urllib.parse import urljoin
 
 import nh3
 
-from items.cleaning import nesting_depth, xml_safe
+from text.cleaning import nesting_depth, xml_safe
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt",

@@ -6,7 +6,7 @@ import html
 import re
 import unicodedata
 
-from items.cleaning import squash_spaces
+from text.cleaning import squash_spaces
 
 _SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|\s[-—–]\s)\s*[^_|｜\-—–]{2,40}$")
 _LABEL_PREFIX = re.compile(r"^\s*【[^】]{1,12}】\s*(?=\S)")

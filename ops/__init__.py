@@ -1,1 +1,1 @@
-"""Running the service unattended: logs, metrics, status, progress, pid file, operator HTTP routes."""
+"""Operator support below the application: source status, progress lines, pid file, signals."""

@@ -6,9 +6,9 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from items.store.base import Store
-from items.store.tx import SourceState
 from settings.model import Config, SourceConfig
+from store.base import Store
+from store.tx import SourceState
 
 LAYOUT_KINDS = frozenset({"layout", "layout_changed"})  # error kinds meaning "selectors no longer match"
 STALE_AFTER_INTERVALS = 3

@@ -16,16 +16,16 @@ from datetime import UTC, datetime, timedelta
 
 from items.ingest import ingest
 from items.normalize import normalize
-from items.store.base import Store
-from items.store.times import utc_now
 from items.urls import canonical_url
-from ops import metrics
-from ops.logs import source_context
+from model.raw import RobotsRecord, Validators
+from obs import metrics
+from obs.logs import source_context
 from scheduler.backoff import next_poll_after_failure, next_poll_after_success
 from settings.model import Config, SourceConfig
 from sources import Fetcher, FetchError, read_source
 from sources.errors import RateLimitedError
-from sources.types import RobotsRecord, Validators
+from store.base import Store
+from store.times import utc_now
 
 log = logging.getLogger("zonefeed.collect")
 

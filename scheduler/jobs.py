@@ -17,14 +17,14 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from items.store.base import Store
-from items.store.times import utc_now
-from ops.logs import source_context
+from obs.logs import source_context
 from scheduler.collect import claim, collect_source
 from scheduler.gate import ShuttingDown, WriteGate
 from scheduler.leases import make_node_id, release_dead_local_leases
 from settings.model import Config, SourceConfig
 from sources import Fetcher
+from store.base import Store
+from store.times import utc_now
 
 log = logging.getLogger("zonefeed.scheduler")
 FIRST_POLL_SPREAD = 10.0  # seconds over which the first polls after start are spread

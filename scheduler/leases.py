@@ -11,7 +11,7 @@ import os
 import secrets
 import socket
 
-from items.store.base import Store
+from store.base import Store
 
 log = logging.getLogger("zonefeed.scheduler")
 

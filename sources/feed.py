@@ -7,10 +7,10 @@ import re
 
 import feedparser
 
-from items.cleaning import nesting_depth
+from model.raw import RawItem
 from sources.decode import decode_document
 from sources.errors import ParseError
-from sources.types import RawItem
+from text.cleaning import nesting_depth
 
 _INTERNAL_SUBSET = re.compile(r"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.I | re.S)
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY[^>]*>", re.I)

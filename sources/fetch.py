@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from model.raw import FetchResult
 from settings.model import FetchSettings
 from sources.deadline import Deadline, DeadlineAdapter
 from sources.errors import (
@@ -30,7 +31,6 @@ from sources.errors import (
 )
 from sources.politeness import HostGate
 from sources.robots import RobotsMemory, RobotsRules
-from sources.types import FetchResult
 
 MAX_REDIRECTS = 5
 _CHUNK = 64 * 1024

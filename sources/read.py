@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from model.raw import SourceRead, Validators
 from settings.model import SourceConfig
 from sources import offload
 from sources.errors import FetchError
 from sources.feed import parse_feed
 from sources.fetch import Fetcher
 from sources.html.poll import HtmlLookup, read_html
-from sources.types import SourceRead, Validators
 
 
 class ValidatorLookup(Protocol):

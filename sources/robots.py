@@ -14,8 +14,8 @@ from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
 
+from model.raw import FetchResult, RobotsRecord
 from sources.errors import FetchError, HTTPStatusError, RateLimitedError
-from sources.types import FetchResult, RobotsRecord
 
 CACHE_FOR = timedelta(hours=24)  # RFC 9309 2.4: do not use a cached copy for longer than a day
 MAX_CRAWL_DELAY = 300.0  # seconds; a larger Crawl-delay would stall a poll past its lease (Heritrix caps it too)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from items.store import open_store
 from sampleweb.server import LocalWeb
 from settings import load_config
+from store import open_store
 from tests.support import PG_BASE_URL, close_test_stores, pg_admin
 
 

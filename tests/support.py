@@ -8,7 +8,7 @@ from typing import Any
 
 import psycopg
 
-from items.store import Store, open_store
+from store import Store, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"

@@ -9,7 +9,7 @@ import lxml.html
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from items.cleaning import xml_safe
+from text.cleaning import xml_safe
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _RECORD = re.compile(r"<record[^>]*>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)

@@ -11,7 +11,7 @@ from cssselect import SelectorError
 
 from sources.html.dom import css, element_text, squash
 
-# Dates are only *found* here; items/dates.py parses them (including `[08-28]` without a year).
+# Dates are only *found* here; text/dates.py parses them (including `[08-28]` without a year).
 DATE_TEXT = re.compile(
     r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d{2}(?::\d{2})?)?"
     r"|(?<![\d.])\[?\d{1,2}[-/月]\d{1,2}日?\]?(?![\d.])"

@@ -1,5 +1,5 @@
 """Article facts a government page states outright: <meta> tags and the "info line"
-(发布时间：… 来源：… 作者：…) under the title. Dates stay raw text; items/dates.py parses them."""
+(发布时间：… 来源：… 作者：…) under the title. Dates stay raw text; text/dates.py parses them."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from model.raw import RawItem, SourceRead, Validators
 from settings.model import ListSelectors, SourceConfig
 from sources import offload
 from sources.decode import decode_document
@@ -25,7 +26,6 @@ from sources.html.dom import parse_html
 from sources.html.listing import ListEntry, unique_entries
 from sources.html.lists import list_entries, prepare_list_tree
 from sources.html.paging import next_page_url
-from sources.types import RawItem, SourceRead, Validators
 
 log = logging.getLogger("zonefeed.html")
 _DOCUMENTS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".7z", ".wps",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from items.ingest import ingest
-from items.model import Appearance
-from items.store import open_store
+from model.stories import Appearance
+from store import open_store
 
 NOW = datetime(2026, 11, 20, 4, 0, tzinfo=UTC)
 

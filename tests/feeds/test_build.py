@@ -11,7 +11,7 @@ from lxml import etree
 
 from feeds.build import build_feeds
 from feeds.server import Representation
-from items.store import open_store
+from store import open_store
 from tests.feeds.stories import SOURCES_TOML, appearance, fill_store
 from tests.feeds.validity import A, atom_rule_errors, jing_errors, json_feed_errors, rss_profile_errors
 

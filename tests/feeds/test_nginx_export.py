@@ -12,7 +12,7 @@ import pytest
 from bench.nginx import free_port, start_nginx
 from feeds.build import build_feeds
 from feeds.server import StaticSite, make_server
-from items.store import open_store
+from store import open_store
 from tests.feeds.stories import SOURCES_TOML, fill_store
 
 pytestmark = pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx not installed")

@@ -13,7 +13,7 @@ from lxml import etree
 from feeds.build import build_feeds
 from feeds.live import FeedSite, FilteredViews
 from feeds.server import StaticSite, make_server
-from items.store import open_store
+from store import open_store
 from tests.feeds.stories import SOURCES_TOML, appearance, fill_store
 from tests.feeds.validity import A, atom_rule_errors, jing_errors, rss_profile_errors
 

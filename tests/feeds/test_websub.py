@@ -10,8 +10,8 @@ import pytest
 from lxml import etree
 
 from feeds.build import build_feeds
-from items.store import open_store
 from settings import ConfigError, load_config
+from store import open_store
 from tests.feeds.stories import SOURCES_TOML, appearance, fill_store
 from tests.feeds.validity import A
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from model.raw import RawItem
 from settings.model import SourceConfig
-from sources.types import RawItem
 
 SOURCES = {
     "yunyang": "云阳县人民政府",

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from items.dates import parse_date
+from text.dates import parse_date
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2024, 1, 2, 3, 0, tzinfo=UTC)  # 11:00 in Shanghai

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from items.dates import parse_date
+from text.dates import parse_date
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FORMATS = [

@@ -12,7 +12,7 @@ from items.dedupe import sketch_of
 from items.ingest import ingest
 from items.normalize import normalize
 from items.similarity import MIN_JACCARD, compare, overlap
-from items.store.sqlite import SQLiteStore
+from store.sqlite import SQLiteStore
 from tests.items.dedupe_cases import LOOKALIKE_PAIRS, STORIES, all_cases, source_configs
 
 NOW = datetime(2024, 2, 1, tzinfo=UTC)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from items.dedupe import KEY_CAP, TEMPLATE_TITLES
 from items.explain import explain
 from items.ingest import ingest
-from items.model import Appearance
+from model.stories import Appearance
 from settings.model import SourceConfig
 from tests.items.dedupe_cases import STORIES
 

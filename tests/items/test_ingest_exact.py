@@ -6,10 +6,10 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from items.ingest import ingest
-from items.model import Appearance
-from items.store.schema import MIGRATIONS
-from items.store.sqlite import SQLiteStore
+from model.stories import Appearance
 from settings.model import SourceConfig
+from store.schema import MIGRATIONS
+from store.sqlite import SQLiteStore
 from tests.items.dedupe_cases import STORIES
 
 NOW = datetime(2023, 9, 1, tzinfo=UTC)
@@ -119,7 +119,7 @@ def test_appearances_stored_before_the_dedupe_migration_get_indexed(tmp_path, mo
     old = SQLiteStore(path)
     with monkeypatch.context() as patch:
         before = MIGRATIONS[:MIGRATIONS.index(next(m for m in MIGRATIONS if "dedupe_bands" in m))]
-        patch.setattr("items.store.sqlite.MIGRATIONS", tuple(before))
+        patch.setattr("store.sqlite.MIGRATIONS", tuple(before))
         old.migrate()
     with old.transaction() as tx:
         tx.sync_sources([SourceConfig(id=i, name=i, kind="feed", url="http://x/", interval=60)

@@ -8,14 +8,14 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from items.cleaning import xml_safe
 from items.matchtext import article_text, comparison_text, publisher_from_text
 from items.normalize import normalize
 from items.sanitize import sanitize_html
 from items.titles import clean_title, strip_own_name, title_key
 from items.urls import canonical_url
+from model.raw import RawItem
 from settings.model import SourceConfig
-from sources.types import RawItem
+from text.cleaning import xml_safe
 
 BASE = "http://www.example.gov.cn/news/2023/article.html"
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from items.normalize import normalize
+from model.raw import RawItem
 from settings.model import SourceConfig
-from sources.types import RawItem
 
 SOURCE = SourceConfig(id="s", name="s", kind="html", url="http://x.gov.cn/", interval=60)
 

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from ops.logs import KeyValueFormatter, source_context
+from obs.logs import KeyValueFormatter, source_context
 from tests.fixtures import utf8_atom
 from tests.support import ROOT
 

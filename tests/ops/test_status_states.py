@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from items.store.tx import SourceState
 from ops.status import classify
 from settings.model import SourceConfig
+from store.tx import SourceState
 
 NOW = datetime(2026, 1, 1, 12, tzinfo=UTC)
 SOURCE = SourceConfig(id="a", name="A", kind="html", url="http://127.0.0.1/", interval=1800)

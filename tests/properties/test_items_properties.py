@@ -15,11 +15,11 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from lxml import html
 
-from items.cleaning import xml_safe
-from items.dates import parse_date
 from items.sanitize import sanitize_html
 from items.titles import clean_title
 from items.urls import canonical_url
+from text.cleaning import xml_safe
+from text.dates import parse_date
 
 CHINA = timezone(timedelta(hours=8))
 _FORBIDDEN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")

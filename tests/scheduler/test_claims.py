@@ -7,9 +7,9 @@ import sys
 import threading
 from datetime import UTC, datetime, timedelta
 
-from items.store.times import utc_now
 from scheduler.leases import make_node_id, release_dead_local_leases
 from settings.model import SourceConfig
+from store.times import utc_now
 from tests.support import open_test_store
 
 SOURCE = SourceConfig(id="a", name="A", kind="feed", url="http://127.0.0.1/a.xml", interval=60)

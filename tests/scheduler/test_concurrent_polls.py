@@ -7,12 +7,12 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from items.store import open_store
+from model.raw import Validators
 from ops.status import source_statuses
 from scheduler.collect import collect_many
 from settings import load_config
 from sources.fetch import Fetcher
-from sources.types import Validators
+from store import open_store
 from tests.fixtures import utf8_atom
 
 SOURCES = 48
@@ -108,7 +108,7 @@ def test_lookups_do_not_wait_for_a_write_in_progress(tmp_path):
 def test_writers_of_one_process_take_turns_without_the_busy_timeout(tmp_path, monkeypatch):
     """SQLite's busy handler would give up after BUSY_TIMEOUT; our writers queue on a lock
     first, so even a busy timeout far shorter than the queue never fails a write."""
-    monkeypatch.setattr("items.store.sqlite.BUSY_TIMEOUT", 0.01)
+    monkeypatch.setattr("store.sqlite.BUSY_TIMEOUT", 0.01)
     store = open_store(f"sqlite:///{tmp_path / 'z.db'}")
     errors: list[BaseException] = []
 

@@ -15,12 +15,12 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from model.raw import RawItem
 from sampleweb.server import LocalWeb
 from settings.model import FetchSettings
 from sources.errors import FetchError
 from sources.feed import parse_feed
 from sources.fetch import Fetcher
-from sources.types import RawItem
 from tests.support import CORPUS
 
 FEEDPARSER_TESTS = CORPUS / "feedparser-tests"

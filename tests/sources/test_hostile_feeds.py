@@ -11,6 +11,7 @@ from lxml import etree
 
 import service
 from items.sanitize import sanitize_html
+from model.raw import RawItem
 from settings.model import FetchSettings
 from sources.decode import decode_document
 from sources.errors import ParseError
@@ -19,7 +20,6 @@ from sources.fetch import Fetcher
 from sources.html.article import extract_article
 from sources.html.dom import parse_html
 from sources.html.lists import list_entries, prepare_list_tree
-from sources.types import RawItem
 
 ONE_SECOND = 1.0
 HUNDRED_MB = 100_000_000

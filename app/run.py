@@ -15,20 +15,20 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from app.http import install_ops_routes
+from app.routes import ops_actions, ops_pages
 from feeds.build import build_feeds
 from feeds.live import feed_site
 from feeds.server import make_server
-from items.store.base import Store
-from ops import metrics
-from ops.http import install_ops_routes
-from ops.logs import setup_logging
+from obs import metrics
+from obs.logs import setup_logging
 from ops.pidfile import remove_pid, write_pid
-from ops.routes import ops_actions, ops_pages
 from ops.signals import SignalInbox
 from scheduler.collect import StoredRobots
 from scheduler.jobs import PollScheduler
 from settings import Config, ConfigError, load_config
 from sources import Fetcher, offload
+from store.base import Store
 
 log = logging.getLogger("zonefeed.service")
 SHUTDOWN_GRACE = 3.0  # seconds polls under way get to finish before we stop waiting for them

@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from typing import Protocol
 
-from items.store.tx import Tx
+from store.tx import Tx
 
 
 class Store(Protocol):

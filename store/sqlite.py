@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from items.store.schema import MIGRATIONS, statements
-from items.store.tx import Tx
+from store.schema import MIGRATIONS, statements
+from store.tx import Tx
 
 BUSY_TIMEOUT = 120.0  # seconds another process's write may hold us up before "database is locked"
 READERS = 4

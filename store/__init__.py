@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from items.store.base import Store
-from items.store.sqlite import SQLiteStore
-from items.store.tx import FeedQuery, SourceState, Tx
+from store.base import Store
+from store.sqlite import SQLiteStore
+from store.tx import FeedQuery, SourceState, Tx
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
@@ -14,7 +14,7 @@ def open_store(url: str) -> Store:
     if url.startswith("sqlite:///"):
         store: Store = SQLiteStore(url[len("sqlite:///") :])
     elif url.startswith(POSTGRES_SCHEMES):
-        from items.store.postgres import PostgresStore  # psycopg only loads when asked for
+        from store.postgres import PostgresStore  # psycopg only loads when asked for
 
         store = PostgresStore(url)
     else:

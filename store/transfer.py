@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterator
 from typing import IO
 
-from items.store.base import Store
-from items.store.schema import MIGRATIONS
+from store.base import Store
+from store.schema import MIGRATIONS
 
 FORMAT = "zonefeed-export"
 _CREATE = re.compile(r"CREATE TABLE (\w+)\s*\(\s*(\w+) \{identity\}|CREATE TABLE (\w+)", re.IGNORECASE)

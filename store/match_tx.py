@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from items.store.times import from_db, to_db
+from store.times import from_db, to_db
 
 CHUNK = 500  # below every backend's bound-parameter limit
 

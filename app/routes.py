@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from feeds.status_page import render_status_page
-from items.store.base import Store
-from items.store.times import utc_now
-from ops import metrics
-from ops.http import Action, Page, Reply, json_reply
+from app.http import Action, Page, Reply, json_reply
+from app.status_page import render_status_page
+from obs import metrics
 from ops.status import source_statuses, status_json
 from settings.model import Config
+from store.base import Store
+from store.times import utc_now
 
 
 def ops_pages(current_config: Callable[[], Config], store: Store,
@@ -50,7 +50,7 @@ def ops_pages(current_config: Callable[[], Config], store: Store,
 
 
 def ops_actions(poll_now: Callable[[str], bool]) -> dict[str, Action]:
-    """POST routes (admin token required, see ops.http)."""
+    """POST routes (admin token required, see app.http)."""
 
     def collect(query: dict[str, list[str]]) -> Reply:
         source_ids = query.get("source", [])

@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from items.store.schema import MIGRATIONS, statements
-from items.store.tx import Tx
+from store.schema import MIGRATIONS, statements
+from store.tx import Tx
 
 _LOCK = "SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':' || %s))"
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from items.model import AlsoAt, Appearance, StoryEntry
-from items.store.match_tx import MatchQueries
-from items.store.times import from_db, to_db
+from model.raw import RobotsRecord, Validators
+from model.stories import AlsoAt, Appearance, StoryEntry
 from settings.model import SourceConfig
-from sources.types import RobotsRecord, Validators
+from store.match_tx import MatchQueries
+from store.times import from_db, to_db
 
 
 @dataclass(frozen=True)

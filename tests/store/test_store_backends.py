@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from items.ingest import ingest
-from items.model import Appearance
-from items.store import FeedQuery, open_store
-from items.store.schema import MIGRATIONS
+from model.stories import Appearance
 from settings.model import SourceConfig
+from store import FeedQuery, open_store
+from store.schema import MIGRATIONS
 from tests.items.dedupe_cases import STORIES
 from tests.support import pg_admin, query
 
@@ -212,7 +212,7 @@ def test_band_rows_written_before_the_keyed_band_table_still_find_their_stories(
     body = "".join(f"<p>{p}</p>" for p in STORIES["lj-forum"][3])
     title = "两江新区举办智能网联汽车产业发展论坛"
     keyed = next(i for i, m in enumerate(MIGRATIONS) if "dedupe_bands_unkeyed" in m)
-    backend = "items.store.sqlite" if storage_url.startswith("sqlite") else "items.store.postgres"
+    backend = "store.sqlite" if storage_url.startswith("sqlite") else "store.postgres"
     with monkeypatch.context() as patch:
         patch.setattr(f"{backend}.MIGRATIONS", MIGRATIONS[:keyed])
         old = open_store(storage_url)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from items.ingest import ingest
-from items.model import Appearance
-from items.store import open_store
+from model.stories import Appearance
+from store import open_store
 
 
 def _appearance(source_id: str, url: str) -> Appearance:

@@ -1,0 +1,1 @@
+"""Logs and metrics: the lowest layer, so any room may log or count."""

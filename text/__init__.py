@@ -1,0 +1,1 @@
+"""Text helpers more than one room needs: whitespace and control characters, Chinese dates."""
