@@ -17,6 +17,7 @@ from feeds.archive import FeedDocument, current_links, feed_documents
 from feeds.index import FeedListing, render_index
 from feeds.jsonfeed import render_json
 from feeds.opml import OpmlFeed, render_opml
+from feeds.pages import render_feed_page
 from feeds.publish import publish, write_atomically
 from feeds.render import FeedMeta, newest_update, render_atom, render_rss
 from feeds.select import feed_query, sources_in_region
@@ -30,7 +31,9 @@ log = logging.getLogger("zonefeed.feeds")
 # Bump when the output format changes, so an upgrade re-renders unchanged data.
 RENDER_REVISION = "2"
 STYLESHEET = Path(__file__).with_name("static") / "feed.xsl"
-FEED_FORMATS = (("rss", render_rss), ("atom", render_atom), ("json", render_json))
+# The output formats: extension -> renderer. The build, the filtered views, the search feeds and
+# the server's content types (feeds.server.CONTENT_TYPES) all read this table.
+FEED_FORMATS = (("rss", render_rss), ("atom", render_atom), ("json", render_json), ("html", render_feed_page))
 
 
 def feed_meta(config: Config, feed: FeedConfig) -> FeedMeta:

@@ -17,13 +17,14 @@ from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlencode
 
 from feeds.build import FEED_FORMATS, feed_meta
+from feeds.reading import ReaderPages
 from feeds.render import newest_update
 from feeds.select import feed_query, narrow
 from feeds.server import CONTENT_TYPES, Representation, Site, StaticSite
 from settings.model import Config, FeedConfig
 from store.base import Store
 
-_FEED_PATH = re.compile(r"/feeds/([^/]+)\.(rss|atom|json)")
+_FEED_PATH = re.compile(r"/feeds/([^/]+)\.(" + "|".join(ext for ext, _ in FEED_FORMATS) + ")")
 MAX_WORDS = 5
 
 
@@ -128,13 +129,19 @@ class FilteredViews:
 
 
 class FeedSite:
-    """The static export, plus filtered views when a feed URL carries a query string."""
+    """The static export, the live reading pages, and filtered views when a feed URL carries
+    a query string."""
 
-    def __init__(self, static: Site, views: FilteredViews):
+    def __init__(self, static: Site, views: FilteredViews, pages: Site | None = None):
         self._static = static
         self._views = views
+        self._pages = pages
 
     def lookup(self, url_path: str, query: str = "") -> Representation | None:
+        if self._pages is not None and not url_path.startswith("/feeds/"):
+            page = self._pages.lookup(url_path, query)
+            if page is not None:
+                return page
         if query:
             found = self._views.lookup(url_path, query)
             if found is not None:
@@ -145,4 +152,5 @@ class FeedSite:
 def feed_site(current_config: Callable[[], Config], store: Store) -> FeedSite:
     """What the HTTP server answers from: the static export plus filtered views."""
     config = current_config()
-    return FeedSite(StaticSite(config.service.data_dir / "public"), FilteredViews(current_config, store))
+    return FeedSite(StaticSite(config.service.data_dir / "public"), FilteredViews(current_config, store),
+                    ReaderPages(current_config, store))

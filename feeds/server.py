@@ -132,6 +132,10 @@ class StaticSite:
         return str(target)
 
 
+class BadQuery(ValueError):
+    """A reader's query string that cannot be answered; the message says why (HTTP 400)."""
+
+
 class Site(Protocol):
     def lookup(self, url_path: str, query: str = "") -> Representation | None: ...
 
@@ -158,7 +162,10 @@ class FeedApp:
         if path in self._routes:
             body, content_type = self._routes[path]()
             return Response.of(200, body, content_type, Cache_Control="no-cache")
-        found = self._site.lookup(path, request.query)
+        try:
+            found = self._site.lookup(path, request.query)
+        except BadQuery as exc:
+            return Response.of(400, f"{exc}\n".encode(), Cache_Control="no-store")
         if found is None:
             return Response.of(404, b"not found\n")
         return self._answer(request, found)

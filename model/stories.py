@@ -57,3 +57,19 @@ class StoryEntry:
     publisher: str | None = None
     categories: tuple[str, ...] = ()
     also_at: tuple[AlsoAt, ...] = field(default_factory=tuple)
+    regions: tuple[str, ...] = ()  # the places among `categories`
+
+
+@dataclass(frozen=True)
+class StoryAppearance:
+    """One place a story ran, as its story page lists it (with why it joined, when known)."""
+
+    source_id: str
+    source_name: str
+    url: str
+    title: str
+    published_at: datetime
+    first_seen_at: datetime
+    updated_at: datetime | None = None
+    publisher: str | None = None
+    rule: str | None = None

@@ -6,7 +6,7 @@ Append new migrations; never edit one that has shipped.
 
 from __future__ import annotations
 
-MIGRATIONS: tuple[str, ...] = (
+MIGRATIONS: tuple[str | dict[str, tuple[str, ...]], ...] = (
     """
     CREATE TABLE sources (
         id TEXT PRIMARY KEY,
@@ -126,6 +126,33 @@ MIGRATIONS: tuple[str, ...] = (
         last_modified TEXT
     );
     """,
+    # Search over the whole archive, kept by the database in the writing transaction: SQLite
+    # an FTS5 trigram index of each appearance's title and text (external content, triggers),
+    # PostgreSQL a pg_trgm GIN index over the same expression. Trigger bodies hold semicolons,
+    # so this migration is given per dialect as whole statements.
+    {
+        "sqlite": (
+            "CREATE VIRTUAL TABLE appearance_text USING fts5(title, content_html, content='appearances', "
+            "content_rowid='id', tokenize='trigram')",
+            "CREATE TRIGGER appearance_text_insert AFTER INSERT ON appearances BEGIN "
+            "INSERT INTO appearance_text (rowid, title, content_html) VALUES (new.id, new.title, new.content_html); END",
+            "CREATE TRIGGER appearance_text_delete AFTER DELETE ON appearances BEGIN "
+            "INSERT INTO appearance_text (appearance_text, rowid, title, content_html) "
+            "VALUES ('delete', old.id, old.title, old.content_html); END",
+            "CREATE TRIGGER appearance_text_update AFTER UPDATE OF title, content_html ON appearances BEGIN "
+            "INSERT INTO appearance_text (appearance_text, rowid, title, content_html) "
+            "VALUES ('delete', old.id, old.title, old.content_html); "
+            "INSERT INTO appearance_text (rowid, title, content_html) VALUES (new.id, new.title, new.content_html); END",
+            "INSERT INTO appearance_text (appearance_text) VALUES ('rebuild')",
+        ),
+        "postgresql": (
+            "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public",
+            # The operator class is named in the extension's own schema, wherever that is.
+            "DO $$ BEGIN EXECUTE format('CREATE INDEX appearances_text ON appearances USING gin "
+            "((title || '' '' || content_html) %I.gin_trgm_ops)', (SELECT n.nspname FROM pg_extension e "
+            "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm')); END $$",
+        ),
+    },
 )
 
 IDENTITY = {
@@ -136,6 +163,8 @@ IDENTITY = {
 WITHOUT_ROWID = {"sqlite": "WITHOUT ROWID", "postgresql": ""}
 
 
-def statements(migration: str, dialect: str) -> list[str]:
+def statements(migration: str | dict[str, tuple[str, ...]], dialect: str) -> list[str]:
+    if isinstance(migration, dict):
+        return list(migration[dialect])
     sql = migration.replace("{identity}", IDENTITY[dialect]).replace("{without_rowid}", WITHOUT_ROWID[dialect])
     return [s.strip() for s in sql.split(";") if s.strip()]

@@ -15,6 +15,7 @@ from model.raw import RobotsRecord, Validators
 from model.stories import AlsoAt, Appearance, StoryEntry
 from settings.model import SourceConfig
 from store.match_tx import MatchQueries
+from store.reading_tx import ReadingQueries
 from store.times import from_db, to_db
 
 
@@ -48,7 +49,7 @@ class FeedQuery:
 _MATCH = "(c.title LIKE ? ESCAPE '\\' OR c.summary LIKE ? ESCAPE '\\')"
 
 
-class Tx(MatchQueries):
+class Tx(ReadingQueries, MatchQueries):
     def __init__(self, connection: Any, placeholder: str):
         self.connection = connection
         self._placeholder = placeholder
@@ -294,6 +295,11 @@ class Tx(MatchQueries):
         where, params = _feed_filter(query)
         if where is None:
             return []
+        return self._entries_where(where, params, order, limit, offset)
+
+    def _entries_where(self, where: str, params: Sequence[Any], order: str, limit: int,
+                       offset: int) -> list[StoryEntry]:
+        """Stories (over stories s, canonical appearance c) as feed entries, with "also at"."""
         rows = self._q(
             "SELECT s.id, s.guid, c.url, c.title, s.published_at, s.updated_at, c.source_id, "
             "COALESCE(src.name, c.source_id), c.content_html, c.summary, c.author, c.publisher, "
@@ -309,6 +315,7 @@ class Tx(MatchQueries):
                 updated_at=from_db(r[5]), source_id=r[6], source_name=r[7], content_html=r[8],
                 summary=r[9], author=r[10], publisher=r[11],
                 categories=tuple(dict.fromkeys(t for t in (r[12] + "\n" + r[13]).split("\n") if t)),
+                regions=tuple(t for t in r[12].split("\n") if t),
                 also_at=tuple(a for a in others.get(int(r[0]), ()) if a.url != r[2]),
             )
             for r in rows

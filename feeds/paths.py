@@ -1,0 +1,25 @@
+"""The URL shapes of everything zonefeed publishes, relative to `service.base_url`: one home
+for each, so the build, the server's routes, the pages and the tests agree."""
+
+from __future__ import annotations
+
+import re
+
+from items.ingest import GUID_PREFIX
+
+_STORY_TOKEN = re.compile(r"[0-9a-f]{24}")
+
+
+def feed_path(feed_id: str, extension: str) -> str:
+    return f"feeds/{feed_id}.{extension}"
+
+
+def story_path(guid: str) -> str:
+    """A story page is named by its permanent id, so a link stays valid however it renders."""
+    return "stories/" + guid.removeprefix(GUID_PREFIX)
+
+
+def guid_of_story_path(path: str) -> str | None:
+    """The story GUID a `/stories/<token>` path names, or None when it names none."""
+    token = path.removeprefix("/").removeprefix("stories/")
+    return GUID_PREFIX + token if _STORY_TOKEN.fullmatch(token) else None

@@ -1,0 +1,115 @@
+"""Queries behind the pages people read: paged latest stories, one story with all its
+appearances, and search over the whole archive through each database's own text index.
+
+SQLite keeps an FTS5 trigram index of every appearance's title and text (migration 8), so a
+Chinese substring of three or more characters is an index lookup; PostgreSQL keeps a pg_trgm
+GIN index over the same text. Both are maintained by the database in the writing transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from model.stories import StoryAppearance, StoryEntry
+from store.times import from_db, to_db
+
+MAX_SEARCH_WORDS = 5
+MAX_WORD_CHARS = 100
+TRIGRAM = 3  # FTS5's trigram tokenizer cannot look up shorter strings
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What a reader asked the archive for; every field narrows, None means "any"."""
+
+    words: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    source_id: str | None = None
+    region: str | None = None
+    topic: str | None = None
+
+
+class ReadingQueries:
+    """Mixed into the store's transaction (store.tx.Tx), which provides `_q` and `_entries_where`."""
+
+    _placeholder: str
+
+    def _q(self, sql: str, params: Sequence[Any] = ()) -> Any:  # pragma: no cover - provided by Tx
+        raise NotImplementedError
+
+    def _entries_where(self, where: str, params: Sequence[Any], order: str, limit: int,
+                       offset: int) -> list[StoryEntry]:  # pragma: no cover - provided by Tx
+        raise NotImplementedError
+
+    def latest_stories(self, offset: int, limit: int) -> list[StoryEntry]:
+        """Every story, newest first: the front page, one page at a time."""
+        return self._entries_where("s.canonical_id IS NOT NULL", [], "s.published_at DESC, s.id DESC",
+                                   limit, offset)
+
+    def search_stories(self, search: SearchQuery, offset: int, limit: int) -> list[StoryEntry]:
+        """Stories any of whose appearances contain every word, newest first."""
+        where, params = ["s.canonical_id IS NOT NULL"], []
+        for word in search.words[:MAX_SEARCH_WORDS]:
+            match, match_params = self._text_match(word[:MAX_WORD_CHARS])
+            where.append(f"s.id IN (SELECT t.story_id FROM appearances t WHERE t.id IN ({match}))")
+            params.extend(match_params)
+        if search.since:
+            where.append("s.published_at >= ?")
+            params.append(to_db(search.since))
+        if search.until:
+            where.append("s.published_at < ?")
+            params.append(to_db(search.until))
+        if search.source_id:
+            where.append("s.id IN (SELECT x.story_id FROM appearances x WHERE x.source_id = ?)")
+            params.append(search.source_id)
+        for column, value in (("regions", search.region), ("tags", search.topic)):
+            if value:  # newline-separated lists: match a whole line
+                where.append(f"(c.{column} = ? OR c.{column} LIKE ? ESCAPE '\\' OR c.{column} LIKE ? "
+                             f"ESCAPE '\\' OR c.{column} LIKE ? ESCAPE '\\')")
+                line = _escape_like(value)
+                params.extend([value, line + "\n%", "%\n" + line, "%\n" + line + "\n%"])
+        return self._entries_where(" AND ".join(where), params, "s.published_at DESC, s.id DESC",
+                                   limit, offset)
+
+    def story_id_by_guid(self, guid: str) -> int | None:
+        row = self._q("SELECT id FROM stories WHERE guid = ? AND canonical_id IS NOT NULL",
+                      (guid,)).fetchone()
+        return int(row[0]) if row else None
+
+    def story_entry(self, story_id: int) -> StoryEntry | None:
+        found = self._entries_where("s.id = ? AND s.canonical_id IS NOT NULL", [story_id], "s.id", 1, 0)
+        return found[0] if found else None
+
+    def story_appearances(self, story_id: int) -> list[StoryAppearance]:
+        """Where the story ran, oldest first, with the stored reason each one joined."""
+        rows = self._q(
+            "SELECT a.source_id, COALESCE(src.name, a.source_id), a.url, a.title, a.published_at, "
+            "a.first_seen_at, a.updated_at, a.publisher, d.rule "
+            "FROM appearances a LEFT JOIN sources src ON src.id = a.source_id "
+            "LEFT JOIN dedupe_decisions d ON d.appearance_id = a.id "
+            "WHERE a.story_id = ? ORDER BY a.published_at, a.id", (story_id,)).fetchall()
+        return [StoryAppearance(source_id=r[0], source_name=r[1], url=r[2], title=r[3],
+                                published_at=from_db(r[4]), first_seen_at=from_db(r[5]),
+                                updated_at=from_db(r[6]) if r[6] else None, publisher=r[7], rule=r[8])
+                for r in rows]
+
+    def _text_match(self, word: str) -> tuple[str, list[str]]:
+        """Appearance ids whose title or text contains `word`, from the text index."""
+        if self._placeholder != "?":  # PostgreSQL: pg_trgm GIN index over the same expression
+            return ("SELECT a2.id FROM appearances a2 WHERE (a2.title || ' ' || a2.content_html) ILIKE ?",
+                    ["%" + _escape_like(word) + "%"])
+        if len(word) >= TRIGRAM:
+            return "SELECT rowid FROM appearance_text WHERE appearance_text MATCH ?", ['"' + word.replace('"', '""') + '"']
+        # Below the trigram index (a two-character place name): FTS5 answers LIKE over its own
+        # columns by scanning them, which still touches no story or band rows.
+        pattern = "%" + _escape_like(word) + "%"
+        return ("SELECT rowid FROM appearance_text WHERE title LIKE ? ESCAPE '\\' "
+                "OR content_html LIKE ? ESCAPE '\\'", [pattern, pattern])
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
