@@ -28,7 +28,8 @@ max_items = 3
 
 # Older than anything the 3-item feed shows: only the archive search can find it.
 OLD_STORY = appearance("yunyang", 40, "龙角镇生态农业示范园通过验收", published_at=NOW - timedelta(days=400),
-                       content_html="<p>示范园占地1200亩，带动农户增收。</p>", regions=("云阳县",), tags=("农业",))
+                       content_html="<p>示范园占地1200亩，带动农户增收。</p>", summary="示范园占地1200亩，带动农户增收。",
+                       regions=("云阳县",), tags=("农业",))
 HOSTILE = appearance(
     "kfq", 41, "<script>document.title='pwned'</script>恶意标题",
     content_html=('<p>正文<img src="x" onerror="document.title=\'pwned\'">'
