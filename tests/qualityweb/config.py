@@ -9,10 +9,11 @@ from .families import FAMILIES
 from .web import QualityWeb
 
 
-def write_config(web: QualityWeb, directory: Path, fetch_timeout: float = 2.0) -> Path:
-    """Write `directory/config.toml` (data in `directory`) and return its path."""
+def write_config(web: QualityWeb, directory: Path, fetch_timeout: float = 2.0,
+                 storage_url: str = "sqlite:///zonefeed.db") -> Path:
+    """Write `directory/config.toml` (data, and by default the SQLite file, in `directory`)."""
     lines = ["[service]", 'data_dir = "."', 'base_url = "http://127.0.0.1:8080"', 'title = "quality web"', "",
-             "[storage]", 'url = "sqlite:///zonefeed.db"', "",
+             "[storage]", f'url = "{storage_url}"', "",
              "[fetch]", "min_delay = 0", "delay_factor = 0", "respect_robots = false",
              f"timeout = {fetch_timeout}", "", "[defaults]", 'interval = "1m"', ""]
     for site in web.plan.sites:

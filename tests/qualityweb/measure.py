@@ -20,6 +20,7 @@ import lxml.html
 from .web import QualityWeb, Truth
 
 ENTITY = re.compile(r"&[A-Za-z_][\w.-]*;")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 TARGETS = {"recall": (">=", 0.99), "duplicates": ("<=", 0.01), "wrong merges": ("==", 0), "dates": (">=", 1.0),
            "titles": (">=", 1.0), "full text": (">=", 0.95), "non-text": ("==", 0), "entity residue": ("==", 0)}
 
@@ -57,8 +58,10 @@ class Figures:
 
 
 def _text(html: str) -> str:
+    """The text of an HTML fragment; control characters (which lxml refuses) become U+FFFD."""
     if not html.strip():
         return ""
+    html = CONTROL.sub("\ufffd", html)
     return lxml.html.fragment_fromstring(html, create_parent="div").text_content()
 
 
@@ -69,8 +72,8 @@ def _squash(text: str) -> str:
 def _non_text(text: str) -> bool:
     if not text:
         return False
-    bad = sum(1 for ch in text if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r"))
-    return "\x00" in text or bad / len(text) > 0.005 or "%PDF" in text
+    bad = sum(1 for ch in text if ch == "\ufffd")
+    return bad / len(text) > 0.005 or "%PDF" in text
 
 
 def measure(feed: dict, web: QualityWeb, truth: Truth) -> dict[str, Figures]:
