@@ -78,6 +78,17 @@ def table(figures: dict[str, Figures]) -> list[str]:
     return rows
 
 
+def by_page(fig: Figures) -> list[str]:
+    """Defect counts by the family of the page the faulty entry shows (where a fix belongs)."""
+    kinds = ("duplicates", "dates", "titles", "full text", "non-text", "entity residue")
+    rows = [f"{'page family':<13}" + "".join(f"{k:>15}" for k in kinds)]
+    for family in [*FAMILIES, "?"]:
+        counts = [fig.by_page.get((family, k), 0) for k in kinds]
+        if any(counts):
+            rows.append(f"{family:<13}" + "".join(f"{c:>15}" for c in counts))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seed", type=int, default=15)
@@ -108,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(table(figures)))
             all_ = total(figures)
             failed_rounds += not all(all_.verdicts().values())
+            print("defects by the family of the page the faulty entry shows:")
+            print("\n".join(by_page(all_)))
             print(f"({'?':<3} = entries that belong to no true story, e.g. an attachment's)" if "?" in figures else "")
             for kind, values in sorted(all_.samples.items()):
                 for value in values[:args.samples]:

@@ -11,7 +11,7 @@ content). Per entry: wrong merge (it links pages of two or more stories), non-te
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -38,6 +38,8 @@ class Figures:
     non_text: int = 0
     entity: int = 0
     samples: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # (family of the page the faulty entry shows, defect kind) -> count: where a fix belongs
+    by_page: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def add(self, other: Figures) -> None:
         for name in ("expected", "present", "entries", "duplicates", "wrong_merges", "dates", "titles",
@@ -45,6 +47,7 @@ class Figures:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for kind, values in other.samples.items():
             self.samples[kind].extend(values)
+        self.by_page.update(other.by_page)
 
     def ratios(self) -> dict[str, float]:
         present = self.present or 1
@@ -81,6 +84,11 @@ def measure(feed: dict, web: QualityWeb, truth: Truth) -> dict[str, Figures]:
     attachment's: family "?")."""
     figures: dict[str, Figures] = defaultdict(Figures)
     by_story: dict[str, list[dict]] = defaultdict(list)
+
+    def page_family(item: dict) -> str:
+        located = web.locate(item["url"])
+        return web.plan.site(located[0]).family if located else "?"
+
     for item in feed["items"]:
         urls = [item["url"]] + [a["url"] for a in item.get("_zonefeed", {}).get("also_at", [])]
         keys = []
@@ -97,9 +105,11 @@ def measure(feed: dict, web: QualityWeb, truth: Truth) -> dict[str, Figures]:
         attachment = bool(keys) and not stories
         if (attachment and len(_squash(content)) > 100) or _non_text(content):
             fig.non_text += 1
+            fig.by_page[(page_family(item), "non-text")] += 1
             fig.samples["non-text"].append(f"{item['url']} ({len(content)} chars)")
         if ENTITY.search(item["title"]) or ENTITY.search(content):
             fig.entity += 1
+            fig.by_page[(page_family(item), "entity residue")] += 1
             fig.samples["entity"].append(item["title"])
         if len(stories) > 1:
             fig.wrong_merges += 1
@@ -123,16 +133,19 @@ def measure(feed: dict, web: QualityWeb, truth: Truth) -> dict[str, Figures]:
             where = ", ".join(f"{web.locate(i['url'])[0]}{' (moved URL)' if web.moved(i['url']) else ''}"
                               for i in items)
             fig.samples["duplicate"].append(f"{truth.titles[story_id]} x{len(items)}: {where}")
+            fig.by_page.update((page_family(i), "duplicates") for i in items[1:])
         item = items[0]
         published = datetime.fromisoformat(item["date_published"])
         if abs((published - truth.times[story_id]).total_seconds()) <= 60:
             fig.dates += 1
         else:
+            fig.by_page[(page_family(item), "dates")] += 1
             fig.samples["date"].append(f"{truth.titles[story_id]}: {item['date_published']} != "
                                        f"{truth.times[story_id].isoformat()}")
         if item["title"].strip() == truth.titles[story_id]:
             fig.titles += 1
         else:
+            fig.by_page[(page_family(item), "titles")] += 1
             fig.samples["title"].append(f"{item['title']!r} != {truth.titles[story_id]!r}")
         text = _squash(_text(item.get("content_html", "")))
         paragraphs = story.paragraphs
@@ -140,6 +153,7 @@ def measure(feed: dict, web: QualityWeb, truth: Truth) -> dict[str, Figures]:
         if found >= 0.9 * len(paragraphs):
             fig.full_text += 1
         else:
+            fig.by_page[(page_family(item), "full text")] += 1
             fig.samples["full text"].append(f"{truth.titles[story_id]}: {found}/{len(paragraphs)} paragraphs")
     return dict(figures)
 

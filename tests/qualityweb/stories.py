@@ -18,6 +18,7 @@ Shapes a real regional web has and that the stories carry:
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -116,7 +117,7 @@ class Attachment:
     site: str
     round: int
     title: str
-    filename: str
+    path: str  # with an extension, or a download script's URL without one
     data: bytes
 
 
@@ -153,8 +154,9 @@ def _text(rng: random.Random, slots: dict[str, object], count: int) -> list[str]
     return paragraphs
 
 
-def build_plan(sites: list[Site], seed: int) -> Plan:
-    """The stories of every round for `sites`, deterministic in `seed`."""
+def build_plan(sites: list[Site], seed: int, list_sites: list[str]) -> Plan:
+    """The stories of every round for `sites`, deterministic in `seed`; attachments go into the
+    first two of `list_sites` (sites with HTML list pages)."""
     rng = random.Random(seed)
     stories: list[Story] = []
     faults = {3: {sites[-3].id: "500", sites[-2].id: "timeout"}} if len(sites) >= 4 else {}
@@ -176,19 +178,19 @@ def build_plan(sites: list[Site], seed: int) -> Plan:
     _add_lookalikes(rng, sites, stories)
     _add_copies(rng, sites, stories)
     _add_corrections(sites, stories)
-    attachments = [
-        Attachment(sites[0].id, 3, "关于印发园区2023年重点项目清单的通知（附件）", "xmqd2023.pdf",
-                   b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + bytes(rng.randrange(256) for _ in range(6000))),
-        Attachment(sites[1].id, 3, "2023年园区企业申报表（附件下载）", "sbb2023.doc",
-                   b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(rng.randrange(256) for _ in range(6000))),
-    ]
+    files = [("关于印发园区2023年重点项目清单的通知（附件）", "/uploadfiles/xmqd2023.pdf",
+              b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + rng.randbytes(250_000)),
+             ("2023年园区企业申报表（附件下载）", "/module/download/downfile.jsp?classid=0&fileid=2317",
+              b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + rng.randbytes(120_000))]
+    attachments = [Attachment(site, 3, title, path, data) for site, (title, path, data) in zip(list_sites, files, strict=False)]
     moved = {sites[2].id: "port", sites[3].id: "tracking"} if len(sites) >= 4 else {}
     return Plan(sites, stories, attachments, faults, moved)
 
 
 def _add_lookalikes(rng: random.Random, sites: list[Site], stories: list[Story]) -> None:
     """Each of a few round-1 stories gets a twin: same template sentences, other zone/numbers/date."""
-    originals = [s for s in stories if s.round == 1 and len(s.paragraphs) >= 3][::7][:6]
+    short = [s for s in stories if len(s.paragraphs) == 1]
+    originals = [s for s in stories if s.round == 1 and len(s.paragraphs) >= 3][::7][:6] + short[1::4][:2]
     for i, original in enumerate(originals):
         same_site = i % 2 == 0
         site = next(x for x in sites if x.id == original.site) if same_site else rng.choice(
@@ -217,8 +219,17 @@ def _renumber(text: str, rng: random.Random) -> str:
 
 
 def _add_copies(rng: random.Random, sites: list[Site], stories: list[Story]) -> None:
-    """About a quarter of stories are re-posted by one or two other sites."""
+    """About a quarter of stories are re-posted by one or two other sites; every other short
+    story is re-posted with a prefixed title and a 来源 line (the pair dedupe finds hardest)."""
+    shorts = 0
     for story in stories:
+        if len(story.paragraphs) == 1 and not story.lookalike_of:
+            shorts += 1
+            if shorts % 2:
+                site = rng.choice([s for s in sites if s.id != story.site])
+                story.copies.append(Copy(site.id, story.published + timedelta(hours=rng.randint(2, 40)),
+                                         rng.choice(PREFIXES[:3]).format(zone=site.zone), "", True, "own"))
+                continue
         if story.lookalike_of or rng.random() > 0.28:
             continue
         others = [s for s in sites if s.id != story.site]
@@ -235,5 +246,7 @@ def _add_corrections(sites: list[Site], stories: list[Story]) -> None:
         own = [s for s in stories if s.site == site.id and s.round == 1 and not s.copies and not s.lookalike_of]
         if own:
             story = max(own, key=lambda s: s.published)
-            story.titles[1] = story.titles[1] + " 总投资126亿元"
+            title = story.titles[1]
+            story.titles[1] = re.sub(r"总投资\d+亿元", "总投资126亿元", title) if "总投资" in title else \
+                title + " 总投资126亿元"
             story.titles[2] = story.titles[1].replace("126亿元", "12.6亿元")

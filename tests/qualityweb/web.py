@@ -42,7 +42,7 @@ class Bases:
 def make_plan(seed: int, families: tuple[str, ...] | None = None) -> Plan:
     """The plan for all sites, or for the sites of the named families only."""
     sites = [s for s in SITES if families is None or s.family in families]
-    return build_plan(sites, seed)
+    return build_plan(sites, seed, [s.id for s in sites if FAMILIES[s.family].KIND == "html"])
 
 
 def _raw_entries(plan: Plan, site: Site) -> list[tuple[str, int, str, datetime, tuple[str, ...], str, bytes | None]]:
@@ -54,13 +54,13 @@ def _raw_entries(plan: Plan, site: Site) -> list[tuple[str, int, str, datetime, 
         for copy in story.copies:
             if copy.site == site.id:
                 origin = plan.site(story.site)
-                paragraphs = tuple(story.paragraphs) + (copy.extra,) + ((f"来源：{origin.name}",) if copy.credit else ())
+                paragraphs = tuple(story.paragraphs) + ((copy.extra,) if copy.extra else ()) + ((f"来源：{origin.name}",) if copy.credit else ())
                 credit = {"origin": origin.name, "own": site.name, "none": ""}[copy.info]
                 rows.append((story.id, story.round, copy.prefix, copy.published, paragraphs, credit, None))
     for attachment in plan.attachments:
         if attachment.site == site.id:
             when = datetime(2023, 9, 1, tzinfo=CHINA) + timedelta(days=(attachment.round - 1) * 8 + 7, hours=9)
-            rows.append(("attachment:" + attachment.filename, attachment.round, attachment.title, when, (),
+            rows.append(("attachment:" + attachment.path, attachment.round, attachment.title, when, (),
                          site.name, attachment.data))
     rows.sort(key=lambda r: (r[3], r[0]))
     return rows
@@ -74,7 +74,7 @@ def entries_for(plan: Plan, site: Site, round_: int, bases: Bases) -> list[Entry
         if first > round_:
             continue
         if data is not None:
-            path = f"/uploadfiles/{key.split(':', 1)[1]}"
+            path = key.split(":", 1)[1]
             title = prefix
         else:
             path = family.article_path(number, when)
@@ -91,7 +91,11 @@ def entries_for(plan: Plan, site: Site, round_: int, bases: Bases) -> list[Entry
 
 
 def pages_for(plan: Plan, site: Site, round_: int, bases: Bases) -> dict[str, Page]:
-    return FAMILIES[site.family].render(site.name, entries_for(plan, site, round_, bases), bases.primary[site.id])
+    """The site's pages in `round_`; an attachment is served as text/html, as careless CMSs do."""
+    entries = entries_for(plan, site, round_, bases)
+    pages = FAMILIES[site.family].render(site.name, entries, bases.primary[site.id])
+    pages.update((e.path, Page(e.attachment, "text/html")) for e in entries if e.attachment is not None)
+    return pages
 
 
 @dataclass

@@ -11,7 +11,7 @@ from html import escape
 class Entry:
     """One item as a site shows it in one round: a story's original, a re-post, or an attachment."""
 
-    key: str  # story id, or "attachment:<file>"
+    key: str  # story id, or "attachment:<path>"
     number: int  # the site's own article number (stable across rounds)
     title: str  # as shown by this site (prefixed for re-posts)
     published: datetime  # as shown by this site, +08:00

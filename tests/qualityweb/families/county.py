@@ -38,9 +38,6 @@ def render(site_name: str, entries: list[Entry], base: str) -> dict[str, Page]:
             f'<table width="100%" class="newslist">{rows}</table><div align="center">共{len(lists)}页 {pager}</div>'),
             ENCODING, declared="")
     for e in entries:
-        if e.attachment is not None:
-            pages[e.path] = Page(e.attachment, "text/html")
-            continue
         credit = f"\u3000来源：{escape(e.credit)}" if e.credit else ""
         pages[e.path] = html_page(_frame(
             site_name, f"{escape(e.title)}--{escape(site_name)}",

@@ -28,9 +28,6 @@ def render(site_name: str, entries: list[Entry], base: str) -> dict[str, Page]:
               "</body></html>")
     pages = {SOURCE_PATH: html_page(column)}
     for e in entries:
-        if e.attachment is not None:
-            pages[e.path] = Page(e.attachment, "text/html")
-            continue
         pages[e.path] = html_page(
             f'<html><head><meta charset="utf-8"><meta name="ArticleTitle" content="{escape(e.title)}">'
             f'<title>{escape(site_name)}</title></head><body>{nav(site_name)}<table class="article"><tr>'

@@ -53,9 +53,6 @@ def render(site_name: str, entries: list[Entry], base: str) -> dict[str, Page]:
         pages[SOURCE_PATH if i == 0 else f"/xwdt/index_{i}.html"] = html_page(
             _list(site_name, items, i, len(lists)), ENCODING)
     for e in entries:
-        if e.attachment is not None:
-            pages[e.path] = Page(e.attachment, "text/html")
-            continue
         stem = e.path.rsplit("/", 1)[1][:-5]
         if split(e):
             first, second = halves(e)
