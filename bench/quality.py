@@ -6,9 +6,11 @@ port) is served in this process; the real service runs as an operator runs it, o
 compared with the web's labelled ground truth after every round:
 
   round 1  first stories (backfill of every list and feed)
-  round 2  new stories + corrected titles + moved URLs (a port change, tracking parameters)
+  round 2  new stories + corrected titles + moved URLs (the third site's older articles at
+           another port, the fourth site's links with tracking parameters)
   round 3  faults: one site answers 500, one waits past the fetch timeout; attachments
-           (a .pdf and a .doc served as text/html) in two lists; one new story per healthy site
+           (a .pdf, and a .doc behind an extension-less URL, both served as text/html) in
+           two lists; one new story per healthy site
   round 4  new stories (the faulty sites are back)
 
 Per round and per CMS family of the original publisher: recall, duplicate entries, wrong
@@ -111,7 +113,11 @@ def main(argv: list[str] | None = None) -> int:
         for round_ in range(1, args.rounds + 1):
             web.set_round(round_)
             code, seconds, errors = collect(config)
-            feed = json.loads((directory / "public" / "feeds" / "all.json").read_text(encoding="utf-8"))
+            published = directory / "public" / "feeds" / "all.json"
+            if not published.exists():
+                print(f"round {round_}: collect exit {code} published no feed\n{errors}", file=sys.stderr)
+                return 1
+            feed = json.loads(published.read_text(encoding="utf-8"))
             figures = measure(feed, web, web.truth(round_))
             print(f"\nround {round_}: collect exit {code} in {seconds:.1f} s, {len(feed['items'])} entries")
             if errors:

@@ -33,6 +33,7 @@ def _all_pages(seed: int) -> dict[tuple[str, int, str], bytes]:
 def test_generator_is_deterministic_in_its_seed():
     first, again, other = _all_pages(15), _all_pages(15), _all_pages(16)
     assert first == again
+    assert truth(make_plan(15), 4, FAKE) == truth(make_plan(15), 4, FAKE)
     assert len(first) > 250
     assert first != other
 

@@ -192,7 +192,7 @@ def _add_lookalikes(rng: random.Random, sites: list[Site], stories: list[Story])
     short = [s for s in stories if len(s.paragraphs) == 1]
     originals = [s for s in stories if s.round == 1 and len(s.paragraphs) >= 3][::7][:6] + short[1::4][:2]
     for i, original in enumerate(originals):
-        same_site = i % 2 == 0
+        same_site = i % 2 == 0 or len(sites) == 1
         site = next(x for x in sites if x.id == original.site) if same_site else rng.choice(
             [x for x in sites if x.id != original.site])
         other_zone = site.zone if not same_site else rng.choice([z for z in ZONES if z != site.zone])
@@ -225,7 +225,7 @@ def _add_copies(rng: random.Random, sites: list[Site], stories: list[Story]) -> 
     for story in stories:
         if len(story.paragraphs) == 1 and not story.lookalike_of:
             shorts += 1
-            if shorts % 2:
+            if shorts % 2 and len(sites) > 1:
                 site = rng.choice([s for s in sites if s.id != story.site])
                 story.copies.append(Copy(site.id, story.published + timedelta(hours=rng.randint(2, 40)),
                                          rng.choice(PREFIXES[:3]).format(zone=site.zone), "", True, "own"))
@@ -233,7 +233,7 @@ def _add_copies(rng: random.Random, sites: list[Site], stories: list[Story]) -> 
         if story.lookalike_of or rng.random() > 0.28:
             continue
         others = [s for s in sites if s.id != story.site]
-        for site in rng.sample(others, rng.choice((1, 1, 2))):
+        for site in rng.sample(others, min(len(others), rng.choice((1, 1, 2)))):
             prefix = rng.choice(PREFIXES).format(zone=site.zone)
             story.copies.append(Copy(site.id, story.published + timedelta(hours=rng.randint(2, 40)), prefix,
                                      rng.choice(EXTRA_SENTENCES), credit=rng.random() < 0.8,
