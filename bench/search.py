@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.dedupe import story_text, vocabulary  # noqa: E402
-from items.ingest import ingest  # noqa: E402
+from bench.filling import ingest_in_batches  # noqa: E402
 from model.stories import Appearance  # noqa: E402
 from store import open_store  # noqa: E402
 from store.reading_tx import SearchQuery  # noqa: E402
@@ -80,16 +80,8 @@ def fill(url: str, stories: int, indexed: bool) -> float:
         with store.transaction() as tx:
             for sql in _drop_index(url):
                 tx.connection.execute(sql)
-    started, batch = time.perf_counter(), []
-    for app in appearances(stories):
-        batch.append(app)
-        if len(batch) == 2000:
-            with store.transaction() as tx:
-                ingest(tx, batch, NOW)
-            batch = []
-    if batch:
-        with store.transaction() as tx:
-            ingest(tx, batch, NOW)
+    started = time.perf_counter()
+    ingest_in_batches(store, appearances(stories), NOW)
     store.close()
     return time.perf_counter() - started
 
