@@ -1,9 +1,9 @@
 """Queries behind the pages people read: paged latest stories, one story with all its
 appearances, and search over the whole archive through each database's own text index.
 
-SQLite keeps an FTS5 trigram index of every appearance's title and summary (its lead, migration
-8), so a Chinese substring of three or more characters is an index lookup; PostgreSQL keeps a
-pg_trgm GIN index over the same text. Both are maintained by the database in the writing
+SQLite keeps an FTS5 trigram index of every appearance's title and the first 60 characters of
+its lead (migration 8), so a Chinese substring of three or more characters is an index lookup;
+PostgreSQL keeps a pg_trgm GIN index over the same text. Both are maintained by the database in the writing
 transaction.
 """
 
@@ -52,7 +52,8 @@ class ReadingQueries:
                                    limit, offset)
 
     def search_stories(self, search: SearchQuery, offset: int, limit: int) -> list[StoryEntry]:
-        """Stories any of whose appearances has every word in its title or lead, newest first."""
+        """Stories any of whose appearances has every word in its title or the opening of its
+        lead (60 characters, as migration 8 indexes it), newest first."""
         where, params = ["s.canonical_id IS NOT NULL"], []
         for word in search.words[:MAX_SEARCH_WORDS]:
             match, match_params = self._text_match(word[:MAX_WORD_CHARS])
@@ -101,7 +102,7 @@ class ReadingQueries:
     def _text_match(self, word: str) -> tuple[str, list[str]]:
         """Appearance ids whose title or text contains `word`, from the text index."""
         if self._placeholder != "?":  # PostgreSQL: pg_trgm GIN index over the same expression
-            return ("SELECT a2.id FROM appearances a2 WHERE (a2.title || ' ' || a2.summary) ILIKE ?",
+            return ("SELECT a2.id FROM appearances a2 WHERE (a2.title || ' ' || left(a2.summary, 60)) ILIKE ?",
                     ["%" + _escape_like(word) + "%"])
         if len(word) >= TRIGRAM:
             return "SELECT rowid FROM appearance_text WHERE appearance_text MATCH ?", ['"' + word.replace('"', '""') + '"']
@@ -109,7 +110,7 @@ class ReadingQueries:
         # columns by scanning them, which still touches no story or band rows.
         pattern = "%" + _escape_like(word) + "%"
         return ("SELECT rowid FROM appearance_text WHERE title LIKE ? ESCAPE '\\' "
-                "OR summary LIKE ? ESCAPE '\\'", [pattern, pattern])
+                "OR lead LIKE ? ESCAPE '\\'", [pattern, pattern])
 
 
 def _escape_like(text: str) -> str:
