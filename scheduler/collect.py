@@ -41,6 +41,7 @@ class CollectOutcome:
     moved_to: str | None = None
     next_poll_at: datetime | None = None
     skipped: bool = False
+    refused: tuple[str, ...] = ()  # links the source's trust refused ("url: reason")
 
     @property
     def changed(self) -> bool:
@@ -141,8 +142,11 @@ def _collect(config: Config, source: SourceConfig, fetcher: Fetcher, store: Stor
     if read.moved_to:
         log.warning("event=moved source=%s new_url=%s note=\"update config.toml\"",
                     source.id, read.moved_to)
+    if read.refused:
+        log.warning("event=links_refused source=%s kind=refused count=%d first=%r",
+                    source.id, len(read.refused), read.refused[0])
     return CollectOutcome(source.id, report.new, report.updated, read.not_modified,
-                          next_poll_at=next_poll, moved_to=read.moved_to)
+                          next_poll_at=next_poll, moved_to=read.moved_to, refused=read.refused)
 
 
 def _count_success(source_id: str, items: int, new: int, stories_created: int,
