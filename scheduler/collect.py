@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from items.ingest import ingest
-from items.normalize import normalize
+from items.model import Appearance
+from items.normalize import RejectedItem, normalize
 from items.store.base import Store
 from items.store.times import utc_now
 from items.urls import canonical_url
@@ -25,7 +26,7 @@ from scheduler.backoff import next_poll_after_failure, next_poll_after_success
 from settings.model import Config, SourceConfig
 from sources import Fetcher, FetchError, read_source
 from sources.errors import RateLimitedError
-from sources.types import RobotsRecord, Validators
+from sources.types import RawItem, RobotsRecord, Validators
 
 log = logging.getLogger("zonefeed.collect")
 
@@ -41,7 +42,7 @@ class CollectOutcome:
     moved_to: str | None = None
     next_poll_at: datetime | None = None
     skipped: bool = False
-    refused: tuple[str, ...] = ()  # links the source's trust refused ("url: reason")
+    refused: tuple[str, ...] = ()  # links left out: refused by the source's trust, or not http(s)
 
     @property
     def changed(self) -> bool:
@@ -119,7 +120,7 @@ def _collect(config: Config, source: SourceConfig, fetcher: Fetcher, store: Stor
     try:
         with metrics.fetch_timer():
             read = read_source(source, fetcher, _StoredValidators(store))
-            appearances = [normalize(raw, source, config.service.timezone, started) for raw in read.items]
+            appearances, rejected = _normalize_all(read.items, config, source, started)
     except FetchError as exc:
         retry_after = exc.retry_after if isinstance(exc, RateLimitedError) else None
         return _fail(config, store, source, started, clock, str(exc), exc.kind, retry_after, writing)
@@ -146,7 +147,20 @@ def _collect(config: Config, source: SourceConfig, fetcher: Fetcher, store: Stor
         log.warning("event=links_refused source=%s kind=refused count=%d first=%r",
                     source.id, len(read.refused), read.refused[0])
     return CollectOutcome(source.id, report.new, report.updated, read.not_modified,
-                          next_poll_at=next_poll, moved_to=read.moved_to, refused=read.refused)
+                          next_poll_at=next_poll, moved_to=read.moved_to, refused=read.refused + rejected)
+
+
+def _normalize_all(raws: tuple[RawItem, ...], config: Config, source: SourceConfig,
+                   started: datetime) -> tuple[list[Appearance], tuple[str, ...]]:
+    """Appearances of the items that may be published, and why the others were left out."""
+    appearances, rejected = [], []
+    for raw in raws:
+        try:
+            appearances.append(normalize(raw, source, config.service.timezone, started))
+        except RejectedItem as exc:
+            log.warning("event=item_rejected source=%s kind=%s reason=%r", source.id, exc.kind, str(exc))
+            rejected.append(str(exc))
+    return appearances, tuple(rejected)
 
 
 def _count_success(source_id: str, items: int, new: int, stories_created: int,
