@@ -9,6 +9,11 @@ source's other items are still collected.
 
 from __future__ import annotations
 
+import ssl
+import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 
 from feeds.build import build_feeds
@@ -16,7 +21,7 @@ from sampleweb.server import LocalWeb
 from scheduler.collect import collect_source
 from settings import load_config
 from settings.model import FetchSettings, ListSelectors, SourceConfig
-from sources.errors import RefusedURLError
+from sources.errors import FetchError, RefusedURLError
 from sources.fetch import Fetcher
 from sources.guard import is_public_address
 from sources.html.poll import read_html
@@ -229,3 +234,55 @@ def test_a_one_off_fetch_keeps_its_own_trust(web):
     with pytest.raises(RefusedURLError, match="private/loopback"):
         fetcher.get(web.url("/go").replace("127.0.0.1", "public.example"))
     assert web.count("/secret") == 0
+
+
+@pytest.fixture
+def tls_site(tmp_path):
+    """An https server on 127.0.0.1 whose self-signed certificate names public.example only;
+    it records the SNI name and Host header of each request."""
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+                    "-out", str(cert), "-days", "2", "-subj", "/CN=public.example",
+                    "-addext", "subjectAltName=DNS:public.example"], check=True, capture_output=True)
+    seen: dict[str, list[str]] = {"sni": [], "host": []}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen["host"].append(self.headers.get("Host", ""))
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    context.sni_callback = lambda sock, name, ctx: seen["sni"].append(name)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1], cert, seen
+    server.shutdown()
+    server.server_close()
+
+
+def test_https_dials_the_validated_address_and_checks_the_certificate_for_the_url_name(tls_site):
+    port, cert, seen = tls_site
+    net = PretendPublic("public.example", "other.example")
+    fetcher = Fetcher(FetchSettings(min_delay=0, timeout=3, respect_robots=False), resolve=net.resolve,
+                      route=net.route)
+    with fetcher.for_source(f"https://public.example:{port}/") as fetch:
+        fetch.session.verify = str(cert)  # trust the test's self-signed certificate
+        assert fetch.get(f"https://public.example:{port}/page").body == b"ok"
+    assert net.dialled == [PUBLIC_IP]
+    assert seen["sni"] == ["public.example"] and seen["host"] == [f"public.example:{port}"]
+
+    with fetcher.for_source(f"https://other.example:{port}/") as fetch:
+        fetch.session.verify = str(cert)
+        with pytest.raises(FetchError, match="(?i)certificate|hostname"):
+            fetch.get(f"https://other.example:{port}/page")  # same address, name not in the certificate
+    assert seen["host"] == [f"public.example:{port}"]
