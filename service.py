@@ -96,6 +96,8 @@ def _print_outcomes(outcomes: list[CollectOutcome]) -> None:
             print(f"{o.source_id}: ok, {state}")
         if o.moved_to:
             print(f"{o.source_id}: moved permanently to {o.moved_to} (update its url in the config)")
+        if o.refused:
+            print(f"{o.source_id}: {len(o.refused)} link(s) left out, e.g. {o.refused[0]}")
 
 
 def _probe(config: Config, args: argparse.Namespace) -> int:

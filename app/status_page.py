@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
+from items.urls import is_web_url
 from ops.status import SourceStatus
 
 _STATE_COLOURS = {"ok": "#1a7f37", "failing": "#cf222e", "blocked": "#8250df",
@@ -33,7 +34,8 @@ def _row(s: SourceStatus) -> str:
     colour = _STATE_COLOURS.get(s.state, "#57606a")
     ratio = f"{s.not_modified_ratio:.0%}" if s.not_modified_ratio is not None else "—"
     error = escape(s.last_error) if s.last_error else "—"
-    return (f'<tr id="{escape(s.id)}"><td><a href="{escape(s.url)}">{escape(s.id)}</a><br>'
+    link = f'<a href="{escape(s.url)}">{escape(s.id)}</a>' if is_web_url(s.url) else escape(s.id)
+    return (f'<tr id="{escape(s.id)}"><td>{link}<br>'
             f"<small>{escape(s.name)}</small></td>"
             f'<td class="state" style="color:{colour}">{escape(s.state)}</td>'
             f"<td>{_when(s.last_success_at)}</td><td>{error}</td>"

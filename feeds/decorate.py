@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from items.urls import is_web_url
+
 if TYPE_CHECKING:
     from feeds.render import FeedMeta
     from model.stories import StoryEntry
@@ -71,7 +73,7 @@ def _decorate_atom_entry(element: etree._Element, entry: StoryEntry, meta: FeedM
         alternate.set("type", "text/html")
     for also in entry.also_at:
         element.append(_atom_link("related", also.url, title=also.source_name, type="text/html"))
-    if entry.source_id in meta.sources:
+    if entry.source_id in meta.sources and is_web_url(meta.sources[entry.source_id][1]):
         name, url, kind = meta.sources[entry.source_id]
         source = etree.SubElement(element, f"{_A}source")
         etree.SubElement(source, f"{_A}id").text = url

@@ -6,13 +6,14 @@ import json
 from datetime import datetime
 from typing import Any
 
-from feeds.render import FeedMeta, content_with_also_at, entry_credit, newest_update
+from feeds.render import FeedMeta, content_with_also_at, entry_credit, newest_update, publishable
 from model.stories import StoryEntry
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
 
 def render_json(meta: FeedMeta, entries: list[StoryEntry]) -> bytes:
+    entries = publishable(entries)
     feed: dict[str, Any] = {
         "version": VERSION,
         "title": meta.title,

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from feeds.paths import feed_path, story_path
 from feeds.render import FeedMeta
 from items.sanitize import sanitize_html
+from items.urls import is_web_url
 from model.stories import StoryAppearance, StoryEntry
 
 ENV = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")), autoescape=True,
@@ -96,7 +97,7 @@ def render_search_page(site: Site, form: dict[str, str], stories: list[StoryEntr
 
 def web_link(url: str) -> str:
     """Only http(s) URLs become links on our origin; anything else (javascript:, data:) is dropped."""
-    return url if urlsplit(url).scheme.lower() in ("http", "https") else "#"
+    return url if is_web_url(url) else "#"
 
 
 def _render(template: str, site: Site, alternates: list[dict[str, str]], **values: Any) -> bytes:

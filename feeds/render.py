@@ -8,13 +8,14 @@ stylesheet) is added afterwards by feeds/decorate.py.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
 
 from feeds.decorate import decorate_atom, decorate_rss
+from items.urls import is_web_url
 from model.stories import StoryEntry
 from text.cleaning import xml_safe
 
@@ -61,11 +62,26 @@ class FeedMeta:
 
 
 def render_rss(meta: FeedMeta, entries: list[StoryEntry]) -> bytes:
-    return decorate_rss(_generator(meta, entries, "rss").rss_str(pretty=False), meta)
+    return decorate_rss(_generator(meta, publishable(entries), "rss").rss_str(pretty=False), meta)
 
 
 def render_atom(meta: FeedMeta, entries: list[StoryEntry]) -> bytes:
+    entries = publishable(entries)
     return decorate_atom(_generator(meta, entries, "atom").atom_str(pretty=False), meta, entries)
+
+
+def publishable(entries: list[StoryEntry]) -> list[StoryEntry]:
+    """Only http(s) links go out, whatever the store holds (defence in depth: normalization
+    already refuses other items, but a store written before that rule may hold them).
+    An entry whose own link is not http(s) is left out; such "also at" links are dropped."""
+    kept = []
+    for entry in entries:
+        if not is_web_url(entry.url):
+            continue
+        if not all(is_web_url(a.url) for a in entry.also_at):
+            entry = replace(entry, also_at=tuple(a for a in entry.also_at if is_web_url(a.url)))
+        kept.append(entry)
+    return kept
 
 
 def newest_update(entries: list[StoryEntry]) -> datetime:
@@ -112,7 +128,8 @@ def _add_entry(fg: FeedGenerator, entry: StoryEntry, meta: FeedMeta, kind: str) 
     fe.content(xml_safe(content_with_also_at(entry)), type="html")
     if kind == "rss" and entry.source_id in meta.sources:
         name, url, _kind = meta.sources[entry.source_id]
-        fe.source(url=url, title=name)
+        if is_web_url(url):
+            fe.source(url=url, title=name)
 
 
 def entry_credit(entry: StoryEntry) -> str:

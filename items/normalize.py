@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from items.matchtext import publisher_from_text
 from items.sanitize import html_to_text, sanitize_html
 from items.titles import clean_title, strip_own_name
-from items.urls import canonical_url
+from items.urls import canonical_url, is_web_url
 from model.raw import RawItem
 from model.stories import Appearance
 from settings.model import SourceConfig
@@ -18,13 +18,25 @@ from text.dates import parse_date
 SUMMARY_CHARS = 280
 
 
+class RejectedItem(ValueError):
+    """An item that must not be published at all; the message says why (one line)."""
+
+    kind = "unsafe_link"
+
+
 def normalize(raw: RawItem, source: SourceConfig, default_tz: str,
               first_seen: datetime | None = None) -> Appearance:
-    """Normalize one raw item; `first_seen` is used (and flagged) when the item has no date."""
+    """Normalize one raw item; `first_seen` is used (and flagged) when the item has no date.
+
+    Raise RejectedItem when its link, resolved against the source URL, is not http(s): the
+    link is the item's identity and what readers click, so such an item is left out whole.
+    """
     tz = ZoneInfo(source.timezone or default_tz)
     now = first_seen or datetime.now(UTC)
     # Control characters (NUL above all: PostgreSQL refuses it in TEXT) never reach the store.
     url = xml_safe(canonical_url(raw.url, source.url))
+    if not is_web_url(url):
+        raise RejectedItem(f"item link is not an http(s) URL: {url[:200]!r}")
     guid = xml_safe(raw.guid or "").strip()
     published = parse_date(raw.published, tz, now) or parse_date(raw.updated, tz, now)
     updated = parse_date(raw.updated, tz, now)

@@ -37,6 +37,19 @@ def canonical_url(url: str, base: str | None = None) -> str:
     return urlunsplit((scheme, host, path, query, ""))
 
 
+def is_web_url(url: str) -> bool:
+    """True for an absolute http(s) URL with a host: the only kind of link zonefeed publishes.
+
+    `javascript:`, `data:`, `vbscript:`, `file:`, `urn:` and host-less URLs are not; a leading
+    space makes no scheme at all, so " javascript:…" is refused too.
+    """
+    try:
+        parts = urlsplit(url)
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False
+
+
 def _is_tracking(name: str) -> bool:
     lowered = name.lower()
     return lowered.startswith(_TRACKING_PREFIXES) or lowered in _TRACKING_NAMES

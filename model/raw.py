@@ -71,3 +71,5 @@ class SourceRead:
     not_modified: bool = False
     requests: int = 1
     moved_to: str | None = None
+    # links the source's trust refused (a private address on a public site): "url: reason"
+    refused: tuple[str, ...] = ()

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from items.ingest import ingest
-from items.normalize import normalize
+from items.normalize import RejectedItem, normalize
 from items.urls import canonical_url
-from model.raw import RobotsRecord, Validators
+from model.raw import RawItem, RobotsRecord, Validators
+from model.stories import Appearance
 from obs import metrics
 from obs.logs import source_context
 from scheduler.backoff import next_poll_after_failure, next_poll_after_success
@@ -41,6 +42,7 @@ class CollectOutcome:
     moved_to: str | None = None
     next_poll_at: datetime | None = None
     skipped: bool = False
+    refused: tuple[str, ...] = ()  # links left out: refused by the source's trust, or not http(s)
 
     @property
     def changed(self) -> bool:
@@ -118,7 +120,7 @@ def _collect(config: Config, source: SourceConfig, fetcher: Fetcher, store: Stor
     try:
         with metrics.fetch_timer():
             read = read_source(source, fetcher, _StoredValidators(store))
-            appearances = [normalize(raw, source, config.service.timezone, started) for raw in read.items]
+            appearances, rejected = _normalize_all(read.items, config, source, started)
     except FetchError as exc:
         retry_after = exc.retry_after if isinstance(exc, RateLimitedError) else None
         return _fail(config, store, source, started, clock, str(exc), exc.kind, retry_after, writing)
@@ -141,8 +143,24 @@ def _collect(config: Config, source: SourceConfig, fetcher: Fetcher, store: Stor
     if read.moved_to:
         log.warning("event=moved source=%s new_url=%s note=\"update config.toml\"",
                     source.id, read.moved_to)
+    if read.refused:
+        log.warning("event=links_refused source=%s kind=refused count=%d first=%r",
+                    source.id, len(read.refused), read.refused[0])
     return CollectOutcome(source.id, report.new, report.updated, read.not_modified,
-                          next_poll_at=next_poll, moved_to=read.moved_to)
+                          next_poll_at=next_poll, moved_to=read.moved_to, refused=read.refused + rejected)
+
+
+def _normalize_all(raws: tuple[RawItem, ...], config: Config, source: SourceConfig,
+                   started: datetime) -> tuple[list[Appearance], tuple[str, ...]]:
+    """Appearances of the items that may be published, and why the others were left out."""
+    appearances, rejected = [], []
+    for raw in raws:
+        try:
+            appearances.append(normalize(raw, source, config.service.timezone, started))
+        except RejectedItem as exc:
+            log.warning("event=item_rejected source=%s kind=%s reason=%r", source.id, exc.kind, str(exc))
+            rejected.append(str(exc))
+    return appearances, tuple(rejected)
 
 
 def _count_success(source_id: str, items: int, new: int, stories_created: int,

@@ -14,9 +14,7 @@ import threading
 import time
 from types import TracebackType
 
-from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 _active = threading.local()
 
@@ -109,31 +107,16 @@ def _watch_current(sock: socket.socket | None) -> None:
         deadline.watch(sock)
 
 
-class _WatchedHTTPConnection(HTTPConnection):
+class WatchedHTTPConnection(HTTPConnection):
+    """A connection that reports its socket to the active Deadline (see guard.GuardedAdapter)."""
+
     def request(self, *args, **kwargs) -> None:  # type: ignore[override]
         # Connecting is bounded by the connect timeout; the unbounded part starts after sending.
         super().request(*args, **kwargs)
         _watch_current(self.sock)
 
 
-class _WatchedHTTPSConnection(HTTPSConnection):
+class WatchedHTTPSConnection(HTTPSConnection):
     def request(self, *args, **kwargs) -> None:  # type: ignore[override]
         super().request(*args, **kwargs)
         _watch_current(self.sock)
-
-
-class _WatchedHTTPPool(HTTPConnectionPool):
-    ConnectionCls = _WatchedHTTPConnection
-
-
-class _WatchedHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _WatchedHTTPSConnection
-
-
-class DeadlineAdapter(HTTPAdapter):
-    """An HTTPAdapter whose connections report their sockets to the active Deadline."""
-
-    def init_poolmanager(self, *args, **kwargs) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _WatchedHTTPPool,
-                                                   "https": _WatchedHTTPSPool}

@@ -1,34 +1,34 @@
-"""HTTP for every source: one requests.Session holding the connection policy.
+"""HTTP for every source: the shared manners (per-host gate, robots.txt) and, per source
+poll, one guarded session.
 
 Timeouts per read and in total (a watchdog, see deadline.py), a byte cap counted after
-decompression, conditional GET, redirects checked hop by hop (no file:// or private-network
-hops from a public source), Retry-After and anti-bot challenges turned into errors the
-scheduler understands.
+decompression, conditional GET, redirects checked hop by hop, Retry-After and anti-bot
+challenges turned into errors the scheduler understands. Every request of a poll goes
+through `SourceFetcher`, which is bound to the source's trust (guard.py): there is no way to
+fetch an article, stub or next page with a trust of its own.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import socket
-from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
 import requests
 
 from model.raw import FetchResult
 from settings.model import FetchSettings
-from sources.deadline import Deadline, DeadlineAdapter
+from sources.deadline import Deadline
 from sources.errors import (
     BlockedError,
     FetchError,
     HTTPStatusError,
     RateLimitedError,
-    RefusedURLError,
     RobotsDisallowedError,
     TooLargeError,
 )
+from sources.guard import AddressGuard, GuardedAdapter, Resolver, Route, resolve_host, same_address
 from sources.politeness import HostGate
 from sources.robots import RobotsMemory, RobotsRules
 
@@ -36,40 +36,69 @@ MAX_REDIRECTS = 5
 _CHUNK = 64 * 1024
 _CHALLENGE_MARKERS = (b"__jsl_clearance", b"challenge-platform", b"_waf_", b"document.cookie=")
 
-Resolver = Callable[[str], set[str]]
-
-
-def resolve_host(host: str) -> set[str]:
-    """Addresses `host` resolves to (empty when it does not resolve)."""
-    try:
-        return {info[4][0] for info in socket.getaddrinfo(host, None)}
-    except (socket.gaierror, UnicodeError):
-        return set()
+__all__ = ["Fetcher", "SourceFetcher", "Resolver", "Route", "resolve_host"]
 
 
 class Fetcher:
-    """Fetches URLs politely; safe to share between threads.
+    """What all sources share: settings, per-host gate, robots.txt rules; safe to share between threads.
 
-    `resolve` is the seam for the SSRF rule: tests pass a resolver that calls a loopback
-    name public, so refusing a redirect into a private network can be shown offline.
+    Requests are made only through `for_source(url)`, which binds them to one source's trust.
+    `resolve` and `route` are the seams of the SSRF rule: tests pass a resolver that calls a
+    name public and a route that dials that pretend-public address on 127.0.0.1.
     `robots_memory` keeps robots.txt across processes (the store; see robots.py).
     """
 
     def __init__(self, settings: FetchSettings, gate: HostGate | None = None,
-                 resolve: Resolver = resolve_host, robots_memory: RobotsMemory | None = None):
+                 resolve: Resolver = resolve_host, robots_memory: RobotsMemory | None = None,
+                 route: Route = same_address):
         self.settings = settings
         self.gate = gate or HostGate(settings.per_host_concurrency, settings.min_delay,
                                      settings.max_delay, settings.delay_factor)
         self._resolve = resolve
+        self._route = route
+        self.robots = RobotsRules(settings.user_agent, robots_memory) if settings.respect_robots else None
+
+    def for_source(self, source_url: str) -> SourceFetcher:
+        """A fetcher for one poll of the source at `source_url`; close it (or use `with`) after."""
+        guard = AddressGuard(source_url, self._resolve, self._route, self.settings.allow_private)
+        return SourceFetcher(self, guard)
+
+    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+            truncate: bool = False) -> FetchResult:
+        """`url` alone, as a source of its own (probe, one-off reads): see SourceFetcher.get."""
+        with self.for_source(url) as fetch:
+            return fetch.get(url, etag=etag, last_modified=last_modified, truncate=truncate)
+
+
+class SourceFetcher:
+    """Every request of one source's poll, held to the trust decided from the source's URL.
+
+    One poll, one thread: its session (and so its kept-alive connections) ends with the poll.
+    """
+
+    def __init__(self, shared: Fetcher, guard: AddressGuard):
+        self.settings = shared.settings
+        self.gate = shared.gate
+        self.guard = guard
+        self._robots = shared.robots
         self.session = requests.Session()
+        self.session.trust_env = False  # no proxy or .netrc from the environment: the guard must see the host
         self.session.headers.update(
-            {"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"}
+            {"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"}
         )
-        adapter = DeadlineAdapter(pool_connections=64, pool_maxsize=64)
+        adapter = GuardedAdapter(guard, pool_connections=8, pool_maxsize=8)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self.robots = (RobotsRules(self._get_robots_txt, settings.user_agent, robots_memory)
-                       if settings.respect_robots else None)
+
+    def __enter__(self) -> SourceFetcher:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.session.close()
 
     def get(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None,
@@ -77,10 +106,10 @@ class Fetcher:
     ) -> FetchResult:
         """GET `url`, following redirects; raise FetchError subclasses on failure.
 
-        A body over max_bytes raises TooLargeError, or with `truncate` (HTML, which parses from
-        any prefix) is cut at max_bytes and marked `truncated`.
+        RefusedURLError when `url` or a redirect hop is not http(s) or is on an address this
+        source may not reach. A body over max_bytes raises TooLargeError, or with `truncate`
+        (HTML, which parses from any prefix) is cut at max_bytes and marked `truncated`.
         """
-        allow_private = self.settings.allow_private or self.is_private(url)
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -89,12 +118,12 @@ class Fetcher:
         permanent = False
         current = url
         for _ in range(MAX_REDIRECTS + 1):
-            self._check_target(current, allow_private)
+            self.guard.check(current)  # before robots.txt: a refused host is never asked anything
             crawl_delay = 0.0
-            if self.robots:
-                if not self.robots.allowed(current):
+            if self._robots:
+                if not self._robots.allowed(current, self._get_robots_txt):
                     raise RobotsDisallowedError(f"robots.txt disallows {current}")
-                crawl_delay = self.robots.crawl_delay(current)
+                crawl_delay = self._robots.crawl_delay(current, self._get_robots_txt)
             outcome = self._exchange(current, headers, permanent, truncate, crawl_delay)
             if isinstance(outcome, FetchResult):
                 return outcome
@@ -104,34 +133,18 @@ class Fetcher:
         raise FetchError(f"too many redirects (more than {MAX_REDIRECTS}) from {url}")
 
     def _get_robots_txt(self, url: str, etag: str | None, last_modified: str | None) -> FetchResult:
-        """robots.txt itself: same politeness, caps and redirect rules, no robots check."""
-        allow_private = self.settings.allow_private or self.is_private(url)
+        """robots.txt itself: same guard, politeness, caps and redirect rules, no robots check."""
         headers = {"If-None-Match": etag} if etag else {}
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         current = url
         for _ in range(MAX_REDIRECTS + 1):
-            self._check_target(current, allow_private)
+            self.guard.check(current)
             outcome = self._exchange(current, headers, False, truncate=True)
             if isinstance(outcome, FetchResult):
                 return outcome
             current = urljoin(current, outcome[1])
         return FetchResult(url=url, status=404, body=b"")  # RFC 9309: give up after 5 hops, as 404
-
-    def is_private(self, url: str) -> bool:
-        """True when the URL's host resolves to a loopback, private, link-local or reserved address."""
-        for address in self._resolve(urlsplit(url).hostname or ""):
-            ip = ipaddress.ip_address(address.split("%")[0])
-            if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved:
-                return True
-        return False
-
-    def _check_target(self, url: str, allow_private: bool) -> None:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
-            raise RefusedURLError(f"refused non-HTTP URL {url!r}")
-        if not allow_private and self.is_private(url):
-            raise RefusedURLError(f"refused redirect to private/loopback address {parts.hostname}")
 
     def _exchange(self, url: str, headers: dict[str, str], permanent: bool,
                   truncate: bool = False, crawl_delay: float = 0.0) -> FetchResult | tuple[int, str]:

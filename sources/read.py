@@ -28,11 +28,12 @@ def read_source(source: SourceConfig, fetcher: Fetcher, known: HtmlLookup) -> So
 
 def _read_feed(source: SourceConfig, fetcher: Fetcher, known: ValidatorLookup) -> SourceRead:
     previous = known.validators_for(source.url)
-    result = fetcher.get(
-        source.url,
-        etag=previous.etag if previous else None,
-        last_modified=previous.last_modified if previous else None,
-    )
+    with fetcher.for_source(source.url) as fetch:
+        result = fetch.get(
+            source.url,
+            etag=previous.etag if previous else None,
+            last_modified=previous.last_modified if previous else None,
+        )
     moved_to = result.url if result.permanent_redirect and result.url != source.url else None
     if result.not_modified:
         return SourceRead(source.id, (), not_modified=True, moved_to=moved_to)

@@ -34,26 +34,27 @@ class RobotsMemory(Protocol):
 class RobotsRules:
     """Answers "may we fetch this URL?" and "how long must we wait between requests?" per host."""
 
-    def __init__(self, load: Loader, user_agent: str, memory: RobotsMemory | None = None):
-        self._load = load
+    def __init__(self, user_agent: str, memory: RobotsMemory | None = None):
         self._agent = user_agent.split("/")[0]
         self._memory = memory
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[RobotsRecord, RobotFileParser]] = {}
         self._loading: dict[str, threading.Lock] = {}
 
-    def allowed(self, url: str) -> bool:
-        return self._rules(url).can_fetch(self._agent, url)
+    def allowed(self, url: str, load: Loader) -> bool:
+        """`load` reads robots.txt when no fresh copy is known: the asking source's own fetcher,
+        so the read is held to that source's trust."""
+        return self._rules(url, load).can_fetch(self._agent, url)
 
-    def crawl_delay(self, url: str) -> float:
+    def crawl_delay(self, url: str, load: Loader) -> float:
         """The host's Crawl-delay for us in seconds (0 when it sets none), at most MAX_CRAWL_DELAY."""
         try:
-            delay = float(self._rules(url).crawl_delay(self._agent) or 0)
+            delay = float(self._rules(url, load).crawl_delay(self._agent) or 0)
         except ValueError:
             return 0.0
         return min(max(delay, 0.0), MAX_CRAWL_DELAY)
 
-    def _rules(self, url: str) -> RobotFileParser:
+    def _rules(self, url: str, load: Loader) -> RobotFileParser:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}".lower()
         with self._lock:
@@ -62,9 +63,9 @@ class RobotsRules:
                 return cached[1]
             one_at_a_time = self._loading.setdefault(origin, threading.Lock())
         with one_at_a_time:  # sources sharing a host wait for one read of its robots.txt
-            return self._load_rules(origin, parts.scheme, parts.netloc)
+            return self._load_rules(origin, parts.scheme, parts.netloc, load)
 
-    def _load_rules(self, origin: str, scheme: str, netloc: str) -> RobotFileParser:
+    def _load_rules(self, origin: str, scheme: str, netloc: str, load: Loader) -> RobotFileParser:
         with self._lock:
             cached = self._cache.get(origin)
         if (cached is None or not _fresh(cached[0])) and self._memory is not None:
@@ -75,7 +76,7 @@ class RobotsRules:
                 self._cache[origin] = cached
             return cached[1]
         robots_url = urlunsplit((scheme, netloc, "/robots.txt", "", ""))
-        record = self._fetch(origin, robots_url, cached[0] if cached else None)
+        record = self._fetch(origin, robots_url, cached[0] if cached else None, load)
         if record is None:  # 5xx: "disallow all" for now, and ask again next time
             return _parse_lines(robots_url, ["User-agent: *", "Disallow: /"])
         rules = _parse(record)
@@ -85,12 +86,13 @@ class RobotsRules:
             self._memory.save_robots(record)
         return rules
 
-    def _fetch(self, origin: str, robots_url: str, stale: RobotsRecord | None) -> RobotsRecord | None:
+    def _fetch(self, origin: str, robots_url: str, stale: RobotsRecord | None,
+               load: Loader) -> RobotsRecord | None:
         """RFC 9309: 4xx means no rules; 5xx means "disallow all" (None: not kept). An
         unreachable host is reported as such: "robots.txt disallows" would hide the real cause."""
         now = datetime.now(UTC)
         try:
-            result = self._load(robots_url, stale.etag if stale else None,
+            result = load(robots_url, stale.etag if stale else None,
                                 stale.last_modified if stale else None)
         except HTTPStatusError as exc:
             return None if exc.status >= 500 else RobotsRecord(origin, now, exc.status, "")

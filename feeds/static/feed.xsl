@@ -37,7 +37,9 @@
     <p><small>更新 / updated: <xsl:value-of select="lastBuildDate"/></small></p>
     <xsl:for-each select="item">
       <article>
-        <h2><a href="{link}"><xsl:value-of select="title"/></a></h2>
+        <h2><xsl:call-template name="link">
+          <xsl:with-param name="href" select="link"/><xsl:with-param name="text" select="title"/>
+        </xsl:call-template></h2>
         <small><xsl:value-of select="dc:creator"/> · <xsl:value-of select="pubDate"/></small>
         <p><xsl:value-of select="description"/></p>
       </article>
@@ -50,7 +52,10 @@
     <p><small>更新 / updated: <xsl:value-of select="atom:updated"/></small></p>
     <xsl:for-each select="atom:entry">
       <article>
-        <h2><a href="{atom:link[@rel='alternate']/@href}"><xsl:value-of select="atom:title"/></a></h2>
+        <h2><xsl:call-template name="link">
+          <xsl:with-param name="href" select="atom:link[@rel='alternate']/@href"/>
+          <xsl:with-param name="text" select="atom:title"/>
+        </xsl:call-template></h2>
         <small><xsl:value-of select="atom:author/atom:name"/> · <xsl:value-of select="atom:published"/></small>
         <p><xsl:value-of select="atom:summary"/></p>
       </article>
@@ -58,5 +63,16 @@
     <xsl:if test="atom:link[@rel='prev-archive']">
       <p><a href="{atom:link[@rel='prev-archive']/@href}">← 更早 / older entries</a></p>
     </xsl:if>
+  </xsl:template>
+  <!-- A live link only for http(s): a script or data URL would run on the origin serving this feed. -->
+  <xsl:template name="link">
+    <xsl:param name="href"/>
+    <xsl:param name="text"/>
+    <xsl:choose>
+      <xsl:when test="starts-with($href, 'http://') or starts-with($href, 'https://')">
+        <a href="{$href}"><xsl:value-of select="$text"/></a>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$text"/></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 </xsl:stylesheet>

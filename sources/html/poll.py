@@ -18,9 +18,10 @@ from sources.errors import (
     LayoutChangedError,
     ParseError,
     RateLimitedError,
+    RefusedURLError,
     RobotsDisallowedError,
 )
-from sources.fetch import Fetcher
+from sources.fetch import Fetcher, SourceFetcher
 from sources.html.article import Article, extract_article, stub_target
 from sources.html.dom import parse_html
 from sources.html.listing import ListEntry, unique_entries
@@ -47,28 +48,60 @@ class _ListPass:
     requests: int
     modified: bool
     moved_to: str | None
+    refused: list[str]
 
 
 def read_html(source: SourceConfig, fetcher: Fetcher, known: HtmlLookup) -> SourceRead:
-    """Raise FetchError when the first list page cannot be read or holds no list any more."""
+    """Raise FetchError when the first list page cannot be read or holds no list any more.
+
+    Every request goes through one SourceFetcher bound to this source's trust; a link it
+    refuses (a private address on a public site) is left out and reported in `refused`.
+    """
+    with fetcher.for_source(source.url) as fetch:
+        return _read(source, fetch, known)
+
+
+def _read(source: SourceConfig, fetch: SourceFetcher, known: HtmlLookup) -> SourceRead:
     had_items = known.has_items(source.id)
-    listed = _read_list_pages(source, fetcher, known, source.pages if had_items else source.backfill_pages,
+    listed = _read_list_pages(source, fetch, known, source.pages if had_items else source.backfill_pages,
                               had_items)
     if not listed.modified:
         return SourceRead(source.id, (), not_modified=True, requests=listed.requests,
-                          moved_to=listed.moved_to)
-    stored = known.known_urls(source.id, [e.url for e in listed.entries])
-    new = [e for e in listed.entries if e.url not in stored]
-    items, requests, complete = _read_articles(source, fetcher, new)
+                          moved_to=listed.moved_to, refused=tuple(listed.refused))
+    reachable = _reachable(source, fetch, listed)
+    stored = known.known_urls(source.id, [e.url for e in reachable])
+    new = [e for e in reachable if e.url not in stored]
+    items, requests, complete = _read_articles(source, fetch, new, listed.refused)
     # Validators are saved only when every new item was read; otherwise a 304 would hide the rest.
     validators = tuple(listed.validators) if complete else ()
     return SourceRead(source.id, tuple(items), validators=validators,
-                      requests=listed.requests + requests, moved_to=listed.moved_to)
+                      requests=listed.requests + requests, moved_to=listed.moved_to,
+                      refused=tuple(listed.refused))
 
 
-def _read_list_pages(source: SourceConfig, fetcher: Fetcher, known: HtmlLookup, page_limit: int,
+def _reachable(source: SourceConfig, fetch: SourceFetcher, listed: _ListPass) -> list[ListEntry]:
+    """List entries this source may link to; the others are never fetched nor published."""
+    kept = []
+    for entry in listed.entries:
+        try:
+            fetch.guard.check(entry.url)
+        except RefusedURLError as exc:
+            _refused(source, entry.url, exc, listed.refused)
+            continue
+        except FetchError:
+            pass  # a name that does not resolve now: the article fetch reports it
+        kept.append(entry)
+    return kept
+
+
+def _refused(source: SourceConfig, url: str, exc: FetchError, refused: list[str]) -> None:
+    log.warning("event=link_refused source=%s kind=%s url=%s reason=%r", source.id, exc.kind, url, str(exc))
+    refused.append(f"{url}: {exc}")
+
+
+def _read_list_pages(source: SourceConfig, fetch: SourceFetcher, known: HtmlLookup, page_limit: int,
                      had_items: bool) -> _ListPass:
-    listed = _ListPass([], [], 0, False, None)
+    listed = _ListPass([], [], 0, False, None, [])
     url: str | None = source.url
     visited: set[str] = set()
     selectors = source.list
@@ -79,17 +112,19 @@ def _read_list_pages(source: SourceConfig, fetcher: Fetcher, known: HtmlLookup, 
         requested = url
         previous = known.validators_for(url)
         try:
-            result = fetcher.get(url, etag=previous.etag if previous else None,
-                                 last_modified=previous.last_modified if previous else None, truncate=True)
+            result = fetch.get(url, etag=previous.etag if previous else None,
+                               last_modified=previous.last_modified if previous else None, truncate=True)
         except FetchError as exc:
             if index == 0:
                 raise
+            if isinstance(exc, RefusedURLError):
+                _refused(source, url, exc, listed.refused)
             log.info("event=paging_stopped source=%s url=%s reason=%r", source.id, url, str(exc))
             break
         listed.requests += 1
         if result.truncated:
             log.warning("event=page_truncated source=%s url=%s max_bytes=%d", source.id, url,
-                        fetcher.settings.max_bytes)
+                        fetch.settings.max_bytes)
         if index == 0 and result.permanent_redirect and result.url != source.url:
             listed.moved_to = result.url
         if result.not_modified:
@@ -121,22 +156,27 @@ def _empty_list_error(source: SourceConfig, had_items: bool) -> FetchError:
                       "try `python service.py probe URL` and set [sources.list] selectors")
 
 
-def _read_articles(source: SourceConfig, fetcher: Fetcher,
-                   entries: list[ListEntry]) -> tuple[list[RawItem], int, bool]:
-    """RawItems for new entries; stop (incomplete) when the host asks us to wait or blocks us."""
+def _read_articles(source: SourceConfig, fetch: SourceFetcher, entries: list[ListEntry],
+                   refused: list[str]) -> tuple[list[RawItem], int, bool]:
+    """RawItems for new entries; stop (incomplete) when the host asks us to wait or blocks us.
+
+    An article whose redirect, stub target or iframe is refused keeps what the list shows."""
     items, requests = [], 0
     for entry in entries:
         if urlsplit(entry.url).path.lower().endswith(_DOCUMENTS):
             items.append(_raw_item(source.id, entry, None))  # an attachment: the list says it all
             continue
         try:
-            article, used = _fetch_article(source, fetcher, entry.url)
+            article, used = _fetch_article(source, fetch, entry.url, refused)
         except (RateLimitedError, BlockedError) as exc:
             log.warning("event=articles_deferred source=%s remaining=%d reason=%r",
                         source.id, len(entries) - len(items), str(exc))
             return items, requests, False
         except RobotsDisallowedError:
             article, used = None, 0
+        except RefusedURLError as exc:  # a redirect into space this source may not reach
+            _refused(source, entry.url, exc, refused)
+            article, used = None, 1
         except FetchError as exc:
             log.info("event=article_unreadable source=%s url=%s reason=%r", source.id, entry.url, str(exc))
             article, used = None, 1
@@ -145,15 +185,20 @@ def _read_articles(source: SourceConfig, fetcher: Fetcher,
     return items, requests, True
 
 
-def _fetch_article(source: SourceConfig, fetcher: Fetcher, url: str) -> tuple[Article, int]:
-    result = fetcher.get(url, truncate=True)
+def _fetch_article(source: SourceConfig, fetch: SourceFetcher, url: str,
+                   refused: list[str]) -> tuple[Article | None, int]:
+    result = fetch.get(url, truncate=True)
     kind = result.content_type.split(";")[0].strip().lower()
     if kind and "html" not in kind and not kind.startswith("text/"):
         raise ParseError(f"not an HTML page ({kind}): {url}")
     text, _ = decode_document(result.body, result.content_type, source.encoding)
     target = stub_target(text, result.url)
     if target and target != result.url:
-        followed = fetcher.get(target, truncate=True)  # once: a stub pointing at another stub is not chased
+        try:
+            followed = fetch.get(target, truncate=True)  # once: a stub pointing at another stub is not chased
+        except RefusedURLError as exc:
+            _refused(source, target, exc, refused)
+            return None, 1
         text, _ = decode_document(followed.body, followed.content_type, source.encoding)
         return offload.run(extract_article, text, followed.url, source.article), 2
     return offload.run(extract_article, text, result.url, source.article), 1

@@ -11,7 +11,8 @@ import pytest
 
 from settings.model import FetchSettings
 from sources.errors import FetchError, RefusedURLError, TooLargeError
-from sources.fetch import Fetcher, resolve_host
+from sources.fetch import Fetcher
+from tests.pretend_public import PretendPublic
 from tests.rawserver import RawServer, headers, stall_after_headers, stream, trickle
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
@@ -109,9 +110,11 @@ def test_redirect_to_non_http_scheme_is_refused(web, target):
         fetcher().get(web.url("/feed"))
 
 
-def _localhost_is_public(host: str) -> set[str]:
-    """'localhost' plays a public site; every other name resolves for real."""
-    return {"93.184.216.34"} if host == "localhost" else resolve_host(host)
+def _localhost_is_public(**settings) -> Fetcher:
+    """'localhost' plays a public site (dialled on 127.0.0.1); every other name resolves for real."""
+    net = PretendPublic("localhost")
+    return Fetcher(FetchSettings(**{"min_delay": 0, "timeout": 2, **settings}), resolve=net.resolve,
+                   route=net.route)
 
 
 @pytest.mark.parametrize("target", [
@@ -124,8 +127,8 @@ def test_public_source_may_not_redirect_into_loopback(web, target):
     port = web.base_url.rsplit(":", 1)[1]
     web.add("/feed", b"", status=302, headers={"Location": target.format(port=port)}, conditional=False)
     public_source = web.url("/feed").replace("127.0.0.1", "localhost")
-    fetch = Fetcher(FetchSettings(min_delay=0, timeout=2, respect_robots=False), resolve=_localhost_is_public)
-    assert not fetch.is_private(public_source)
+    fetch = _localhost_is_public(respect_robots=False)
+    assert fetch.for_source(public_source).guard.public
     with pytest.raises(RefusedURLError, match="private/loopback"):
         fetch.get(public_source)
     assert web.count("/feed") == 1 and web.count("/secret") == 0
@@ -135,7 +138,7 @@ def test_allow_private_lets_the_same_redirect_through(web):
     web.add("/secret", b"internal admin page", "text/plain")
     web.add("/feed", b"", status=302, headers={"Location": web.url("/secret")}, conditional=False)
     public_source = web.url("/feed").replace("127.0.0.1", "localhost")
-    fetch = Fetcher(FetchSettings(min_delay=0, timeout=2, allow_private=True, respect_robots=False), resolve=_localhost_is_public)
+    fetch = _localhost_is_public(allow_private=True, respect_robots=False)
     assert fetch.get(public_source).body == b"internal admin page"
 
 
@@ -150,7 +153,7 @@ def test_public_source_robots_txt_may_not_redirect_into_loopback(web):
     web.add("/robots.txt", b"", status=302, headers={"Location": web.url("/secret")}, conditional=False)
     web.add("/feed", FEED)
     public_source = web.url("/feed").replace("127.0.0.1", "localhost")
-    fetch = Fetcher(FetchSettings(min_delay=0, timeout=2, respect_robots=True), resolve=_localhost_is_public)
+    fetch = _localhost_is_public(respect_robots=True)
     with pytest.raises(RefusedURLError, match="robots.txt.*private/loopback"):
         fetch.get(public_source)
     assert web.count("/robots.txt") == 1 and web.count("/secret") == 0
