@@ -14,12 +14,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from feeds.archive import FeedDocument, current_links, feed_documents
+from feeds.formats import FORMATS, feed_formats
 from feeds.index import FeedListing, render_index
-from feeds.jsonfeed import render_json
 from feeds.opml import OpmlFeed, render_opml
-from feeds.pages import render_feed_page
+from feeds.paths import feed_path
 from feeds.publish import publish, write_atomically
-from feeds.render import FeedMeta, newest_update, render_atom, render_rss
+from feeds.render import FeedMeta, newest_update, render_atom
 from feeds.select import feed_query, sources_in_region
 from feeds.websub import ping_hub
 from model.stories import StoryEntry
@@ -31,9 +31,6 @@ log = logging.getLogger("zonefeed.feeds")
 # Bump when the output format changes, so an upgrade re-renders unchanged data.
 RENDER_REVISION = "2"
 STYLESHEET = Path(__file__).with_name("static") / "feed.xsl"
-# The output formats: extension -> renderer. The build, the filtered views, the search feeds and
-# the server's content types (feeds.server.CONTENT_TYPES) all read this table.
-FEED_FORMATS = (("rss", render_rss), ("atom", render_atom), ("json", render_json), ("html", render_feed_page))
 
 
 def feed_meta(config: Config, feed: FeedConfig) -> FeedMeta:
@@ -68,7 +65,8 @@ def _build(config: Config, store: Store) -> list[str]:
         log.info("event=render changed=%s", ",".join(changed))
     if config.service.websub_hub:
         base = config.service.base_url.rstrip("/")
-        topics = [f"{base}/{r}" for r in changed if r.startswith("feeds/") and r.count("/") == 1]
+        documents = {feed_path(f.id, output.extension) for f in config.feeds for output in feed_formats()}
+        topics = [f"{base}/{r}" for r in changed if r in documents]
         if topics:
             ping_hub(config.service.websub_hub, topics)
     return changed
@@ -104,8 +102,8 @@ def _render_all(config: Config, feeds: list[_LoadedFeed], region_counts: list[tu
     for loaded in feeds:
         feed, entries = loaded.feed, loaded.entries
         current = replace(loaded.meta, archive=current_links(loaded.meta, loaded.pages))
-        for extension, render in FEED_FORMATS:
-            files[f"feeds/{feed.id}.{extension}"] = render(current, entries)
+        for output in FORMATS.values():
+            files[feed_path(feed.id, output.extension)] = output.render(current, entries)
         for page in loaded.pages:
             files[page.relative] = render_atom(page.meta, page.entries)
         updated = newest_update(entries) if entries else None

@@ -16,15 +16,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlencode
 
-from feeds.build import FEED_FORMATS, feed_meta
+from feeds.build import feed_meta
+from feeds.formats import FORMATS
 from feeds.reading import ReaderPages
 from feeds.render import newest_update
 from feeds.select import feed_query, narrow
-from feeds.server import CONTENT_TYPES, Representation, Site, StaticSite
+from feeds.server import Representation, Site, StaticSite
 from settings.model import Config, FeedConfig
 from store.base import Store
 
-_FEED_PATH = re.compile(r"/feeds/([^/]+)\.(" + "|".join(ext for ext, _ in FEED_FORMATS) + ")")
+_FEED_PATH = re.compile(r"/feeds/([^/]+)\.([a-z0-9]+)")  # the extension must be a registered format
 MAX_WORDS = 5
 
 
@@ -68,7 +69,6 @@ class FilteredViews:
                  version_ttl: float = 1.0):
         self._current_config = current_config  # read per request: a reload shows at once
         self._store = store
-        self._renders = {ext: render for ext, render in FEED_FORMATS}
         self._cache: OrderedDict[tuple[str, str, ViewFilters], tuple[tuple[str, int], Representation]] = OrderedDict()
         self._capacity = capacity
         self._version_ttl = version_ttl
@@ -79,6 +79,8 @@ class FilteredViews:
 
     def lookup(self, url_path: str, query: str) -> Representation | None:
         match = _FEED_PATH.fullmatch(url_path)
+        if match and match.group(2) not in FORMATS:
+            match = None
         filters = ViewFilters.parse(query) if match else None
         config = self._current_config()
         feed = next((f for f in config.feeds if match and f.id == match.group(1)), None)
@@ -121,10 +123,10 @@ class FilteredViews:
         meta = feed_meta(config, feed)
         suffix = "?" + filters.query_string()
         meta = replace(meta, title=f"{meta.title} ({filters.label()})",
-                       self_urls={ext: meta.url(ext) + suffix for ext in self._renders},
+                       self_urls={ext: meta.url(ext) + suffix for ext in FORMATS},
                        atom_id=meta.url("atom") + suffix)
-        body = self._renders[extension](meta, entries)
-        return Representation.of(body, CONTENT_TYPES["." + extension],
+        output = FORMATS[extension]
+        return Representation.of(output.render(meta, entries), output.content_type,
                                   newest_update(entries).timestamp())
 
 

@@ -12,12 +12,13 @@ from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlencode
 from zoneinfo import ZoneInfo
 
-from feeds.build import FEED_FORMATS, feed_meta
+from feeds.build import feed_meta
+from feeds.formats import FORMATS, feed_formats
 from feeds.pages import FeedLink, Site, render_home, render_search_page, render_story_page
 from feeds.paths import guid_of_story_path
 from feeds.render import FeedMeta, newest_update
 from feeds.select import feed_query
-from feeds.server import CONTENT_TYPES, BadQuery, Representation
+from feeds.server import BadQuery, Representation
 from items.explain import explain
 from settings.model import Config
 from store.base import Store
@@ -28,7 +29,7 @@ MAX_PAGE = 1000
 SEARCH_FEED_ITEMS = 50
 MAX_QUERY_CHARS = 200
 _HTML = "text/html; charset=utf-8"
-_SEARCH_FEEDS = {f"/search.{ext}": ext for ext, _ in FEED_FORMATS if ext != "html"}
+_SEARCH_FEEDS = {f"/search.{f.extension}": f.extension for f in feed_formats()}
 
 
 @dataclass(frozen=True)
@@ -133,8 +134,9 @@ class ReaderPages:
         with self._store.read() as tx:
             entries = tx.search_stories(form.query, 0, SEARCH_FEED_ITEMS)
         meta = _search_meta(config, form)
-        body = dict(FEED_FORMATS)[extension](meta, entries)
-        return Representation.of(body, CONTENT_TYPES["." + extension], newest_update(entries).timestamp())
+        output = FORMATS[extension]
+        return Representation.of(output.render(meta, entries), output.content_type,
+                                  newest_update(entries).timestamp())
 
 
 def _search_meta(config: Config, form: SearchForm) -> FeedMeta:
@@ -146,7 +148,7 @@ def _search_meta(config: Config, form: SearchForm) -> FeedMeta:
     return FeedMeta(
         "search", f"{config.service.title} 搜索：{label}", f"zonefeed 搜索结果：{label}", base,
         ZoneInfo(config.service.timezone), sources=template.sources if template else {},
-        self_urls={ext: f"{base}/search.{ext}{suffix}" for ext, _ in FEED_FORMATS if ext != "html"}
+        self_urls={f.extension: f"{base}/search.{f.extension}{suffix}" for f in feed_formats()}
         | {"html": f"{base}/search{suffix}"},
         atom_id=f"{base}/search.atom{suffix}", author=config.service.title)
 

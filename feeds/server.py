@@ -17,16 +17,21 @@ from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 from typing import Protocol
 
+from feeds.formats import FORMATS
 from feeds.httpd import HTTPServer, Request, Response
 
-CONTENT_TYPES = {
-    ".rss": "application/rss+xml; charset=utf-8",
-    ".atom": "application/atom+xml; charset=utf-8",
-    ".json": "application/feed+json; charset=utf-8",
+# The export's own files; every output format adds its extension (feeds.formats).
+EXPORT_TYPES = {
     ".xml": "application/xml; charset=utf-8",
     ".xsl": "text/xsl; charset=utf-8",
-    ".html": "text/html; charset=utf-8",
 }
+
+
+def content_type(suffix: str) -> str | None:
+    """The Content-Type of an exported file, from the format registry read now (a format
+    registered later is served too); None for a suffix nothing publishes."""
+    output = FORMATS.get(suffix.removeprefix("."))
+    return output.content_type if output else EXPORT_TYPES.get(suffix)
 MAX_REMEMBERED_PATHS = 10_000
 REVALIDATE_AFTER = 0.1  # seconds a file's stat() answer is trusted: a busy poll skips the syscall
 CACHE_CONTROL = "public, max-age=300"
@@ -113,7 +118,7 @@ class StaticSite:
             return cached[2]
         with open(target, "rb") as file:
             body = file.read()
-        representation = Representation.of(body, CONTENT_TYPES[os.path.splitext(target)[1]],
+        representation = Representation.of(body, content_type(os.path.splitext(target)[1]),
                                            stat.st_mtime)
         with self._lock:
             self._cache[target] = (stat.st_mtime_ns, stat.st_size, representation)
@@ -124,7 +129,7 @@ class StaticSite:
         if relative.endswith("/"):
             relative += "index.html"
         target = (self.root / relative).resolve()
-        if self.root not in target.parents or target.suffix not in CONTENT_TYPES:
+        if self.root not in target.parents or content_type(target.suffix) is None:
             return None
         if target.is_file() and len(self._targets) < MAX_REMEMBERED_PATHS:
             with self._lock:
