@@ -20,7 +20,8 @@ def render_index(title: str, feeds: list[FeedListing], region_counts: list[tuple
     rows = "\n".join(
         f"<tr><td><strong>{escape(f.title)}</strong><br><small>{escape(f.description)}</small></td>"
         f"<td>{f.entries}</td><td>{escape(f.updated)}</td>"
-        f'<td><a href="feeds/{escape(f.id)}.atom">Atom</a> · <a href="feeds/{escape(f.id)}.rss">RSS</a>'
+        f'<td><a href="feeds/{escape(f.id)}.html">网页</a> · '
+        f'<a href="feeds/{escape(f.id)}.atom">Atom</a> · <a href="feeds/{escape(f.id)}.rss">RSS</a>'
         f' · <a href="feeds/{escape(f.id)}.json">JSON</a></td></tr>'
         for f in feeds
     )
