@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import signal
 import sys
 import threading
@@ -41,12 +42,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(args.config)
     except ConfigError as exc:
-        print(f"config error{'s' if len(exc.problems) > 1 else ''}:", file=sys.stderr)
-        print(exc, file=sys.stderr)
+        for problem in exc.problems:
+            print(f"config error: {exc.path}: {problem}", file=sys.stderr)
         return EXIT_CONFIG
+    for warning in config.warnings:
+        print(f"config warning: {config.path}: {warning}", file=sys.stderr)
     if args.command == "check-config":
         print(f"{args.config}: OK ({len(config.sources)} sources, {len(config.feeds)} feeds)")
         return 0
+    try:
+        return _command(config, args)
+    except OSError as exc:  # a port taken, a directory not writable, a file not there
+        print(f"{args.command}: {_os_problem(exc, config)}", file=sys.stderr)
+        return 1
+
+
+def _command(config: Config, args: argparse.Namespace) -> int:
     if args.command == "probe":
         return _probe(config, args)
     if args.command == "reload":
@@ -64,6 +75,17 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](config, store, args)
     finally:
         store.close()
+
+
+def _os_problem(exc: OSError, config: Config) -> str:
+    """A person's setup mistake as one line that names what to fix."""
+    if exc.errno == errno.EADDRINUSE:
+        return (f"cannot listen on {config.server.host}:{config.server.port}: address already in use "
+                "(another zonefeed or program holds it; stop it or set [server] port)")
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"cannot listen on {config.server.host}:{config.server.port}: no such address here ([server] host)"
+    where = f": {exc.filename}" if exc.filename else ""
+    return f"{exc.strerror or exc}{where}"
 
 
 def _collect(config: Config, store: Store, args: argparse.Namespace) -> int:
