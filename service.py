@@ -15,7 +15,7 @@ from feeds.live import feed_site
 from feeds.server import make_server
 from items.explain import explain
 from items.store import open_store
-from items.store.base import Store
+from items.store.base import StorageError, Store
 from items.store.times import utc_now
 from items.store.transfer import TransferError, export_store, import_store
 from ops.logs import setup_logging
@@ -52,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return _command(config, args)
+    except StorageError as exc:
+        print(f"{args.command}: storage error: {exc}", file=sys.stderr)
+        return 1
     except OSError as exc:  # a port taken, a directory not writable, a file not there
         print(f"{args.command}: {_os_problem(exc, config)}", file=sys.stderr)
         return 1
@@ -69,6 +72,13 @@ def _command(config: Config, args: argparse.Namespace) -> int:
         print(f"storage error: {exc}", file=sys.stderr)
         return 1
     try:
+        if args.command in CHECKED_COMMANDS:
+            check = store.check(START_CHECK_SECONDS)
+            if check.damaged and args.command != "status":
+                print(f"{args.command}: storage error: {check.detail} (see README, \"A damaged database\")",
+                      file=sys.stderr)
+                return 1
+            args.store_check = check
         if args.command not in STORE_COMMANDS:  # those work on the store exactly as it is
             with store.transaction() as tx:
                 tx.sync_sources(config.sources)
@@ -143,8 +153,11 @@ def _build(config: Config, store: Store, args: argparse.Namespace) -> int:
 
 
 def _status(config: Config, store: Store, args: argparse.Namespace) -> int:
-    print(status_table(source_statuses(config, store, utc_now())))
-    return 0
+    check = args.store_check
+    if not check.damaged:
+        print(status_table(source_statuses(config, store, utc_now())))
+    print(f"database: {check.detail}", file=sys.stderr if check.damaged else sys.stdout)
+    return 1 if check.damaged else 0
 
 
 def _reload(config: Config) -> int:
@@ -231,6 +244,8 @@ COMMANDS = {
     "explain": _explain,
 }
 STORE_COMMANDS = {"migrate", "export-db", "import-db"}
+CHECKED_COMMANDS = {"run", "collect", "status"}  # a damaged file must not pass for an empty one
+START_CHECK_SECONDS = 10.0  # bound of that check: a large file is checked only so far
 
 
 def _parser() -> argparse.ArgumentParser:
