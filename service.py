@@ -25,7 +25,7 @@ from ops.run import run_service
 from ops.signals import SignalInbox
 from ops.status import source_statuses, status_table
 from scheduler.collect import CollectOutcome, StoredRobots, collect_many
-from scheduler.leases import make_node_id
+from scheduler.leases import make_node_id, release_dead_local_leases
 from settings import Config, ConfigError, load_config
 from sources import Fetcher, FetchError, offload
 from sources.html.probe import probe_page
@@ -155,6 +155,7 @@ def _build(config: Config, store: Store, args: argparse.Namespace) -> int:
 def _status(config: Config, store: Store, args: argparse.Namespace) -> int:
     check = args.store_check
     if not check.damaged:
+        release_dead_local_leases(store)  # show who really polls, not a killed process
         print(status_table(source_statuses(config, store, utc_now())))
     print(f"database: {check.detail}", file=sys.stderr if check.damaged else sys.stdout)
     return 1 if check.damaged else 0

@@ -126,6 +126,10 @@ MIGRATIONS: tuple[str, ...] = (
         last_modified TEXT
     );
     """,
+    # 8: when the current lease was taken, so `status` can say who polls a source since when.
+    """
+    ALTER TABLE sources ADD COLUMN leased_at TEXT;
+    """,
 )
 
 IDENTITY = {
