@@ -53,7 +53,8 @@ def test_data_dir_that_cannot_be_written(tmp_path):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the data directory should be")
     config = _config(tmp_path, data_dir=blocker / "data")
-    _one_line(_cli("--config", str(config), "build"), "build: ", str(blocker))
+    for command in ("build", "run", "collect"):
+        _one_line(_cli("--config", str(config), "--log-level", "ERROR", command), f"{command}: ", str(blocker))
 
 
 def test_export_to_a_path_that_cannot_be_written(tmp_path):

@@ -8,10 +8,12 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 
+from items.store.sqlite import SQLiteStore
 from sampleweb.server import LocalWeb
 from tests.support import ROOT
 
@@ -125,3 +127,17 @@ def test_file_damaged_mid_way(tmp_path, real_database):
         result = _cli(config, command)
         _assert_one_line_naming(result, database)
         assert "damaged" in result.stderr + result.stdout
+
+
+def test_the_check_stops_at_its_time_bound(tmp_path, real_database):
+    database = tmp_path / "z.db"
+    database.write_bytes(real_database)
+    store = SQLiteStore(database)
+    try:
+        started = time.monotonic()
+        cut = store.check(0.0)
+        assert time.monotonic() - started < 1
+        assert cut.damaged is None and "not finished within 0s" in cut.detail
+        assert store.check(30).damaged is False
+    finally:
+        store.close()
