@@ -3,7 +3,8 @@
 The claim itself is a conditional UPDATE in the store (Tx.claim_source), so any number of
 processes can run the same schedule against one database and each poll still happens once.
 A node id is `host:pid:start`, the process's start time telling a live holder from a later
-process that happens to get the same pid.
+process that happens to get the same pid. The host part carries the PID namespace: containers
+sharing a hostname (host networking) cannot see each other's pids, so they are not one host.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ log = logging.getLogger("zonefeed.scheduler")
 
 @dataclass(frozen=True)
 class Holder:
-    host: str
+    host: str  # hostname, plus "/pidns<inode>" where Linux tells the PID namespace
     pid: int
     start: str  # process start time in clock ticks since the epoch ("?" where /proc is missing)
 
@@ -43,7 +44,17 @@ def parse_holder(node_id: str) -> Holder | None:
 def make_node_id() -> str:
     """This process as a lease holder: host, pid and start time."""
     pid = os.getpid()
-    return str(Holder(socket.gethostname(), pid, process_start(pid) or "?"))
+    return str(Holder(local_host(), pid, process_start(pid) or "?"))
+
+
+@lru_cache(maxsize=1)
+def local_host() -> str:
+    """This host as lease holders name it: where pids mean the same process."""
+    try:
+        namespace = os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        return socket.gethostname()
+    return f"{socket.gethostname()}/pidns{namespace}"
 
 
 def release_dead_local_leases(store: Store) -> list[str]:
@@ -53,7 +64,7 @@ def release_dead_local_leases(store: Store) -> list[str]:
     Without this, a kill -9 would hold a source until its lease ran out; leases of other hosts
     are left to expire, since we cannot tell whether they are alive.
     """
-    host = socket.gethostname()
+    host = local_host()
     released = []
     with store.transaction() as tx:
         for source_id, node_id in tx.leases().items():
@@ -74,8 +85,8 @@ def holder_alive(holder: Holder) -> bool:
         return False
     except PermissionError:
         pass  # someone else's process: alive, but maybe not ours
-    if holder.start == "?":
-        return True
+    if not holder.start.isdigit():
+        return True  # no start time recorded (no /proc, or an id of an older version)
     now = process_start(holder.pid)
     return now is None or now == holder.start
 

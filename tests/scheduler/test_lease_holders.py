@@ -19,7 +19,7 @@ import psycopg
 from items.store.times import utc_now
 from sampleweb.server import LocalWeb
 from scheduler.jobs import PollScheduler
-from scheduler.leases import make_node_id, parse_holder, process_start, release_dead_local_leases
+from scheduler.leases import local_host, make_node_id, parse_holder, process_start, release_dead_local_leases
 from settings import SourceConfig, load_config
 from sources import Fetcher
 from tests.fixtures import utf8_atom
@@ -56,7 +56,8 @@ def _leases(storage_url: str) -> dict[str, str]:
 def test_node_id_is_host_pid_and_start_time():
     holder = parse_holder(make_node_id())
     assert holder is not None
-    assert (holder.host, holder.pid, holder.start) == (socket.gethostname(), os.getpid(), process_start(os.getpid()))
+    assert (holder.host, holder.pid, holder.start) == (local_host(), os.getpid(), process_start(os.getpid()))
+    assert holder.host.startswith(socket.gethostname())
     assert holder.start.isdigit()
 
 
@@ -65,13 +66,16 @@ def test_a_lease_of_a_reused_pid_is_released(storage_url):
     store = open_test_store(storage_url)
     with store.transaction() as tx:
         tx.sync_sources([SourceConfig(id=i, name=i, kind="feed", url="http://127.0.0.1/x", interval=60)
-                         for i in ("old", "live")])
+                         for i in ("old", "live", "container")])
         start = int(process_start(os.getpid()))
-        tx.claim_source("old", f"{socket.gethostname()}:{os.getpid()}:{start - 100}", utc_now(), 600, False)
+        tx.claim_source("old", f"{local_host()}:{os.getpid()}:{start - 100}", utc_now(), 600, False)
         tx.claim_source("live", make_node_id(), utc_now(), 600, False)
+        # same hostname, another PID namespace (a container with host networking): its pids
+        # are not ours to look up, so its lease is left to expire
+        tx.claim_source("container", f"{socket.gethostname()}/pidns1:{2**22 + 7}:{start}", utc_now(), 600, False)
     assert release_dead_local_leases(store) == ["old"]
     with store.read() as tx:
-        assert list(tx.leases()) == ["live"]
+        assert sorted(tx.leases()) == ["container", "live"]
 
 
 def test_collect_killed_mid_poll_leaves_no_lease_the_next_collect_skips(tmp_path, storage_url):
@@ -86,13 +90,13 @@ def test_collect_killed_mid_poll_leaves_no_lease_the_next_collect_skips(tmp_path
         try:
             leases = wait_for(lambda: len(_leases(storage_url)) == len(SOURCES) and _leases(storage_url), 60)
             assert leases, "the collect never claimed its sources"
-            holder = f"{socket.gethostname()}:{collect.pid}:{process_start(collect.pid)}"
+            holder = f"{local_host()}:{collect.pid}:{process_start(collect.pid)}"
             assert set(leases.values()) == {holder}
 
             status = service_cli(config, "status")  # while it runs: who holds each lease, since when
             assert status.returncode == 0, status.stderr
             for source in SOURCES:
-                assert f"{source}: being polled by {socket.gethostname()} pid {collect.pid} ({holder}) since 20" \
+                assert f"{source}: being polled by {local_host()} pid {collect.pid} ({holder}) since 20" \
                     in status.stdout
         finally:
             collect.send_signal(signal.SIGKILL)
