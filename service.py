@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import signal
 import sys
 import threading
@@ -20,12 +21,12 @@ from ops.progress import Progress
 from ops.signals import SignalInbox
 from ops.status import source_statuses, status_table
 from scheduler.collect import CollectOutcome, StoredRobots, collect_many
-from scheduler.leases import make_node_id
+from scheduler.leases import make_node_id, release_dead_local_leases
 from settings import Config, ConfigError, load_config
 from sources import Fetcher, FetchError, offload
 from sources.html.probe import probe_page
 from store import open_store
-from store.base import Store
+from store.base import StorageError, Store
 from store.times import utc_now
 from store.transfer import TransferError, export_store, import_store
 
@@ -41,12 +42,25 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(args.config)
     except ConfigError as exc:
-        print(f"config error{'s' if len(exc.problems) > 1 else ''}:", file=sys.stderr)
-        print(exc, file=sys.stderr)
+        for problem in exc.problems:
+            print(f"config error: {exc.path}: {problem}", file=sys.stderr)
         return EXIT_CONFIG
+    for warning in config.warnings:
+        print(f"config warning: {config.path}: {warning}", file=sys.stderr)
     if args.command == "check-config":
         print(f"{args.config}: OK ({len(config.sources)} sources, {len(config.feeds)} feeds)")
         return 0
+    try:
+        return _command(config, args)
+    except StorageError as exc:
+        print(f"{args.command}: storage error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a port taken, a directory not writable, a file not there
+        print(f"{args.command}: {_os_problem(exc, config)}", file=sys.stderr)
+        return 1
+
+
+def _command(config: Config, args: argparse.Namespace) -> int:
     if args.command == "probe":
         return _probe(config, args)
     if args.command == "reload":
@@ -58,12 +72,30 @@ def main(argv: list[str] | None = None) -> int:
         print(f"storage error: {exc}", file=sys.stderr)
         return 1
     try:
+        if args.command in CHECKED_COMMANDS:
+            check = store.check(START_CHECK_SECONDS)
+            if check.damaged and args.command != "status":
+                print(f"{args.command}: storage error: {check.detail} (see README, \"A damaged database\")",
+                      file=sys.stderr)
+                return 1
+            args.store_check = check
         if args.command not in STORE_COMMANDS:  # those work on the store exactly as it is
             with store.transaction() as tx:
                 tx.sync_sources(config.sources)
         return COMMANDS[args.command](config, store, args)
     finally:
         store.close()
+
+
+def _os_problem(exc: OSError, config: Config) -> str:
+    """A person's setup mistake as one line that names what to fix."""
+    if exc.errno == errno.EADDRINUSE:
+        return (f"cannot listen on {config.server.host}:{config.server.port}: address already in use "
+                "(another zonefeed or program holds it; stop it or set [server] port)")
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"cannot listen on {config.server.host}:{config.server.port}: no such address here ([server] host)"
+    where = f": {exc.filename}" if exc.filename else ""
+    return f"{exc.strerror or exc}{where}"
 
 
 def _collect(config: Config, store: Store, args: argparse.Namespace) -> int:
@@ -123,8 +155,12 @@ def _build(config: Config, store: Store, args: argparse.Namespace) -> int:
 
 
 def _status(config: Config, store: Store, args: argparse.Namespace) -> int:
-    print(status_table(source_statuses(config, store, utc_now())))
-    return 0
+    check = args.store_check
+    if not check.damaged:
+        release_dead_local_leases(store)  # show who really polls, not a killed process
+        print(status_table(source_statuses(config, store, utc_now())))
+    print(f"database: {check.detail}", file=sys.stderr if check.damaged else sys.stdout)
+    return 1 if check.damaged else 0
 
 
 def _reload(config: Config) -> int:
@@ -211,6 +247,8 @@ COMMANDS = {
     "explain": _explain,
 }
 STORE_COMMANDS = {"migrate", "export-db", "import-db"}
+CHECKED_COMMANDS = {"run", "collect", "status"}  # a damaged file must not pass for an empty one
+START_CHECK_SECONDS = 10.0  # bound of that check: a large file is checked only so far
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
+from model.holders import parse_holder
 from settings.model import Config, SourceConfig
 from store.base import Store
 from store.tx import SourceState
@@ -34,6 +35,8 @@ class SourceStatus:
     items_total: int
     polls: int
     not_modified_ratio: float | None
+    leased_by: str | None = None        # the node polling it right now (host:pid:start)
+    leased_since: datetime | None = None
 
 
 def source_statuses(config: Config, store: Store, now: datetime) -> list[SourceStatus]:
@@ -59,6 +62,7 @@ def _status(source: SourceConfig, state: SourceState | None, day: int, week: int
         next_poll_at=state.next_poll_at if state else None,
         items_24h=day, items_7d=week, items_total=state.appearances if state else 0, polls=polls,
         not_modified_ratio=round(state.not_modified_polls / polls, 3) if state and polls else None,
+        leased_by=state.leased_by if state else None, leased_since=state.leased_at if state else None,
     )
 
 
@@ -104,7 +108,14 @@ def status_table(statuses: list[SourceStatus]) -> str:
             f"{s.consecutive_failures:>5}  {_when(s.last_success_at):<20} {_when(s.next_poll_at):<20} "
             f"{s.last_error or '-'}"
         )
+    lines += [f"{s.id}: being polled by {_holder(s.leased_by)} since {_when(s.leased_since)}"
+              for s in statuses if s.leased_by]
     return "\n".join(lines)
+
+
+def _holder(node_id: str) -> str:
+    holder = parse_holder(node_id)
+    return f"{holder.describe()} ({node_id})" if holder else node_id
 
 
 def _when(moment: datetime | None) -> str:

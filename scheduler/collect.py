@@ -22,6 +22,7 @@ from model.stories import Appearance
 from obs import metrics
 from obs.logs import source_context
 from scheduler.backoff import next_poll_after_failure, next_poll_after_success
+from scheduler.leases import release_dead_local_leases, release_own_leases
 from settings.model import Config, SourceConfig
 from sources import Fetcher, FetchError, read_source
 from sources.errors import RateLimitedError
@@ -204,6 +205,10 @@ def collect_many(config: Config, sources: list[SourceConfig], fetcher: Fetcher, 
     """
     if not sources:
         return []
+    try:
+        release_dead_local_leases(store)  # a collect killed earlier must not skip these now
+    except Exception:
+        log.exception("event=lease_cleanup_failed")
 
     def one(source: SourceConfig) -> CollectOutcome:
         on_start(source.id)
@@ -219,4 +224,10 @@ def collect_many(config: Config, sources: list[SourceConfig], fetcher: Fetcher, 
         return outcome
 
     with ThreadPoolExecutor(max_workers=min(workers, len(sources))) as pool:
-        return list(pool.map(one, sources))
+        outcomes = list(pool.map(one, sources))
+    if any(o.error_kind == "store" for o in outcomes):
+        try:  # a failure that could not be recorded left its claim behind
+            release_own_leases(store, node_id)
+        except Exception:
+            log.exception("event=lease_release_failed node=%s", node_id)
+    return outcomes

@@ -20,7 +20,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from obs.logs import source_context
 from scheduler.collect import claim, collect_source
 from scheduler.gate import ShuttingDown, WriteGate
-from scheduler.leases import make_node_id, release_dead_local_leases
+from scheduler.leases import make_node_id, release_dead_local_leases, release_own_leases
 from settings.model import Config, SourceConfig
 from sources import Fetcher
 from store.base import Store
@@ -28,6 +28,7 @@ from store.times import utc_now
 
 log = logging.getLogger("zonefeed.scheduler")
 FIRST_POLL_SPREAD = 10.0  # seconds over which the first polls after start are spread
+STORE_RETRY_SECONDS = 30  # how soon a poll whose failure the store refused tries to record it again
 
 
 class Debouncer:
@@ -66,8 +67,9 @@ class PollScheduler:
 
     def __init__(self, config: Config, fetcher: Fetcher, store: Store,
                  render: Callable[[], object], node_id: str | None = None,
-                 render_delay: float = 2.0):
+                 render_delay: float = 2.0, store_retry: float = STORE_RETRY_SECONDS):
         self.node_id = node_id or make_node_id()
+        self._store_retry = store_retry
         self.renderer = Debouncer(render, render_delay)
         self._config = config
         self._fetcher = fetcher
@@ -75,6 +77,7 @@ class PollScheduler:
         self._gate = WriteGate()
         self._sources: dict[str, SourceConfig] = {}
         self._forced: set[str] = set()
+        self._unrecorded: dict[str, str] = {}  # source id -> store error of a poll still leased to us
         self._running = 0
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
@@ -191,6 +194,8 @@ class PollScheduler:
                 self._idle.notify_all()
 
     def _poll_claimed(self, config: Config, source: SourceConfig, forced: bool) -> None:
+        if self._still_unrecorded(source.id):
+            return  # its last failure is not written yet (the store still refuses): try again soon
         if not claim(self._store, source.id, self.node_id, config.scheduler.lease, due_only=not forced):
             self._follow_stored_schedule(source)
             return
@@ -201,6 +206,9 @@ class PollScheduler:
         except Exception:
             log.exception("event=poll_crashed source=%s", source.id)
             self._release(source.id)
+            return
+        if outcome.error_kind == "store":
+            self._store_failed(source, outcome.error or "store error")
             return
         if outcome.changed:
             self.renderer.trigger()
@@ -224,10 +232,48 @@ class PollScheduler:
             log.exception("event=lease_release_failed source=%s", source_id)
 
     def _release_own_leases(self) -> None:
-        with self._store.transaction() as tx:
-            mine = [sid for sid, holder in tx.leases().items() if holder == self.node_id]
-            for source_id in mine:
-                tx.release_lease(source_id, self.node_id)
+        release_own_leases(self._store, self.node_id)
+
+    def _store_failed(self, source: SourceConfig, message: str) -> None:
+        """A poll failed on the store (e.g. PostgreSQL down) and perhaps could not even record
+        that, leaving its lease: record it as soon as the store answers again, so the source
+        is neither held for the lease's length nor shown as merely stale."""
+        with self._lock:
+            self._unrecorded[source.id] = message
+        self._still_unrecorded(source.id)
+
+    def _still_unrecorded(self, source_id: str) -> bool:
+        """Record what waits; if `source_id`'s failure still cannot be, retry it shortly."""
+        self._record_unrecorded()
+        with self._lock:
+            waiting = source_id in self._unrecorded
+        if waiting:
+            self._move_job(source_id, datetime.now(UTC) + timedelta(seconds=self._store_retry))
+        return waiting
+
+    def _record_unrecorded(self) -> None:
+        """Record the store failures still waiting (each releases its lease), if the store answers."""
+        with self._lock:
+            if not self._unrecorded:
+                return
+            pending = dict(self._unrecorded)
+            intervals = {sid: self._sources[sid].interval for sid in pending if sid in self._sources}
+        try:
+            with self._store.transaction() as tx:
+                held = tx.leases()
+                now = utc_now()
+                for source_id, message in pending.items():
+                    if held.get(source_id) == self.node_id:  # not expired and taken by another node
+                        tx.record_failure(source_id, now, message, "store", now + timedelta(
+                            seconds=intervals.get(source_id, STORE_RETRY_SECONDS)))
+        except Exception as exc:
+            log.warning("event=lease_release_deferred reason=store_error sources=%s error=%r",
+                        ",".join(sorted(pending)), exc)
+            return
+        with self._lock:
+            for source_id in pending:
+                self._unrecorded.pop(source_id, None)
+        log.info("event=lease_released reason=store_error sources=%s", ",".join(sorted(pending)))
 
 
 def _jitter(source: SourceConfig) -> int:

@@ -17,3 +17,11 @@ def parse_interval(text: str) -> int:
     if seconds <= 0:
         raise ValueError(f"bad interval {text!r}: must be longer than 0s")
     return seconds
+
+
+def format_interval(seconds: int) -> str:
+    """Seconds back to the largest exact unit ("30d", "90s"), for messages naming a range."""
+    for unit in ("d", "h", "m"):
+        if seconds % _UNIT_SECONDS[unit] == 0:
+            return f"{seconds // _UNIT_SECONDS[unit]}{unit}"
+    return f"{seconds}s"

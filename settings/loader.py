@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from settings.intervals import parse_interval
+from settings.intervals import format_interval, parse_interval
 from settings.model import (
     ArticleSelectors,
     Config,
@@ -23,6 +24,7 @@ from settings.model import (
     SourceConfig,
     StorageSettings,
 )
+from settings.selectors import check_element_selector, parse_selector
 
 
 class ConfigError(Exception):
@@ -53,21 +55,35 @@ def _nonempty_text(value: Any) -> str:
     return value
 
 
-def _integer(minimum: int) -> Callable[[Any], int]:
+def _integer(minimum: int, maximum: int) -> Callable[[Any], int]:
     def check(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"expected an integer, got {type(value).__name__}")
-        if value < minimum:
-            raise ValueError(f"must be at least {minimum}")
-        return value
+        return _in_range(value, minimum, maximum)
 
     return check
 
 
-def _number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise ValueError("expected a positive number")
-    return float(value)
+def _number(minimum: float, maximum: float) -> Callable[[Any], float]:
+    """A finite number within the range: nan, inf and 1e308 would pass a "> 0" test, then
+    overflow the first time they are added to a clock."""
+
+    def check(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"expected a number, got {type(value).__name__}")
+        if not math.isfinite(value):
+            raise ValueError(f"must be a finite number between {minimum:g} and {maximum:g}, got {value}")
+        return float(_in_range(value, minimum, maximum))
+
+    return check
+
+
+def _in_range(value: Any, minimum: Any, maximum: Any) -> Any:
+    """The one range rule for every number in the config (README lists the ranges)."""
+    if not minimum <= value <= maximum:
+        shown = f"{value:g}" if isinstance(value, float) else str(value)
+        raise ValueError(f"must be between {minimum:g} and {maximum:g}, got {shown}")
+    return value
 
 
 def _boolean(value: Any) -> bool:
@@ -91,8 +107,15 @@ def _http_url(value: Any) -> str:
     return value
 
 
-def _interval(value: Any) -> int:
-    return parse_interval(_text(value))
+def _interval(minimum: int, maximum: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        seconds = parse_interval(_text(value))
+        if not minimum <= seconds <= maximum:
+            raise ValueError(f"bad interval {value!r}: must be between {format_interval(minimum)} "
+                             f"and {format_interval(maximum)}")
+        return seconds
+
+    return check
 
 
 def _timezone(value: Any) -> str:
@@ -136,6 +159,8 @@ def _storage_url(value: Any) -> str:
     return text
 
 
+DAY = 86400
+
 _SERVICE = {
     "data_dir": _Field(_nonempty_text, "data"),
     "base_url": _Field(_http_url, "http://127.0.0.1:8080"),
@@ -146,31 +171,53 @@ _SERVICE = {
 }
 _SERVER = {
     "host": _Field(_nonempty_text, "127.0.0.1"),
-    "port": _Field(_integer(0), 8080),
+    "port": _Field(_integer(0, 65535), 8080),
     "admin_token": _Field(_admin_token),
 }
 _STORAGE = {"url": _Field(_storage_url, "sqlite:///data/zonefeed.db")}
 _FETCH = {
     "user_agent": _Field(_nonempty_text, FetchSettings.user_agent),
-    "timeout": _Field(_number, FetchSettings.timeout),
-    "max_bytes": _Field(_integer(1024), FetchSettings.max_bytes),
-    "per_host_concurrency": _Field(_integer(1), FetchSettings.per_host_concurrency),
+    "timeout": _Field(_number(0.1, 600), FetchSettings.timeout),
+    "max_bytes": _Field(_integer(1024, 1 << 30), FetchSettings.max_bytes),
+    "per_host_concurrency": _Field(_integer(1, 64), FetchSettings.per_host_concurrency),
     "respect_robots": _Field(_boolean, FetchSettings.respect_robots),
-    "min_delay": _Field(lambda v: 0.0 if v == 0 else _number(v), FetchSettings.min_delay),
-    "max_delay": _Field(lambda v: 0.0 if v == 0 else _number(v), FetchSettings.max_delay),
-    "delay_factor": _Field(lambda v: 0.0 if v == 0 else _number(v), FetchSettings.delay_factor),
+    "min_delay": _Field(_number(0, 3600), FetchSettings.min_delay),
+    "max_delay": _Field(_number(0, DAY), FetchSettings.max_delay),
+    "delay_factor": _Field(_number(0, 1000), FetchSettings.delay_factor),
     "allow_private": _Field(_boolean, FetchSettings.allow_private),
 }
-_DEFAULTS = {"interval": _Field(_interval, 1800)}
+_INTERVAL = _interval(1, 30 * DAY)
+_DEFAULTS = {"interval": _Field(_INTERVAL, 1800)}
 _SCHEDULER = {
-    "workers": _Field(_integer(1), SchedulerSettings.workers),
-    "parse_processes": _Field(_integer(0), SchedulerSettings.parse_processes),
-    "max_backoff": _Field(_interval, SchedulerSettings.max_backoff),
-    "lease": _Field(_interval, SchedulerSettings.lease),
+    "workers": _Field(_integer(1, 1024), SchedulerSettings.workers),
+    "parse_processes": _Field(_integer(0, 64), SchedulerSettings.parse_processes),
+    "max_backoff": _Field(_interval(1, 30 * DAY), SchedulerSettings.max_backoff),
+    "lease": _Field(_interval(1, DAY), SchedulerSettings.lease),
 }
-_LIST = {k: _Field(_nonempty_text) for k in ("item", "link", "title", "date")}
-_ARTICLE = {k: _Field(_nonempty_text) for k in ("title", "date", "source", "body")} | {
-    "remove": _Field(_text_list, ())
+def _value_selector(value: Any) -> str:
+    """A selector that may end in ::attr(name) or ::text (see settings/selectors.py)."""
+    parse_selector(_nonempty_text(value))
+    return value
+
+
+def _element_selector(value: Any) -> str:
+    check_element_selector(_nonempty_text(value))
+    return value
+
+
+def _element_selectors(value: Any) -> tuple[str, ...]:
+    selectors = _text_list(value)
+    for selector in selectors:
+        check_element_selector(selector)
+    return selectors
+
+
+_LIST = {"item": _Field(_element_selector)} | {
+    k: _Field(_value_selector) for k in ("link", "title", "date")
+}
+_ARTICLE = {k: _Field(_value_selector) for k in ("title", "date", "source")} | {
+    "body": _Field(_element_selector),
+    "remove": _Field(_element_selectors, ()),
 }
 _SOURCE = {
     "id": _Field(_identifier, required=True),
@@ -179,12 +226,12 @@ _SOURCE = {
     "url": _Field(_http_url, required=True),
     "region": _Field(_text_list, ()),
     "tags": _Field(_text_list, ()),
-    "interval": _Field(_interval),
+    "interval": _Field(_INTERVAL),
     "enabled": _Field(_boolean, True),
     "encoding": _Field(_nonempty_text),
     "timezone": _Field(_timezone),
-    "pages": _Field(_integer(1), 1),
-    "backfill_pages": _Field(_integer(1), 3),
+    "pages": _Field(_integer(1, 100), 1),
+    "backfill_pages": _Field(_integer(1, 1000), 3),
     "list": _Field(dict),
     "article": _Field(dict),
 }
@@ -197,7 +244,7 @@ _FEED = {
     "tags": _Field(_text_list, ()),
     "include": _Field(_text_list, ()),
     "exclude": _Field(_text_list, ()),
-    "max_items": _Field(_integer(1), 100),
+    "max_items": _Field(_integer(1, 10000), 100),
 }
 _TOP = {"service", "server", "storage", "fetch", "defaults", "sources", "feeds", "scheduler"}
 
@@ -269,6 +316,7 @@ def _build(path: Path, raw: dict[str, Any]) -> Config:
     scheduler = reader.table(raw.get("scheduler"), "scheduler", _SCHEDULER)
     sources = _sources(reader, raw.get("sources"), defaults["interval"])
     feeds = _feeds(reader, raw.get("feeds"), {s.id for s in sources})
+    warnings = _feeds_no_source_fills(feeds, sources)
     if reader.problems:
         raise ConfigError(path, reader.problems)
     return Config(
@@ -281,6 +329,7 @@ def _build(path: Path, raw: dict[str, Any]) -> Config:
         sources=tuple(sources),
         feeds=tuple(feeds) or (FeedConfig(id="all", title=service["title"]),),
         scheduler=SchedulerSettings(**scheduler),
+        warnings=tuple(warnings),
     )
 
 
@@ -331,3 +380,19 @@ def _feeds(reader: _Reader, raw: Any, source_ids: set[str]) -> list[FeedConfig]:
         if values["id"]:
             feeds.append(FeedConfig(**values))
     return feeds
+
+
+def _feeds_no_source_fills(feeds: list[FeedConfig], sources: list[SourceConfig]) -> list[str]:
+    """A filter value no source carries (`重庆` where sources say `重庆市`) is legal TOML but
+    leaves the feed empty forever: say so, naming the values that match nothing."""
+    warnings = []
+    for index, feed in enumerate(feeds):
+        if not (feed.sources or feed.regions or feed.tags) or any(feed.takes(s) for s in sources):
+            continue
+        known = {"regions": {r for s in sources for r in s.region}, "tags": {t for s in sources for t in s.tags}}
+        unmatched = [f"{key} {[v for v in getattr(feed, key) if v not in known[key]]} "
+                     f"(sources have: {', '.join(sorted(known[key])) or 'none'})"
+                     for key in ("regions", "tags") if set(getattr(feed, key)) - known[key]]
+        why = "; ".join(unmatched) or "no source passes all of its sources/regions/tags filters together"
+        warnings.append(f"feeds[{index}] ({feed.id}): no configured source can fill this feed: {why}")
+    return warnings

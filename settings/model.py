@@ -96,6 +96,12 @@ class FeedConfig:
     exclude: tuple[str, ...] = ()
     max_items: int = 100
 
+    def takes(self, source: SourceConfig) -> bool:
+        """Whether the sources/regions/tags filters let `source` in (any one value matches)."""
+        return ((not self.sources or source.id in self.sources)
+                and (not self.regions or bool(set(self.regions) & set(source.region)))
+                and (not self.tags or bool(set(self.tags) & set(source.tags))))
+
 
 @dataclass(frozen=True)
 class Config:
@@ -108,6 +114,7 @@ class Config:
     sources: tuple[SourceConfig, ...] = ()
     feeds: tuple[FeedConfig, ...] = field(default_factory=tuple)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    warnings: tuple[str, ...] = ()  # legal but suspicious, e.g. a feed no source can fill
 
     def source(self, source_id: str) -> SourceConfig:
         for source in self.sources:

@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Protocol
 
 from store.tx import Tx
+
+
+class StorageError(Exception):
+    """The database itself cannot be used (a damaged or foreign file); the message names it."""
+
+
+@dataclass(frozen=True)
+class StoreCheck:
+    """What a bounded integrity check found: `damaged` is None when it could not tell."""
+
+    damaged: bool | None
+    detail: str  # one line for an operator
 
 
 class Store(Protocol):
@@ -24,6 +37,10 @@ class Store(Protocol):
         ...
 
     def migrate(self) -> int:
+        ...
+
+    def check(self, seconds: float) -> StoreCheck:
+        """Look for damage for at most `seconds` (SQLite's quick_check; a server checks itself)."""
         ...
 
     def reset_identity(self, table: str, column: str) -> None:

@@ -126,7 +126,7 @@ MIGRATIONS: tuple[str | dict[str, tuple[str, ...]], ...] = (
         last_modified TEXT
     );
     """,
-    # Search over the whole archive, kept by the database in the writing transaction: SQLite
+    # 8: search over the whole archive, kept by the database in the writing transaction: SQLite
     # an FTS5 trigram index of each appearance's title and the opening of its lead (its own
     # copy of that short text, so a scan for a two-character word stays small), PostgreSQL a
     # pg_trgm GIN index over the same expression. Indexing cost grows with the text: whole
@@ -151,6 +151,10 @@ MIGRATIONS: tuple[str | dict[str, tuple[str, ...]], ...] = (
             "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm')); END $$",
         ),
     },
+    # 9: when the current lease was taken, so `status` can say who polls a source since when.
+    """
+    ALTER TABLE sources ADD COLUMN leased_at TEXT;
+    """,
 )
 
 IDENTITY = {

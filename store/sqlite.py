@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from store.base import StorageError, StoreCheck
 from store.schema import MIGRATIONS, statements
 from store.tx import Tx
 
@@ -27,6 +28,8 @@ BUSY_TIMEOUT = 120.0  # seconds another process's write may hold us up before "d
 READERS = 4
 WRITER_CACHE_KB = 65536  # index inserts into a large file stay in memory
 READER_CACHE_KB = 8192
+CHECK_PROBLEMS = 3  # quick_check lines kept in a report
+DAMAGE_ERRORS = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
 
 
 class SQLiteStore:
@@ -59,7 +62,7 @@ class SQLiteStore:
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
         """One write transaction; BEGIN IMMEDIATE so concurrent writers queue instead of deadlock."""
-        with self._writer:
+        with self._writer, _damage_named(self.path):
             if self._write_connection is None:
                 self._write_connection = self._open(WRITER_CACHE_KB)
             with _begun(self._write_connection, "BEGIN IMMEDIATE") as tx:
@@ -70,10 +73,11 @@ class SQLiteStore:
         """One read-only transaction: a consistent snapshot that takes no write lock."""
         connection = self._readers.get()
         try:
-            if connection is None:
-                connection = self._open(READER_CACHE_KB)
-            with _begun(connection, "BEGIN") as tx:
-                yield tx
+            with _damage_named(self.path):
+                if connection is None:
+                    connection = self._open(READER_CACHE_KB)
+                with _begun(connection, "BEGIN") as tx:
+                    yield tx
         finally:
             self._readers.put(connection)
 
@@ -107,6 +111,26 @@ class SQLiteStore:
                 tx.connection.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
         return len(MIGRATIONS)
 
+    def check(self, seconds: float) -> StoreCheck:
+        """PRAGMA quick_check (page and b-tree structure, no index-to-table comparison), cut
+        off after `seconds` so a large file never holds up a start for long."""
+        connection = sqlite3.connect(self.path, timeout=seconds, isolation_level=None)
+        deadline = time.monotonic() + seconds
+        connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+        try:
+            problems = [row[0] for row in connection.execute(f"PRAGMA quick_check({CHECK_PROBLEMS})")]
+        except sqlite3.OperationalError as exc:  # interrupted at the deadline, or locked
+            return StoreCheck(None, f"{self.path}: quick_check not finished within {seconds:g}s ({exc})")
+        except sqlite3.DatabaseError as exc:
+            return StoreCheck(True, f"{self.path}: damaged: {exc}")
+        finally:
+            connection.close()
+        if problems == ["ok"]:
+            return StoreCheck(False, f"{self.path}: quick_check ok")
+        lines = [line.strip() for problem in problems for line in problem.splitlines()]
+        found = [line for line in lines if line and not line.startswith("***")][:CHECK_PROBLEMS]
+        return StoreCheck(True, f"{self.path}: damaged: " + "; ".join(found))
+
     def close(self) -> None:
         with self._lock:
             for connection in self._all:
@@ -114,6 +138,18 @@ class SQLiteStore:
             self._all.clear()
         self._write_connection = None
         self._readers = _idle_readers(self._reader_count)
+
+
+@contextmanager
+def _damage_named(path: Path) -> Iterator[None]:
+    """A damaged or foreign file surfaces wherever it is first read; name the file, once."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorname", "") not in DAMAGE_ERRORS:
+            raise
+        raise StorageError(f"{path}: {exc} (damaged or not a zonefeed SQLite database; "
+                           "see README, \"A damaged database\")") from exc
 
 
 def _idle_readers(count: int) -> queue.LifoQueue[sqlite3.Connection | None]:

@@ -33,6 +33,8 @@ class SourceState:
     polls: int
     not_modified_polls: int
     appearances: int
+    leased_by: str | None = None      # the node polling it now (scheduler/leases.py names it)
+    leased_at: datetime | None = None  # since when
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ class Tx(ReadingQueries, MatchQueries):
             "UPDATE sources SET last_attempt_at = ?, last_success_at = ?, last_error = NULL, "
             "error_kind = NULL, consecutive_failures = 0, polls = polls + 1, "
             "not_modified_polls = not_modified_polls + ?, next_poll_at = ?, "
-            "leased_by = NULL, lease_until = NULL WHERE id = ?",
+            "leased_by = NULL, lease_until = NULL, leased_at = NULL WHERE id = ?",
             (to_db(at), to_db(at), int(not_modified), _opt(next_poll_at), source_id),
         )
 
@@ -104,7 +106,7 @@ class Tx(ReadingQueries, MatchQueries):
         self._q(
             "UPDATE sources SET last_attempt_at = ?, last_error = ?, error_kind = ?, "
             "consecutive_failures = consecutive_failures + 1, polls = polls + 1, "
-            "next_poll_at = ?, leased_by = NULL, lease_until = NULL WHERE id = ?",
+            "next_poll_at = ?, leased_by = NULL, lease_until = NULL, leased_at = NULL WHERE id = ?",
             (to_db(at), error, kind, _opt(next_poll_at), source_id),
         )
         row = self._q("SELECT consecutive_failures FROM sources WHERE id = ?", (source_id,)).fetchone()
@@ -123,16 +125,16 @@ class Tx(ReadingQueries, MatchQueries):
         """
         due = "(next_poll_at IS NULL OR next_poll_at <= ?) AND " if due_only else ""
         row = self._q(
-            "UPDATE sources SET leased_by = ?, lease_until = ? "
+            "UPDATE sources SET leased_by = ?, lease_until = ?, leased_at = ? "
             f"WHERE id = ? AND {due}(lease_until IS NULL OR lease_until < ?) RETURNING id",
-            (node_id, to_db(now + timedelta(seconds=lease_seconds)), source_id,
+            (node_id, to_db(now + timedelta(seconds=lease_seconds)), to_db(now), source_id,
              *((to_db(now),) if due_only else ()), to_db(now)),
         ).fetchone()
         return row is not None
 
     def release_lease(self, source_id: str, node_id: str) -> None:
         """Give back a claim without recording a poll (the poll was abandoned)."""
-        self._q("UPDATE sources SET leased_by = NULL, lease_until = NULL "
+        self._q("UPDATE sources SET leased_by = NULL, lease_until = NULL, leased_at = NULL "
                 "WHERE id = ? AND leased_by = ?", (source_id, node_id))
 
     def leases(self) -> dict[str, str]:
@@ -161,12 +163,12 @@ class Tx(ReadingQueries, MatchQueries):
         rows = self._q(
             "SELECT s.id, s.name, s.url, s.last_attempt_at, s.last_success_at, s.last_error, "
             "s.error_kind, s.consecutive_failures, s.next_poll_at, s.polls, s.not_modified_polls, "
-            "(SELECT COUNT(*) FROM appearances a WHERE a.source_id = s.id) "
+            "(SELECT COUNT(*) FROM appearances a WHERE a.source_id = s.id), s.leased_by, s.leased_at "
             "FROM sources s ORDER BY s.id"
         ).fetchall()
         return [
             SourceState(r[0], r[1], r[2], _dt(r[3]), _dt(r[4]), r[5], r[6], int(r[7]), _dt(r[8]),
-                        int(r[9]), int(r[10]), int(r[11]))
+                        int(r[9]), int(r[10]), int(r[11]), r[12], _dt(r[13]) if r[12] else None)
             for r in rows
         ]
 

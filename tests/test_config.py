@@ -138,7 +138,7 @@ def test_html_backfill_pages_defaults_to_three_and_never_below_pages(load, write
     assert (config.sources[1].pages, config.sources[1].backfill_pages) == (5, 5)
     with pytest.raises(ConfigError) as error:
         load_config(write_config('[[sources]]\nid = "c"\nkind = "html"\nurl = "http://x.cn/"\nbackfill_pages = 0\n'))
-    assert "sources[0].backfill_pages: must be at least 1" in str(error.value)
+    assert "sources[0].backfill_pages: must be between 1 and 1000, got 0" in str(error.value)
 
 
 def test_scheduler_and_admin_token_settings(load, write_config):

@@ -18,7 +18,7 @@ from lxml import etree
 
 from settings.model import ArticleSelectors
 from sources.html.dom import css, drop_scripts, element_text, parse_html, short_text, squash
-from sources.html.listing import select
+from sources.html.listing import select, select_value
 from sources.html.metadata import (
     PageFacts,
     first_date,
@@ -108,8 +108,7 @@ def _selected_facts(tree: lxml.html.HtmlElement, selectors: ArticleSelectors | N
         return PageFacts()
 
     def text_of(selector: str | None) -> str | None:
-        found = select(tree, selector) if selector else []
-        return element_text(found[0]) or None if found else None
+        return select_value(tree, selector, element_text) if selector else None
 
     date_text = text_of(selectors.date)
     source_text = text_of(selectors.source)

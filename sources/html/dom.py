@@ -54,6 +54,11 @@ def element_text(element: lxml.html.HtmlElement) -> str:
     return squash(element.text_content())
 
 
+def own_text(element: lxml.html.HtmlElement) -> str:
+    """The element's own text nodes, not its children's (parsel's `::text`)."""
+    return squash(" ".join(element.xpath("text()")))
+
+
 def short_text(element: lxml.html.HtmlElement, limit: int) -> str | None:
     """The element's text if shorter than `limit` characters, else None (without reading it all:
     asking every element of a big page for its whole text is quadratic)."""

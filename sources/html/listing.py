@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
-from cssselect import SelectorError
 
-from sources.html.dom import css, element_text, squash
+from settings.selectors import parse_selector
+from sources.html.dom import element_text, own_text, squash
 
 # Dates are only *found* here; text/dates.py parses them (including `[08-28]` without a year).
 DATE_TEXT = re.compile(
@@ -28,10 +29,25 @@ class ListEntry:
 
 
 def select(root: lxml.html.HtmlElement, selector: str) -> list[lxml.html.HtmlElement]:
-    try:
-        return css(selector)(root)
-    except (SelectorError, SyntaxError) as exc:
-        raise ValueError(f"bad CSS selector {selector!r}: {exc}") from None
+    """The elements a config selector finds (its ::attr()/::text suffix, if any, aside)."""
+    return parse_selector(selector).match(root)
+
+
+def select_value(root: lxml.html.HtmlElement, selector: str,
+                 default: Callable[[lxml.html.HtmlElement], str | None]) -> str | None:
+    """The first non-empty value a config selector reads: its ::attr(name), its ::text, or
+    `default` of the element when it has neither suffix."""
+    parsed = parse_selector(selector)
+    for element in parsed.match(root):
+        if parsed.attribute is not None:
+            value = squash(element.get(parsed.attribute))
+        elif parsed.own_text:
+            value = own_text(element)
+        else:
+            value = default(element)
+        if value:
+            return value
+    return None
 
 
 def entries_by_selectors(tree: lxml.html.HtmlElement, page_url: str, item: str,
@@ -47,10 +63,9 @@ def entries_by_selectors(tree: lxml.html.HtmlElement, page_url: str, item: str,
 
 def entry_from_element(element: lxml.html.HtmlElement, page_url: str, link: str | None = None,
                        title: str | None = None, date: str | None = None) -> ListEntry | None:
-    anchor = _anchor(element, link)
-    if anchor is None:
+    anchor, href = _link(element, link)
+    if anchor is None or not href:
         return None
-    href = (anchor.get("href") or "").strip()
     try:
         url = urljoin(page_url, href)
         if urlsplit(url).scheme not in ("http", "https"):
@@ -70,6 +85,15 @@ def unique_entries(entries: list[ListEntry]) -> list[ListEntry]:
             seen.add(entry.url)
             unique.append(entry)
     return unique
+
+
+def _link(element: lxml.html.HtmlElement, link: str | None) -> tuple[lxml.html.HtmlElement | None, str]:
+    """The item's link element and its URL: href, or what `link`'s ::attr()/::text reads."""
+    if link and parse_selector(link).reads_value:
+        found = select(element, link)
+        return (found[0] if found else None), select_value(element, link, lambda _: None) or ""
+    anchor = _anchor(element, link)
+    return anchor, (anchor.get("href") or "").strip() if anchor is not None else ""
 
 
 def _anchor(element: lxml.html.HtmlElement, link: str | None) -> lxml.html.HtmlElement | None:
@@ -92,10 +116,9 @@ def usable_href(href: str | None) -> bool:
 
 def _title(element: lxml.html.HtmlElement, anchor: lxml.html.HtmlElement, title: str | None) -> str:
     if title:
-        found = select(element, title)
+        found = select_value(element, title, lambda node: squash(node.get("title")) or element_text(node))
         if found:
-            node = found[0]
-            return squash(node.get("title")) or element_text(node)
+            return found
     text = element_text(anchor)
     attribute = squash(anchor.get("title"))
     if attribute and (not text or text.endswith(_TRUNCATED) or len(attribute) > len(text)):
@@ -105,8 +128,7 @@ def _title(element: lxml.html.HtmlElement, anchor: lxml.html.HtmlElement, title:
 
 def _date(element: lxml.html.HtmlElement, anchor: lxml.html.HtmlElement, date: str | None) -> str | None:
     if date:
-        found = select(element, date)
-        return element_text(found[0]) or None if found else None
+        return select_value(element, date, element_text)
     around = element_text(element) if element is not anchor else ""
     around = around.replace(element_text(anchor), " ", 1) if around else squash(anchor.tail)
     match = DATE_TEXT.search(around)
