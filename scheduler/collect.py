@@ -22,11 +22,12 @@ from model.stories import Appearance
 from obs import metrics
 from obs.logs import source_context
 from scheduler.backoff import next_poll_after_failure, next_poll_after_success
+from scheduler.gate import ShuttingDown
 from scheduler.leases import release_dead_local_leases, release_own_leases
 from settings.model import Config, SourceConfig
 from sources import Fetcher, FetchError, read_source
 from sources.errors import RateLimitedError
-from store.base import Store
+from store.base import DATABASE_ERRORS, Store
 from store.times import utc_now
 
 log = logging.getLogger("zonefeed.collect")
@@ -99,20 +100,25 @@ def collect_source(config: Config, source: SourceConfig, fetcher: Fetcher, store
     with source_context(source.id):
         try:
             return _collect(config, source, fetcher, store, writing)
-        except Exception as exc:  # the store refused this source's write: the others go on
-            log.exception("event=store_failed source=%s", source.id)
-            return _record_store_failure(store, source, f"store error: {exc!r}")
+        except DATABASE_ERRORS as exc:  # the store refused this source's write: the others go on
+            log.warning("event=store_failed source=%s error=%r", source.id, exc)
+            return _record_failure(store, source, f"store error: {exc!r}", "store")
+        except ShuttingDown:
+            raise  # not a failure of this source: the poll simply runs again after the restart
+        except Exception as exc:  # an ingest or dedupe bug: this source only, traceback logged once
+            log.exception("event=collect_crash stage=store source=%s", source.id)
+            return _record_failure(store, source, f"internal error: {exc!r}", "internal")
 
 
-def _record_store_failure(store: Store, source: SourceConfig, message: str) -> CollectOutcome:
+def _record_failure(store: Store, source: SourceConfig, message: str, kind: str) -> CollectOutcome:
     """Best effort: when the database itself is down, the log line is all that can be kept."""
     try:
         with store.transaction() as tx:
-            tx.record_failure(source.id, utc_now(), message, "store",
+            tx.record_failure(source.id, utc_now(), message, kind,
                               utc_now() + timedelta(seconds=source.interval))
-    except Exception:
+    except DATABASE_ERRORS:
         log.exception("event=store_failed_twice source=%s", source.id)
-    return CollectOutcome(source.id, error=message, error_kind="store")
+    return CollectOutcome(source.id, error=message, error_kind=kind)
 
 
 def _collect(config: Config, source: SourceConfig, fetcher: Fetcher, store: Store,

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import sqlite3
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
+
+import psycopg
 
 from store.tx import Tx
 
 
 class StorageError(Exception):
     """The database itself cannot be used (a damaged or foreign file); the message names it."""
+
+
+# What counts as "the database refused": driver errors of either backend and our own refusals.
+# Anything else raised under a transaction is a bug in the caller, not a store failure.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, psycopg.Error, StorageError)
 
 
 @dataclass(frozen=True)

@@ -59,3 +59,37 @@ def test_retry_after_blocked_backoff_and_recovery_are_stored(web, write_config):
     outcome, status = _poll(config, store)
     assert status.state == "ok" and status.consecutive_failures == 0 and status.last_error is None
     assert abs(status.next_poll_at - (datetime.now(UTC) + timedelta(minutes=10))) <= timedelta(seconds=2)
+
+
+def _crashing_ingest(error: Exception):
+    def crash(*args, **kwargs):
+        raise error
+    return crash
+
+
+def test_errors_keep_their_meaning(web, write_config, monkeypatch):
+    """A database error is a store failure, a bug in ingest is internal (logged once), and a
+    shutdown under way is not this source's failure at all."""
+    import sqlite3
+
+    import pytest
+
+    from scheduler.gate import ShuttingDown, WriteGate
+
+    config, store = _setup(web, write_config)
+    web.add("/feed.xml", utf8_atom([("k1", "经开区新签约项目", "2023-08-28T09:00:00+08:00")]).encode(), "application/atom+xml")
+    monkeypatch.setattr("scheduler.collect.ingest", _crashing_ingest(sqlite3.OperationalError("disk I/O error")))
+    outcome, status = _poll(config, store)
+    assert outcome.error_kind == "store" and "disk I/O error" in status.last_error
+
+    monkeypatch.setattr("scheduler.collect.ingest", _crashing_ingest(KeyError("dedupe bug")))
+    outcome, status = _poll(config, store)
+    assert outcome.error_kind == "internal" and "dedupe bug" in status.last_error
+
+    gate = WriteGate()
+    gate.close(timeout=1)
+    before = source_statuses(config, store, datetime.now(UTC))[0]
+    with pytest.raises(ShuttingDown):
+        collect_source(config, config.sources[0], Fetcher(config.fetch), store, gate.writing)
+    after = source_statuses(config, store, datetime.now(UTC))[0]
+    assert (after.consecutive_failures, after.last_error) == (before.consecutive_failures, before.last_error)
