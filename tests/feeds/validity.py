@@ -11,21 +11,13 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from tests.support import ROOT
+from tests.support import DATA
 
 A = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 
 
-def _schemas() -> Path:
-    """../shared/schemas beside the repo (CI, main checkout) or beside a worktree's parent."""
-    for base in (ROOT.parent, *ROOT.parents):
-        if (base / "shared" / "schemas" / "atom.rnc").exists():
-            return base / "shared" / "schemas"
-    raise FileNotFoundError("shared/schemas/atom.rnc not found above the repository")
-
-
-ATOM_RNC = _schemas() / "atom.rnc"
+ATOM_RNC = DATA / "schemas" / "atom.rnc"
 # RFC 3339 date-time as RFC 4287 3.3 narrows it: uppercase T and Z, explicit offset.
 RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
 RFC822 = re.compile(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
