@@ -23,6 +23,7 @@ from ops.progress import Progress
 from ops.run import run_service
 from ops.signals import SignalInbox
 from ops.status import source_statuses, status_table
+from sampleweb.demo import DEMO_DIR, SERVICE_PORT, WEB_PORT, run_demo
 from scheduler.collect import CollectOutcome, StoredRobots, collect_many
 from scheduler.leases import make_node_id
 from settings import Config, ConfigError, load_config
@@ -35,9 +36,8 @@ EXIT_CONFIG = 2
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "demo":
-        from sampleweb.demo import run_demo
-
-        return run_demo(lambda config_path: main(["--config", str(config_path), "run"]))
+        return run_demo(lambda config_path: main(["--config", str(config_path), "run"]),
+                        port=args.port, web_port=args.web_port, directory=Path(args.dir))
     try:
         config = load_config(args.config)
     except ConfigError as exc:
@@ -212,7 +212,7 @@ STORE_COMMANDS = {"migrate", "export-db", "import-db"}
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="service.py", description=__doc__)
+    parser = argparse.ArgumentParser(prog="zonefeed", description=__doc__)
     parser.add_argument("--config", default=str(Path(__file__).with_name("config.toml")),
                         help="path to config.toml (default: the one beside service.py)")
     parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
@@ -236,7 +236,10 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--url", help="target storage URL (default: [storage] url of the config)")
     explain_cmd = sub.add_parser("explain", help="which story an appearance belongs to, and why")
     explain_cmd.add_argument("url", help="the appearance's URL (as stored or as found on the web)")
-    sub.add_parser("demo", help="run against a bundled local sample web (no internet needed)")
+    demo = sub.add_parser("demo", help="run against a bundled local sample web (no internet needed)")
+    demo.add_argument("--port", type=int, default=SERVICE_PORT, help=f"the service's port ({SERVICE_PORT})")
+    demo.add_argument("--web-port", type=int, default=WEB_PORT, help=f"the sample web's port ({WEB_PORT})")
+    demo.add_argument("--dir", default=str(DEMO_DIR), help="where the demo keeps its config and database")
     return parser
 
 
