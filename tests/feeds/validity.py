@@ -32,7 +32,8 @@ def jing_errors(paths: list[Path]) -> str:
 
 
 def atom_rule_errors(xml: bytes) -> list[str]:
-    """RFC 4287 rules the schema leaves out: authors (4.1.1/4.1.2), dates (3.3), ids, alternate links."""
+    """RFC 4287 rules the schema leaves out: authors (4.1.1/4.1.2), dates (3.3), ids, alternate
+    links, and the source metadata (4.2.11) the W3C Feed Validator asks for."""
     root = etree.fromstring(xml)
     problems = []
     entries = root.findall(f"{A}entry")
@@ -52,6 +53,9 @@ def atom_rule_errors(xml: bytes) -> list[str]:
                       if link.get("rel", "alternate") == "alternate"]
         if len(alternates) != len(set(alternates)):
             problems.append(f"entry {index}: two alternate links with the same type and hreflang")
+        for source in entry.findall(f"{A}source"):  # the W3C validator: "Missing source element: …"
+            problems += [f"entry {index}: source has no {name}" for name in ("id", "title", "updated")
+                         if len(source.findall(f"{A}{name}")) != 1]
         if not _absolute(entry.findtext(f"{A}id") or "") and not (entry.findtext(f"{A}id") or "").startswith(("tag:", "urn:")):
             problems.append(f"entry {index}: id is not an IRI")
     ids = [e.findtext(f"{A}id") for e in entries]
