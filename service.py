@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from feeds.build import build_feeds
 from feeds.live import feed_site
@@ -109,7 +110,7 @@ def _probe(config: Config, args: argparse.Namespace) -> int:
 
 def _explain(config: Config, store: Store, args: argparse.Namespace) -> int:
     with store.read() as tx:
-        lines = explain(tx, args.url)
+        lines = explain(tx, args.url, ZoneInfo(config.service.timezone))
     print("\n".join(lines) if lines else f"no appearance stored at {args.url}")
     return 0 if lines else 1
 
@@ -121,7 +122,7 @@ def _build(config: Config, store: Store, args: argparse.Namespace) -> int:
 
 
 def _status(config: Config, store: Store, args: argparse.Namespace) -> int:
-    print(status_table(source_statuses(config, store, utc_now())))
+    print(status_table(source_statuses(config, store, utc_now()), ZoneInfo(config.service.timezone)))
     return 0
 
 

@@ -46,6 +46,9 @@ def decorate_rss(xml: bytes, meta: FeedMeta) -> bytes:
     root = etree.fromstring(xml, _PARSER)
     channel = root.find("channel")
     first_item = channel.find("item")
+    if first_item is None:  # feedgen dates a channel "now" when nothing in it has a date
+        for element in channel.findall("lastBuildDate"):
+            channel.remove(element)
     # Archive paging (RFC 5005) is offered on the Atom feed only; RSS gets the hub link.
     for rel, href in [("hub", meta.hub)] if meta.hub else []:
         link = etree.Element(f"{_A}link", rel=rel, href=href)

@@ -21,6 +21,7 @@ from feeds.render import newest_update
 from feeds.select import feed_query, narrow
 from feeds.server import CONTENT_TYPES, Representation, Site, StaticSite
 from items.store.base import Store
+from items.store.times import utc_now
 from settings.model import Config, FeedConfig
 
 _FEED_PATH = re.compile(r"/feeds/([^/]+)\.(rss|atom|json)")
@@ -123,8 +124,8 @@ class FilteredViews:
                        self_urls={ext: meta.url(ext) + suffix for ext in self._renders},
                        atom_id=meta.url("atom") + suffix)
         body = self._renders[extension](meta, entries)
-        return Representation.of(body, CONTENT_TYPES["." + extension],
-                                  newest_update(entries).timestamp())
+        newest = newest_update(entries) or utc_now()  # an empty view was last modified now
+        return Representation.of(body, CONTENT_TYPES["." + extension], newest.timestamp())
 
 
 class FeedSite:
