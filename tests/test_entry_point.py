@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -24,3 +25,12 @@ def test_installed_zonefeed_command_runs_from_any_directory(tmp_path):
     checked = subprocess.run([str(command), "--config", str(ROOT / "config.toml"), "check-config"],
                              capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert checked.returncode == 0 and ": OK (" in checked.stdout, checked.stdout + checked.stderr
+
+
+def test_every_top_level_package_is_installed():
+    """The editable install maps only the packages pyproject.toml names: a new top-level package
+    left out of it imports in the tests (run from the checkout) but not in `.venv/bin/zonefeed`."""
+    include = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]["include"])
+    packages = {path.parent.name for path in ROOT.glob("*/*.py")} - {"tests", "bench", "fuzz"}
+    missing = {name for name in packages if name not in include or f"{name}.*" not in include}
+    assert not missing, f"add to [tool.setuptools.packages.find] include in pyproject.toml: {sorted(missing)}"
