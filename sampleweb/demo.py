@@ -28,7 +28,7 @@ def run_demo(run: Callable[[Path], int], port: int = SERVICE_PORT, web_port: int
              directory: Path = DEMO_DIR) -> int:
     """Serve the sample sites, write a demo config pointing at them, and run the service on it."""
     try:
-        web = LocalWeb(web_port)
+        web = LocalWeb(port=web_port)
     except OSError as exc:
         print(f"demo: cannot serve the sample web on 127.0.0.1:{web_port} ({exc.strerror}); "
               "choose another with --web-port", file=sys.stderr)
