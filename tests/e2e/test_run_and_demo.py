@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import subprocess
 import time
 
@@ -11,6 +12,7 @@ import feedparser
 import pytest
 import requests
 
+import service
 from bench.nginx import free_port
 from tests.running import service_cli, start_command, wait_for
 
@@ -85,3 +87,13 @@ def test_demo_restarted_keeps_its_stories_and_urls(tmp_path):
     assert second == first
     header = (tmp_path / "config.toml").read_text(encoding="utf-8").splitlines()[:2]
     assert header[0].startswith("# Written by `zonefeed demo`") and f"127.0.0.1:{args[3]}/" in header[1]
+
+
+def test_demo_on_a_taken_sample_web_port_is_one_line(tmp_path, capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert service.main(["demo", "--web-port", str(port), "--dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"127.0.0.1:{port}" in err and "--web-port" in err
