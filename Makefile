@@ -5,17 +5,20 @@ PY := $(VENV)/bin/python
 
 .PHONY: run test demo lint bench clean
 
-$(VENV)/.installed: requirements.txt
+# The project itself is installed editable (no dependencies beyond the pinned ones), which puts
+# the `zonefeed` command into .venv/bin and keeps it running this checkout's code.
+$(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 run: $(VENV)/.installed
-	$(PY) service.py run
+	$(VENV)/bin/zonefeed run
 
 demo: $(VENV)/.installed
-	$(PY) service.py demo
+	$(VENV)/bin/zonefeed demo
 
 test: $(VENV)/.installed
 	$(VENV)/bin/lint-imports --no-cache

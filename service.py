@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from app.run import run_service
 from feeds.build import build_feeds
@@ -20,6 +21,7 @@ from ops.pidfile import signal_reload
 from ops.progress import Progress
 from ops.signals import SignalInbox
 from ops.status import source_statuses, status_table
+from sampleweb.demo import DEMO_DIR, SERVICE_PORT, WEB_PORT, run_demo
 from scheduler.collect import CollectOutcome, StoredRobots, collect_many
 from scheduler.leases import make_node_id, release_dead_local_leases
 from settings import Config, ConfigError, load_config
@@ -36,9 +38,8 @@ EXIT_CONFIG = 2
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "demo":
-        from sampleweb.demo import run_demo
-
-        return run_demo(lambda config_path: main(["--config", str(config_path), "run"]))
+        return run_demo(lambda config_path: main(["--config", str(config_path), "run"]),
+                        port=args.port, web_port=args.web_port, directory=Path(args.dir))
     try:
         config = load_config(args.config)
     except ConfigError as exc:
@@ -143,7 +144,7 @@ def _probe(config: Config, args: argparse.Namespace) -> int:
 
 def _explain(config: Config, store: Store, args: argparse.Namespace) -> int:
     with store.read() as tx:
-        lines = explain(tx, args.url)
+        lines = explain(tx, args.url, ZoneInfo(config.service.timezone))
     print("\n".join(lines) if lines else f"no appearance stored at {args.url}")
     return 0 if lines else 1
 
@@ -158,7 +159,7 @@ def _status(config: Config, store: Store, args: argparse.Namespace) -> int:
     check = args.store_check
     if not check.damaged:
         release_dead_local_leases(store)  # show who really polls, not a killed process
-        print(status_table(source_statuses(config, store, utc_now())))
+        print(status_table(source_statuses(config, store, utc_now()), ZoneInfo(config.service.timezone)))
     print(f"database: {check.detail}", file=sys.stderr if check.damaged else sys.stdout)
     return 1 if check.damaged else 0
 
@@ -252,7 +253,7 @@ START_CHECK_SECONDS = 10.0  # bound of that check: a large file is checked only 
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="service.py", description=__doc__)
+    parser = argparse.ArgumentParser(prog="zonefeed", description=__doc__)
     parser.add_argument("--config", default=str(Path(__file__).with_name("config.toml")),
                         help="path to config.toml (default: the one beside service.py)")
     parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
@@ -276,7 +277,10 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--url", help="target storage URL (default: [storage] url of the config)")
     explain_cmd = sub.add_parser("explain", help="which story an appearance belongs to, and why")
     explain_cmd.add_argument("url", help="the appearance's URL (as stored or as found on the web)")
-    sub.add_parser("demo", help="run against a bundled local sample web (no internet needed)")
+    demo = sub.add_parser("demo", help="run against a bundled local sample web (no internet needed)")
+    demo.add_argument("--port", type=int, default=SERVICE_PORT, help=f"the service's port ({SERVICE_PORT})")
+    demo.add_argument("--web-port", type=int, default=WEB_PORT, help=f"the sample web's port ({WEB_PORT})")
+    demo.add_argument("--dir", default=str(DEMO_DIR), help="where the demo keeps its config and database")
     return parser
 
 

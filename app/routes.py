@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from app.http import Action, Page, Reply, json_reply
 from app.status_page import render_status_page
@@ -19,7 +20,8 @@ def ops_pages(current_config: Callable[[], Config], store: Store,
 
     def status_page() -> Reply:
         config, now = current_config(), utc_now()
-        body = render_status_page(config.service.title, source_statuses(config, store, now), now)
+        body = render_status_page(config.service.title, source_statuses(config, store, now), now,
+                                  ZoneInfo(config.service.timezone))
         return Reply(200, body, "text/html; charset=utf-8")
 
     def status_document() -> Reply:

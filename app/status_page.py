@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from html import escape
+from zoneinfo import ZoneInfo
 
 from items.urls import is_web_url
-from ops.status import SourceStatus
+from ops.status import SourceStatus, shown_or_never
 
 _STATE_COLOURS = {"ok": "#1a7f37", "failing": "#cf222e", "blocked": "#8250df",
                   "stale": "#9a6700", "layout changed": "#bc4c00"}
 
 
-def render_status_page(title: str, statuses: list[SourceStatus], now: datetime) -> bytes:
-    rows = "\n".join(_row(s) for s in statuses)
+def render_status_page(title: str, statuses: list[SourceStatus], now: datetime, tz: ZoneInfo) -> bytes:
+    rows = "\n".join(_row(s, tz) for s in statuses)
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta http-equiv="refresh" content="30">
 <title>{escape(title)} · status</title>
@@ -21,7 +22,7 @@ def render_status_page(title: str, statuses: list[SourceStatus], now: datetime) 
 td,th{{padding:.3em .6em;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}}
 td.n{{text-align:right}}.state{{font-weight:600}}</style></head>
 <body><h1>{escape(title)} · sources</h1>
-<p>Generated {_when(now)} · <a href="/status.json">JSON</a> · <a href="/metrics">metrics</a> · <a href="/">feeds</a></p>
+<p>Generated {shown_or_never(now, tz)} · times in {escape(tz.key)} · <a href="/status.json">JSON</a> · <a href="/metrics">metrics</a> · <a href="/">feeds</a></p>
 <table><thead><tr><th>source</th><th>state</th><th>last success</th><th>last error</th>
 <th>failures</th><th>next poll</th><th>items 24 h</th><th>items 7 d</th><th>304 ratio</th></tr></thead>
 <tbody>
@@ -30,7 +31,7 @@ td.n{{text-align:right}}.state{{font-weight:600}}</style></head>
 """.encode()
 
 
-def _row(s: SourceStatus) -> str:
+def _row(s: SourceStatus, tz: ZoneInfo) -> str:
     colour = _STATE_COLOURS.get(s.state, "#57606a")
     ratio = f"{s.not_modified_ratio:.0%}" if s.not_modified_ratio is not None else "—"
     error = escape(s.last_error) if s.last_error else "—"
@@ -38,10 +39,6 @@ def _row(s: SourceStatus) -> str:
     return (f'<tr id="{escape(s.id)}"><td>{link}<br>'
             f"<small>{escape(s.name)}</small></td>"
             f'<td class="state" style="color:{colour}">{escape(s.state)}</td>'
-            f"<td>{_when(s.last_success_at)}</td><td>{error}</td>"
-            f'<td class="n">{s.consecutive_failures}</td><td>{_when(s.next_poll_at)}</td>'
+            f"<td>{shown_or_never(s.last_success_at, tz)}</td><td>{error}</td>"
+            f'<td class="n">{s.consecutive_failures}</td><td>{shown_or_never(s.next_poll_at, tz)}</td>'
             f'<td class="n">{s.items_24h}</td><td class="n">{s.items_7d}</td><td class="n">{ratio}</td></tr>')
-
-
-def _when(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M:%SZ") if moment else "never"

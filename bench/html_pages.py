@@ -1,6 +1,6 @@
 """How long html sources spend per page, against plain lxml parsing of the same bytes.
 
-Run: .venv/bin/python bench/html_pages.py   (reads ../shared/corpus/html in place)
+Run: .venv/bin/python bench/html_pages.py   (reads tests/data/html in place)
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sources.html.detect import detect_list  # noqa: E402
 from sources.html.dom import parse_html  # noqa: E402
 from sources.html.lists import prepare_list_tree  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpus" / "html"
+CORPUS = ROOT / "tests" / "data" / "html"
 ROUNDS = 3
 
 

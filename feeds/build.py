@@ -25,7 +25,8 @@ from feeds.websub import ping_hub
 from model.stories import StoryEntry
 from settings.model import Config, FeedConfig
 from store.base import Store
-from store.tx import FeedQuery, Tx
+from store.times import shown_time
+from store.tx import FeedQuery, SourceState, Tx
 
 log = logging.getLogger("zonefeed.feeds")
 # Bump when the output format changes, so an upgrade re-renders unchanged data.
@@ -54,11 +55,12 @@ def _build(config: Config, store: Store) -> list[str]:
     public = config.service.data_dir / "public"
     stamp_path = config.service.data_dir / ".render-stamp"
     with store.read() as tx:
-        stamp = _stamp(config, tx.feed_data_version())
+        all_failing = every_source_failing(config, tx.source_states())
+        stamp = _stamp(config, tx.feed_data_version(), all_failing)
         if _read(stamp_path) == stamp and (public / "index.html").exists():
             return []
         loaded = _load(config, tx)
-    files = _render_all(config, *loaded)  # outside the transaction: writers need not wait
+    files = _render_all(config, *loaded, all_failing)  # outside the transaction: writers need not wait
     changed = [relative for relative, data in files.items() if publish(public, relative, data)]
     write_atomically(stamp_path, stamp.encode())
     if changed:
@@ -95,7 +97,15 @@ def _load(config: Config, tx: Tx) -> tuple[list[_LoadedFeed], list[tuple[str, in
     return feeds, counts
 
 
-def _render_all(config: Config, feeds: list[_LoadedFeed], region_counts: list[tuple[str, int]]) -> dict[str, bytes]:
+def every_source_failing(config: Config, states: list[SourceState]) -> bool:
+    """True when each enabled source was polled and its last poll failed: nothing new can come."""
+    failed = {state.id for state in states if state.polls and state.last_error}
+    enabled = [source.id for source in config.sources if source.enabled]
+    return bool(enabled) and all(source_id in failed for source_id in enabled)
+
+
+def _render_all(config: Config, feeds: list[_LoadedFeed], region_counts: list[tuple[str, int]],
+                all_failing: bool) -> dict[str, bytes]:
     files: dict[str, bytes] = {"feed.xsl": STYLESHEET.read_bytes()}
     listings, newest = [], []
     tz = ZoneInfo(config.service.timezone)
@@ -106,26 +116,27 @@ def _render_all(config: Config, feeds: list[_LoadedFeed], region_counts: list[tu
             files[feed_path(feed.id, output.extension)] = output.render(current, entries)
         for page in loaded.pages:
             files[page.relative] = render_atom(page.meta, page.entries)
-        updated = newest_update(entries) if entries else None
+        updated = newest_update(entries)
         newest.extend([updated] if updated else [])
         listings.append(FeedListing(feed.id, feed.title, feed.description, loaded.stories,
                                     _local(updated, tz)))
     files["index.html"] = render_index(config.service.title, listings, region_counts,
-                                       _local(max(newest, default=None), tz))
+                                       _local(max(newest, default=None), tz), config.service.timezone,
+                                       all_failing)
     base = config.service.base_url.rstrip("/")
     files["opml.xml"] = render_opml(config.service.title, [
         OpmlFeed(f.title, f.description, f"{base}/feeds/{f.id}.atom", f"{base}/") for f in config.feeds])
     return files
 
 
-def _stamp(config: Config, data_version: str) -> str:
+def _stamp(config: Config, data_version: str, all_failing: bool) -> str:
     """Everything rendering depends on; equal stamps mean equal output."""
-    inputs = repr((RENDER_REVISION, data_version, config.service, config.feeds, config.sources))
+    inputs = repr((RENDER_REVISION, data_version, all_failing, config.service, config.feeds, config.sources))
     return hashlib.sha256(inputs.encode()).hexdigest()
 
 
 def _local(moment: datetime | None, tz: tzinfo) -> str:
-    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else "—"
+    return shown_time(moment, tz) if moment else "—"
 
 
 def _read(path: Path) -> str | None:

@@ -1,7 +1,8 @@
 """What feedgen cannot write, added to its output with lxml.
 
 - Atom entry links lose `rel` in feedgen (issue #135): "also at" links are added here as
-  `link rel="related"`, with Atom `<source>` naming the feed an entry was read from.
+  `link rel="related"`, with Atom `<source>` naming the feed an entry was read from (feedgen
+  writes no Atom source at all).
 - Feed-level `rel="hub"` (WebSub) and RFC 5005 archive links, which feedgen does not know.
 - The `xml-stylesheet` processing instruction that makes a browser show a readable page;
   feed readers ignore it.
@@ -47,6 +48,9 @@ def decorate_rss(xml: bytes, meta: FeedMeta) -> bytes:
     root = etree.fromstring(xml, _PARSER)
     channel = root.find("channel")
     first_item = channel.find("item")
+    if first_item is None:  # feedgen dates a channel "now" when nothing in it has a date
+        for element in channel.findall("lastBuildDate"):
+            channel.remove(element)
     # Archive paging (RFC 5005) is offered on the Atom feed only; RSS gets the hub link.
     for rel, href in [("hub", meta.hub)] if meta.hub else []:
         link = etree.Element(f"{_A}link", rel=rel, href=href)
@@ -78,6 +82,11 @@ def _decorate_atom_entry(element: etree._Element, entry: StoryEntry, meta: FeedM
         source = etree.SubElement(element, f"{_A}source")
         etree.SubElement(source, f"{_A}id").text = url
         etree.SubElement(source, f"{_A}title").text = name
+        # RFC 4287 4.2.11 asks a source to carry its feed's `updated` (the W3C validator warns
+        # without it). We do not keep each site's own feed date per story; the time this story
+        # last changed there is the newest change of that source this entry knows of, and keeps
+        # the rendering a function of the stories.
+        etree.SubElement(source, f"{_A}updated").text = entry.updated_at.astimezone(meta.tz).isoformat()
         # A feed source's URL is that feed (self); an HTML source's is the page we read.
         source.append(_atom_link("self" if kind == "feed" else "alternate", url))
 

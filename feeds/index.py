@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+_ALL_FAILING = ('<p role="alert" style="border:2px solid #cf222e;padding:.5em 1em"><strong>Every source '
+                'is failing</strong>: the last poll of each one ended in an error, so these feeds get no '
+                'new stories. See <a href="status">source status</a> for the errors.</p>\n')
+
 
 @dataclass(frozen=True)
 class FeedListing:
@@ -16,7 +20,8 @@ class FeedListing:
 
 
 def render_index(title: str, feeds: list[FeedListing], region_counts: list[tuple[str, int]],
-                 last_update: str) -> bytes:
+                 last_update: str, zone: str, all_failing: bool = False) -> bytes:
+    """`last_update` and each listing's `updated` are already in `zone`, which the page names."""
     rows = "\n".join(
         f"<tr><td><strong>{escape(f.title)}</strong><br><small>{escape(f.description)}</small></td>"
         f"<td>{f.entries}</td><td>{escape(f.updated)}</td>"
@@ -34,11 +39,11 @@ def render_index(title: str, feeds: list[FeedListing], region_counts: list[tuple
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}}
 table{{border-collapse:collapse;width:100%;margin-bottom:2em}}td,th{{border-bottom:1px solid #ddd;padding:.5em;text-align:left}}</style>
 </head><body><h1>{escape(title)}</h1>
-<p>Subscribe to a feed in your reader, or import them all: <a href="opml.xml">OPML</a>.
-Last update: {escape(last_update)}. <a href="status">Source status</a></p>
+{_ALL_FAILING if all_failing else ""}<p>Subscribe to a feed in your reader, or import them all: <a href="opml.xml">OPML</a>.
+Last update: {escape(last_update)}. Times are {escape(zone)}. <a href="status">Source status</a></p>
 <p><small>Any feed URL takes <code>?limit=N</code>, <code>?q=keyword</code> and
 <code>?region=name</code>.</small></p>
-<table><thead><tr><th>Feed</th><th>Entries</th><th>Updated</th><th>Subscribe</th></tr></thead>
+<table><thead><tr><th>Feed</th><th>Entries</th><th>Updated ({escape(zone)})</th><th>Subscribe</th></tr></thead>
 <tbody>
 {rows}
 </tbody></table>

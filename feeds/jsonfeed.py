@@ -22,9 +22,10 @@ def render_json(meta: FeedMeta, entries: list[StoryEntry]) -> bytes:
         "description": meta.description or meta.title,
         "language": "zh-CN",
         "authors": [{"name": meta.author}],
-        # Not a JSON Feed field: the newest entry's time, so readers and humans see freshness.
-        "_zonefeed": {"updated": _time(newest_update(entries), meta)},
     }
+    newest = newest_update(entries)
+    if newest is not None:  # not a JSON Feed field: the newest entry's time, to show freshness
+        feed["_zonefeed"] = {"updated": _time(newest, meta)}
     if meta.hub:
         feed["hubs"] = [{"type": "WebSub", "url": meta.hub}]
     feed["items"] = [_item(entry, meta) for entry in entries]

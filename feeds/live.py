@@ -24,6 +24,7 @@ from feeds.select import feed_query, narrow
 from feeds.server import Representation, Site, StaticSite
 from settings.model import Config, FeedConfig
 from store.base import Store
+from store.times import utc_now
 
 _FEED_PATH = re.compile(r"/feeds/([^/]+)\.([a-z0-9]+)")  # the extension must be a registered format
 MAX_WORDS = 5
@@ -126,8 +127,8 @@ class FilteredViews:
                        self_urls={ext: meta.url(ext) + suffix for ext in FORMATS},
                        atom_id=meta.url("atom") + suffix)
         output = FORMATS[extension]
-        return Representation.of(output.render(meta, entries), output.content_type,
-                                  newest_update(entries).timestamp())
+        newest = newest_update(entries) or utc_now()  # an empty view was last modified now
+        return Representation.of(output.render(meta, entries), output.content_type, newest.timestamp())
 
 
 class FeedSite:

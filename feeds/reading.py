@@ -23,6 +23,7 @@ from items.explain import explain
 from settings.model import Config
 from store.base import Store
 from store.reading_tx import MAX_SEARCH_WORDS, MAX_WORD_CHARS, SearchQuery
+from store.times import utc_now
 
 PAGE_SIZE = 30
 MAX_PAGE = 1000
@@ -108,7 +109,7 @@ class ReaderPages:
             if entry is None or story_id is None:
                 return None
             appearances = tx.story_appearances(story_id)
-            explanation = explain(tx, entry.url)
+            explanation = explain(tx, entry.url, ZoneInfo(config.service.timezone))
         body = render_story_page(_site(config), entry, appearances, explanation)
         return _page_representation(body, [entry])
 
@@ -136,7 +137,7 @@ class ReaderPages:
         meta = _search_meta(config, form)
         output = FORMATS[extension]
         return Representation.of(output.render(meta, entries), output.content_type,
-                                  newest_update(entries).timestamp())
+                                  _last_modified(entries))
 
 
 def _search_meta(config: Config, form: SearchForm) -> FeedMeta:
@@ -170,7 +171,12 @@ def _page_link(site: Site, path: str, query: str, page: int) -> str | None:
 
 
 def _page_representation(body: bytes, stories: list) -> Representation:
-    return Representation.of(body, _HTML, newest_update(stories).timestamp())
+    return Representation.of(body, _HTML, _last_modified(stories))
+
+
+def _last_modified(stories: list) -> float:
+    """The newest story's update; an empty page was last modified now."""
+    return (newest_update(stories) or utc_now()).timestamp()
 
 
 def _params(query: str) -> dict[str, str]:

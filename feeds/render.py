@@ -1,6 +1,8 @@
 """Stories to RSS 2.0 and Atom 1.0 bytes with feedgen, avoiding its known traps.
 
 Same stories in, same bytes out: channel dates come from the newest entry, never the clock.
+An empty feed has no such date: its Atom `updated` (which RFC 4287 requires) is the time it was
+rendered, and RSS and JSON Feed carry no feed date at all.
 What feedgen cannot express (related links, Atom source, hub and archive links, the browser
 stylesheet) is added afterwards by feeds/decorate.py.
 """
@@ -17,9 +19,9 @@ from feedgen.feed import FeedGenerator
 from feeds.decorate import decorate_atom, decorate_rss
 from items.urls import is_web_url
 from model.stories import StoryEntry
+from store.times import utc_now
 from text.cleaning import xml_safe
 
-EMPTY_FEED_UPDATED = datetime(2026, 1, 1, tzinfo=UTC)
 GENERATOR_URI = "https://github.com/zonefeed"
 
 
@@ -84,8 +86,9 @@ def publishable(entries: list[StoryEntry]) -> list[StoryEntry]:
     return kept
 
 
-def newest_update(entries: list[StoryEntry]) -> datetime:
-    return max((e.updated_at for e in entries), default=EMPTY_FEED_UPDATED)
+def newest_update(entries: list[StoryEntry]) -> datetime | None:
+    """The newest entry's update time; None for an empty feed."""
+    return max((e.updated_at for e in entries), default=None)
 
 
 def _generator(meta: FeedMeta, entries: list[StoryEntry], kind: str) -> FeedGenerator:
@@ -100,9 +103,9 @@ def _generator(meta: FeedMeta, entries: list[StoryEntry], kind: str) -> FeedGene
     fg.link(href=meta.self_url(kind), rel="self",
             type="application/rss+xml" if kind == "rss" else "application/atom+xml")
     fg.link(href=meta.base_url.rstrip("/") + "/", rel="alternate", type="text/html")
-    newest = newest_update(entries)
-    fg.updated(newest.astimezone(meta.tz))
-    fg.lastBuildDate(newest.astimezone(meta.tz))
+    # One call sets both Atom `updated` and RSS `lastBuildDate` (decorate_rss drops the latter
+    # from an empty channel).
+    fg.updated((newest_update(entries) or utc_now()).astimezone(meta.tz))
     for entry in entries:
         _add_entry(fg, entry, meta, kind)
     return fg

@@ -3,6 +3,8 @@ every appearance it shares an LSH band with (what `service.py explain URL` print
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from items.dedupe import (
     TEMPLATE_TITLES,
     NearDuplicates,
@@ -15,23 +17,25 @@ from items.ingest import original_publisher
 from items.similarity import compare
 from items.urls import canonical_url
 from store.match_tx import MatchQueries, StoredText
+from store.times import shown_time
 
 
-def explain(tx: MatchQueries, url: str) -> list[str]:
-    """Human-readable lines; none when nothing is stored at `url` (after canonicalizing it)."""
+def explain(tx: MatchQueries, url: str, tz: tzinfo) -> list[str]:
+    """Human-readable lines, times in `tz`; none when nothing is stored at `url` (after
+    canonicalizing it)."""
     ids = tx.appearance_ids_at(canonical_url(url))
     lines: list[str] = []
     for text in tx.stored_texts(ids):
-        lines += _explain_one(tx, text)
+        lines += _explain_one(tx, text, tz)
     return lines
 
 
-def _explain_one(tx: MatchQueries, app: StoredText) -> list[str]:
+def _explain_one(tx: MatchQueries, app: StoredText, tz: tzinfo) -> list[str]:
     guid, canonical_id = tx.story_identity(app.story_id) or ("?", None)
     members = tx.canonical_candidates_of([app.story_id]).get(app.story_id, [])
     member_texts = {t.id: t for t in tx.stored_texts(m.id for m in members)}
     lines = [f"appearance #{app.id} {app.url}",
-             f"  source {app.source_id}, published {app.published_at:%Y-%m-%d %H:%M}Z, title {app.title!r}",
+             f"  source {app.source_id}, published {shown_time(app.published_at, tz)}, title {app.title!r}",
              f"story #{app.story_id} {guid} ({len(members)} appearance(s))"]
     credited = original_publisher(members)
     for member in sorted(members, key=lambda m: (m.published_at, m.source_id, m.item_key)):

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from model.holders import parse_holder
 from settings.model import Config, SourceConfig
 from store.base import Store
+from store.times import shown_time
 from store.tx import SourceState
 
 LAYOUT_KINDS = frozenset({"layout", "layout_changed"})  # error kinds meaning "selectors no longer match"
@@ -96,19 +98,20 @@ def status_json(statuses: list[SourceStatus], now: datetime) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def status_table(statuses: list[SourceStatus]) -> str:
-    """The same facts as /status, as fixed-width text for a terminal."""
+def status_table(statuses: list[SourceStatus], tz: ZoneInfo) -> str:
+    """The same facts as /status, as fixed-width text for a terminal; times in `tz`, labelled."""
     header = (f"{'source':<20} {'state':<14} {'24h':>4} {'7d':>5} {'items':>6} {'304%':>5} "
-              f"{'fails':>5}  {'last success':<20} {'next poll':<20} last error")
-    lines = [header]
+              f"{'fails':>5}  {'last success':<22} {'next poll':<22} last error")
+    lines = [f"times in {tz.key}", header]
     for s in statuses:
         ratio = f"{s.not_modified_ratio * 100:.0f}" if s.not_modified_ratio is not None else "-"
         lines.append(
             f"{s.id:<20} {s.state:<14} {s.items_24h:>4} {s.items_7d:>5} {s.items_total:>6} {ratio:>5} "
-            f"{s.consecutive_failures:>5}  {_when(s.last_success_at):<20} {_when(s.next_poll_at):<20} "
+            f"{s.consecutive_failures:>5}  {shown_or_never(s.last_success_at, tz):<22} "
+            f"{shown_or_never(s.next_poll_at, tz):<22} "
             f"{s.last_error or '-'}"
         )
-    lines += [f"{s.id}: being polled by {_holder(s.leased_by)} since {_when(s.leased_since)}"
+    lines += [f"{s.id}: being polled by {_holder(s.leased_by)} since {shown_or_never(s.leased_since, tz)}"
               for s in statuses if s.leased_by]
     return "\n".join(lines)
 
@@ -118,5 +121,5 @@ def _holder(node_id: str) -> str:
     return f"{holder.describe()} ({node_id})" if holder else node_id
 
 
-def _when(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M:%SZ") if moment else "never"
+def shown_or_never(moment: datetime | None, tz: ZoneInfo) -> str:
+    return shown_time(moment, tz) if moment else "never"

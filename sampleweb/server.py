@@ -29,14 +29,15 @@ class Route:
 
 
 class LocalWeb:
-    """Serve routes on 127.0.0.1:<free port> (or another loopback `host`); use as a context manager."""
+    """Serve routes on 127.0.0.1 (or another loopback `host`) at `port`, a free one by default;
+    use as a context manager."""
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.posts: list[tuple[str, bytes]] = []  # (path, body) of each POST, e.g. WebSub pings
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer((host, 0), self._handler())
+        self._server = ThreadingHTTPServer((host, port), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

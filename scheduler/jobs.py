@@ -1,4 +1,6 @@
-"""When things run: one APScheduler job per source, rendering after collects that changed stories.
+"""When things run: one APScheduler job per source, and a (debounced) render after each poll:
+new stories, but also a source failing or recovering, which the index reports; a render with
+nothing new to show stops at its stamp.
 
 The database, not the job, decides whether a poll is due: each run first claims the source
 (Tx.claim_source) and afterwards moves the job to the stored next_poll_at, so backoff survives
@@ -210,8 +212,7 @@ class PollScheduler:
         if outcome.error_kind == "store":
             self._store_failed(source, outcome.error or "store error")
             return
-        if outcome.changed:
-            self.renderer.trigger()
+        self.renderer.trigger()  # even a failure may change what the index says (all failing)
         if outcome.next_poll_at is not None:
             self._move_job(source.id, _jittered(outcome.next_poll_at, source))
 

@@ -11,7 +11,8 @@ import psycopg
 from store import Store, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
+# Real-world pages, feeds and the Atom schema, copied with their sources and licences (README there).
+DATA = ROOT / "tests" / "data"
 PG_BASE_URL = os.environ.get("ZONEFEED_TEST_PG", "postgresql://127.0.0.1:5432/test")
 
 

@@ -81,7 +81,7 @@ def test_nodes_share_sources_without_double_polls_and_survive_a_kill(web, write_
     for source_id in SOURCES:
         entries = [(f"{source_id}-{n}", f"{source_id} 园区新闻 {n}", f"2023-08-2{n}T09:00:00+08:00")
                    for n in (1, 2)]
-        entries.append(("shared", "全省开发区工作会议召开", "2023-08-20T09:00:00+08:00"))  # cross-posted
+        entries.append(("crosspost", "全省开发区工作会议召开", "2023-08-20T09:00:00+08:00"))  # cross-posted
         web.add(f"/{source_id}/atom.xml", utf8_atom(entries), delay=0.3, conditional=False)
     # six zones on one loopback host stand in for six sites: no one-at-a-time per host here
     config = write_config(f"per_host_concurrency = {len(SOURCES)}\n[server]\nport = 0\n"

@@ -79,7 +79,7 @@ def test_template_bodies_on_several_sites_do_not_merge_unrelated_pages(store):
     assert _one(store, "SELECT COUNT(*) FROM stories") == (25,)
     assert _one(store, "SELECT COUNT(*) FROM dedupe_decisions") == (0,)
     with store.transaction() as tx:
-        lines = explain(tx, "http://site4.test/4.html")
+        lines = explain(tx, "http://site4.test/4.html", UTC)
     assert any(line.startswith(f"bands ignored as a site's template (one site, {TEMPLATE_TITLES}+ titles)")
                and line.endswith("the text is a template and matches nothing") for line in lines), lines
     other_sites = [line for line in lines if line.startswith("  #") and " site4 " not in line]

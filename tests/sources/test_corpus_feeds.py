@@ -1,6 +1,6 @@
 """Torture corpora through the feed-source path as FETCHED bytes.
 
-Every file of ../shared/corpus/feedparser-tests/ and ../shared/corpus/feeds/ is served by
+Every file of tests/data/feedparser-tests/ and tests/data/feeds/ is served by
 LocalWeb (with the `Header:` lines of its comment, as feedparser's own suite serves them),
 fetched by Fetcher and parsed by parse_feed. The oracle is feedparser itself on the same
 bytes: a document it reads without complaint must give us the same entries.
@@ -21,20 +21,18 @@ from settings.model import FetchSettings
 from sources.errors import FetchError
 from sources.feed import parse_feed
 from sources.fetch import Fetcher
-from tests.support import CORPUS
+from tests.support import DATA
 
-FEEDPARSER_TESTS = CORPUS / "feedparser-tests"
-CHINESE_FEEDS = CORPUS / "feeds"
+FEEDPARSER_TESTS = DATA / "feedparser-tests"
+CHINESE_FEEDS = DATA / "feeds"
 _HEADER = re.compile(r"^Header:\s+([^:]+):(.*)$", re.M)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _MOJIBAKE = re.compile("[\x80-\xff\ufffd]")  # Latin-1 letters or replacement chars in a CJK title
 _CJK = re.compile("[\u4e00-\u9fff]")
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not laid out beside the repo")
-
 
 def _files(folder: Path) -> list[Path]:
-    return sorted(folder.rglob("*.xml")) if folder.is_dir() else []
+    return sorted(folder.rglob("*.xml"))
 
 
 def _comment_text(raw: bytes) -> str:
@@ -59,10 +57,10 @@ def corpus_web():
             raw = path.read_bytes()
             content_type, headers = _response_headers(raw) if FEEDPARSER_TESTS in path.parents \
                 else ("application/xml", {})
-            web.add("/" + path.relative_to(CORPUS).as_posix(), raw, content_type,
+            web.add("/" + path.relative_to(DATA).as_posix(), raw, content_type,
                     headers=headers, conditional=False)
         for path in _files(CHINESE_FEEDS):  # again, under a wrong charset, as servers often say
-            web.add("/mislabelled/" + path.relative_to(CORPUS).as_posix(), path.read_bytes(),
+            web.add("/mislabelled/" + path.relative_to(DATA).as_posix(), path.read_bytes(),
                     "text/xml; charset=utf-8", conditional=False)
         yield web
 
@@ -75,7 +73,7 @@ def fetcher():
 def _read(web: LocalWeb, fetcher: Fetcher, path: Path, prefix: str = "") -> list[RawItem] | FetchError:
     """Items, or the FetchError (ParseError) a broken document earns; anything else escapes."""
     try:
-        result = fetcher.get(web.url(prefix + "/" + path.relative_to(CORPUS).as_posix()))
+        result = fetcher.get(web.url(prefix + "/" + path.relative_to(DATA).as_posix()))
         return parse_feed("corpus", result.body, result.content_type, result.url)
     except FetchError as error:
         return error

@@ -1,4 +1,4 @@
-"""Every page of ../shared/corpus/html/, served without a charset (the common case for the
+"""Every page of tests/data/html/, served without a charset (the common case for the
 sites we read), fetched, decoded, then through list detection and article extraction: the text
 is what MANIFEST.tsv says the bytes are, and no page raises."""
 
@@ -15,17 +15,14 @@ from sources.fetch import Fetcher
 from sources.html.article import extract_article
 from sources.html.dom import parse_html
 from sources.html.lists import list_entries, prepare_list_tree
-from tests.support import CORPUS
+from tests.support import DATA
 
 _TRUE_CODEC = {"utf-8": "utf-8", "gb18030/gbk": "gb18030", "gb2312-strict-ok": "gb18030"}
 
 
 def _pages() -> list[tuple[str, str]]:
     """(corpus path, codec of its real bytes) for every HTML page in the manifest."""
-    manifest = CORPUS / "MANIFEST.tsv"
-    if not manifest.is_file():
-        return []
-    with manifest.open(encoding="utf-8") as handle:
+    with (DATA / "MANIFEST.tsv").open(encoding="utf-8") as handle:
         rows = [row for row in csv.reader(handle, delimiter="\t") if row and row[0].startswith("html/")]
     pages = []
     for row in rows:
@@ -38,7 +35,7 @@ PAGES = _pages()
 
 
 def test_manifest_lists_every_html_page():
-    on_disk = {p.relative_to(CORPUS).as_posix() for p in (CORPUS / "html").rglob("*.html")}
+    on_disk = {p.relative_to(DATA).as_posix() for p in (DATA / "html").rglob("*.html")}
     assert on_disk and on_disk == {name for name, _ in PAGES}
 
 
@@ -46,7 +43,7 @@ def test_manifest_lists_every_html_page():
 def fetched():
     with LocalWeb() as web:
         for name, _ in PAGES:
-            web.add("/" + name, (CORPUS / name).read_bytes(), "text/html", conditional=False)
+            web.add("/" + name, (DATA / name).read_bytes(), "text/html", conditional=False)
         fetcher = Fetcher(FetchSettings(min_delay=0, timeout=5, respect_robots=False))
         yield {name: fetcher.get(web.url("/" + name)) for name, _ in PAGES}
 
@@ -55,7 +52,7 @@ def fetched():
 def test_page_decodes_and_goes_through_list_detection_and_article_extraction(fetched, name, codec):
     result = fetched[name]
     text, _ = decode_document(result.body, result.content_type)
-    assert text == (CORPUS / name).read_bytes().decode(codec)
+    assert text == (DATA / name).read_bytes().decode(codec)
     tree = parse_html(text)
     prepare_list_tree(tree)
     entries, _ = list_entries(tree, result.url, None)

@@ -1,4 +1,4 @@
-"""Detection and extraction on real pages from ../shared/corpus/html (read in place)."""
+"""Detection and extraction on real pages from tests/data/html (read in place)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from sources.html.article import extract_article
 from sources.html.detect import detect_list
 from sources.html.dom import parse_html
 from sources.html.lists import prepare_list_tree
-from tests.support import CORPUS
+from tests.support import DATA
 
-HTML = CORPUS / "html"
+HTML = DATA / "html"
 
 # page -> (items the detector must find at least, titles that must be among them)
 LIST_PAGES = {

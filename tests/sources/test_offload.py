@@ -14,12 +14,10 @@ from sources import offload
 from sources.decode import decode_document
 from sources.feed import parse_feed
 from sources.html.article import extract_article
-from tests.support import CORPUS
+from tests.support import DATA
 
 PAGES = ["gov_shanxi_gov_cn_article.html", "news_chinadaily_article.html", "gov_kepu_gov_cn_article.html",
          "news_he_xinhuanet_wayback_gb2312.html"]
-
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not laid out beside the repo")
 
 
 @pytest.fixture
@@ -31,7 +29,7 @@ def one_process():
 
 
 def _page(name: str) -> tuple[str, str]:
-    text, _ = decode_document((CORPUS / "html" / name).read_bytes(), "text/html")
+    text, _ = decode_document((DATA / "html" / name).read_bytes(), "text/html")
     return text, f"http://example.test/{name}"
 
 
@@ -60,7 +58,7 @@ def test_a_worker_process_extracts_what_the_thread_extracts(one_process):
 
 
 def test_a_worker_process_parses_a_feed_as_the_thread_does(one_process):
-    feeds = sorted((CORPUS / "feeds").rglob("*.xml"))[:5]
+    feeds = sorted((DATA / "feeds").rglob("*.xml"))[:5]
     assert feeds
     for path in feeds:
         body = path.read_bytes()
