@@ -164,17 +164,17 @@ DAY = 86400
 _SERVICE = {
     "data_dir": _Field(_nonempty_text, "data"),
     "base_url": _Field(_http_url, "http://127.0.0.1:8080"),
-    "timezone": _Field(_timezone, "Asia/Shanghai"),
-    "title": _Field(_nonempty_text, "zonefeed"),
-    "log_level": _Field(_choice("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),
+    "timezone": _Field(_timezone, ServiceSettings.timezone),
+    "title": _Field(_nonempty_text, ServiceSettings.title),
+    "log_level": _Field(_choice("DEBUG", "INFO", "WARNING", "ERROR"), ServiceSettings.log_level),
     "websub_hub": _Field(_http_url),
 }
 _SERVER = {
-    "host": _Field(_nonempty_text, "127.0.0.1"),
-    "port": _Field(_integer(0, 65535), 8080),
+    "host": _Field(_nonempty_text, ServerSettings.host),
+    "port": _Field(_integer(0, 65535), ServerSettings.port),
     "admin_token": _Field(_admin_token),
 }
-_STORAGE = {"url": _Field(_storage_url, "sqlite:///data/zonefeed.db")}
+_STORAGE = {"url": _Field(_storage_url, StorageSettings.url)}
 _FETCH = {
     "user_agent": _Field(_nonempty_text, FetchSettings.user_agent),
     "timeout": _Field(_number(0.1, 600), FetchSettings.timeout),
@@ -227,24 +227,24 @@ _SOURCE = {
     "region": _Field(_text_list, ()),
     "tags": _Field(_text_list, ()),
     "interval": _Field(_INTERVAL),
-    "enabled": _Field(_boolean, True),
+    "enabled": _Field(_boolean, SourceConfig.enabled),
     "encoding": _Field(_nonempty_text),
     "timezone": _Field(_timezone),
-    "pages": _Field(_integer(1, 100), 1),
-    "backfill_pages": _Field(_integer(1, 1000), 3),
+    "pages": _Field(_integer(1, 100), SourceConfig.pages),
+    "backfill_pages": _Field(_integer(1, 1000), SourceConfig.backfill_pages),
     "list": _Field(dict),
     "article": _Field(dict),
 }
 _FEED = {
     "id": _Field(_identifier, required=True),
     "title": _Field(_nonempty_text),
-    "description": _Field(_text, ""),
+    "description": _Field(_text, FeedConfig.description),
     "regions": _Field(_text_list, ()),
     "sources": _Field(_text_list, ()),
     "tags": _Field(_text_list, ()),
     "include": _Field(_text_list, ()),
     "exclude": _Field(_text_list, ()),
-    "max_items": _Field(_integer(1, 10000), 100),
+    "max_items": _Field(_integer(1, 10000), FeedConfig.max_items),
 }
 _TOP = {"service", "server", "storage", "fetch", "defaults", "sources", "feeds", "scheduler"}
 

@@ -110,17 +110,24 @@ class SourceFetcher:
         source may not reach. A body over max_bytes raises TooLargeError, or with `truncate`
         (HTML, which parses from any prefix) is cut at max_bytes and marked `truncated`.
         """
-        headers = {}
-        if etag:
-            headers["If-None-Match"] = etag
-        if last_modified:
-            headers["If-Modified-Since"] = last_modified
+        result = self._follow(url, _conditional(etag, last_modified), truncate, obey_robots=True)
+        if result is None:
+            raise FetchError(f"too many redirects (more than {MAX_REDIRECTS}) from {url}")
+        return result
+
+    def _get_robots_txt(self, url: str, etag: str | None, last_modified: str | None) -> FetchResult:
+        """robots.txt itself: same guard, politeness, caps and redirect rules, no robots check."""
+        result = self._follow(url, _conditional(etag, last_modified), truncate=True, obey_robots=False)
+        return result or FetchResult(url=url, status=404, body=b"")  # RFC 9309: give up after 5 hops, as 404
+
+    def _follow(self, url: str, headers: dict[str, str], truncate: bool, obey_robots: bool) -> FetchResult | None:
+        """Follow redirects hop by hop, each hop guarded (and robots-checked); None past MAX_REDIRECTS."""
         permanent = False
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             self.guard.check(current)  # before robots.txt: a refused host is never asked anything
             crawl_delay = 0.0
-            if self._robots:
+            if obey_robots and self._robots:
                 if not self._robots.allowed(current, self._get_robots_txt):
                     raise RobotsDisallowedError(f"robots.txt disallows {current}")
                 crawl_delay = self._robots.crawl_delay(current, self._get_robots_txt)
@@ -130,21 +137,7 @@ class SourceFetcher:
             status, location = outcome
             permanent = permanent or status in (301, 308)
             current = urljoin(current, location)
-        raise FetchError(f"too many redirects (more than {MAX_REDIRECTS}) from {url}")
-
-    def _get_robots_txt(self, url: str, etag: str | None, last_modified: str | None) -> FetchResult:
-        """robots.txt itself: same guard, politeness, caps and redirect rules, no robots check."""
-        headers = {"If-None-Match": etag} if etag else {}
-        if last_modified:
-            headers["If-Modified-Since"] = last_modified
-        current = url
-        for _ in range(MAX_REDIRECTS + 1):
-            self.guard.check(current)
-            outcome = self._exchange(current, headers, False, truncate=True)
-            if isinstance(outcome, FetchResult):
-                return outcome
-            current = urljoin(current, outcome[1])
-        return FetchResult(url=url, status=404, body=b"")  # RFC 9309: give up after 5 hops, as 404
+        return None
 
     def _exchange(self, url: str, headers: dict[str, str], permanent: bool,
                   truncate: bool = False, crawl_delay: float = 0.0) -> FetchResult | tuple[int, str]:
@@ -256,3 +249,11 @@ def _root_cause(exc: BaseException) -> str:
     while exc.__context__ is not None and exc.__context__ is not exc:
         exc = exc.__context__
     return str(exc) or type(exc).__name__
+
+
+def _conditional(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    """Conditional-GET headers from stored validators."""
+    headers = {"If-None-Match": etag} if etag else {}
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers

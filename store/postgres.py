@@ -13,7 +13,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from store.base import StoreCheck
-from store.schema import MIGRATIONS, statements
+from store.schema import MIGRATIONS, apply_migrations
 from store.tx import Tx
 
 _LOCK = "SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':' || %s))"
@@ -58,15 +58,7 @@ class PostgresStore:
         """Apply pending migrations in one transaction; nodes starting together take turns."""
         with self._pool.connection() as connection:
             connection.execute(_LOCK, ("migrate",))
-            connection.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            current = connection.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
-            for version, migration in enumerate(MIGRATIONS, start=1):
-                if version <= current:
-                    continue
-                for statement in statements(migration, self.dialect):
-                    connection.execute(statement)
-                connection.execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
-        return len(MIGRATIONS)
+            return apply_migrations(connection, MIGRATIONS, self.dialect, "%s")
 
     def check(self, seconds: float) -> StoreCheck:
         """PostgreSQL verifies its own pages (checksums, WAL replay); nothing to scan from here."""

@@ -6,7 +6,10 @@ Append new migrations; never edit one that has shipped.
 
 from __future__ import annotations
 
-MIGRATIONS: tuple[str | dict[str, tuple[str, ...]], ...] = (
+from typing import Any
+
+Migration = str | dict[str, tuple[str, ...]]  # portable SQL, or whole statements per dialect
+MIGRATIONS: tuple[Migration, ...] = (
     """
     CREATE TABLE sources (
         id TEXT PRIMARY KEY,
@@ -165,7 +168,21 @@ IDENTITY = {
 WITHOUT_ROWID = {"sqlite": "WITHOUT ROWID", "postgresql": ""}
 
 
-def statements(migration: str | dict[str, tuple[str, ...]], dialect: str) -> list[str]:
+def apply_migrations(connection: Any, migrations: tuple[Migration, ...], dialect: str,
+                     placeholder: str) -> int:
+    """Run the migrations `connection` has not seen, inside the caller's transaction; return
+    the schema version now in force. Both backends' connections answer execute/fetchone."""
+    connection.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    current = connection.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
+    for version, migration in enumerate(migrations, start=1):
+        if version > current:
+            for statement in statements(migration, dialect):
+                connection.execute(statement)
+            connection.execute(f"INSERT INTO schema_version (version) VALUES ({placeholder})", (version,))
+    return len(migrations)
+
+
+def statements(migration: Migration, dialect: str) -> list[str]:
     if isinstance(migration, dict):
         return list(migration[dialect])
     sql = migration.replace("{identity}", IDENTITY[dialect]).replace("{without_rowid}", WITHOUT_ROWID[dialect])

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from store.base import StorageError, StoreCheck
-from store.schema import MIGRATIONS, statements
+from store.schema import MIGRATIONS, apply_migrations
 from store.tx import Tx
 
 BUSY_TIMEOUT = 120.0  # seconds another process's write may hold us up before "database is locked"
@@ -98,18 +98,7 @@ class SQLiteStore:
     def migrate(self) -> int:
         """Apply pending migrations; return the schema version now in force."""
         with self.transaction() as tx:
-            tx.connection.execute(
-                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
-            )
-            row = tx.connection.execute("SELECT MAX(version) FROM schema_version").fetchone()
-            current = row[0] or 0
-            for version, migration in enumerate(MIGRATIONS, start=1):
-                if version <= current:
-                    continue
-                for statement in statements(migration, self.dialect):
-                    tx.connection.execute(statement)
-                tx.connection.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
-        return len(MIGRATIONS)
+            return apply_migrations(tx.connection, MIGRATIONS, self.dialect, "?")
 
     def check(self, seconds: float) -> StoreCheck:
         """PRAGMA quick_check (page and b-tree structure, no index-to-table comparison), cut
