@@ -13,7 +13,7 @@ from store.base import Store
 from store.times import shown_time
 from store.tx import SourceState
 
-LAYOUT_KINDS = frozenset({"layout", "layout_changed"})  # error kinds meaning "selectors no longer match"
+LAYOUT_KIND = "layout"  # the error kind meaning "selectors no longer match" (sources.errors)
 STALE_AFTER_INTERVALS = 3
 
 
@@ -77,7 +77,7 @@ def classify(source: SourceConfig, state: SourceState | None, now: datetime) -> 
     if state.last_error:
         if state.error_kind == "blocked":
             return "blocked"
-        if state.error_kind in LAYOUT_KINDS:
+        if state.error_kind == LAYOUT_KIND:
             return "layout changed"
         return "failing"
     stale_after = timedelta(seconds=STALE_AFTER_INTERVALS * source.interval + 60)

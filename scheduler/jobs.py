@@ -115,10 +115,6 @@ class PollScheduler:
         self._move_job(source_id, datetime.now(UTC))
         return True
 
-    def scheduled(self) -> dict[str, datetime | None]:
-        """source id -> next run time of its job (for tests and status)."""
-        return {job.id: job.next_run_time for job in self._scheduler.get_jobs()}
-
     def shutdown(self, grace: float = 3.0) -> bool:
         """Stop starting polls, wait `grace` s for running ones, let writes under way commit.
 

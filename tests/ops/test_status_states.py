@@ -25,7 +25,7 @@ def test_states():
     assert classify(SourceConfig(**{**SOURCE.__dict__, "enabled": False}), _state(), NOW) == "disabled"
     assert classify(SOURCE, _state(last_error="HTTP 500", error_kind="error"), NOW) == "failing"
     assert classify(SOURCE, _state(last_error="challenge", error_kind="blocked"), NOW) == "blocked"
-    assert classify(SOURCE, _state(last_error="no items", error_kind="layout_changed"), NOW) == "layout changed"
+    assert classify(SOURCE, _state(last_error="no items", error_kind="layout"), NOW) == "layout changed"
     # last success longer ago than three intervals: the service is not polling it
     assert classify(SOURCE, _state(last_success_at=NOW - timedelta(hours=2)), NOW) == "stale"
     assert classify(SOURCE, _state(last_success_at=NOW - timedelta(minutes=80)), NOW) == "ok"
