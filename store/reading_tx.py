@@ -55,10 +55,13 @@ class ReadingQueries:
         """Stories any of whose appearances has every word in its title or the opening of its
         lead (60 characters, as migration 8 indexes it), newest first."""
         where, params = ["s.canonical_id IS NOT NULL"], []
-        for word in search.words[:MAX_SEARCH_WORDS]:
-            match, match_params = self._text_match(word[:MAX_WORD_CHARS])
-            where.append(f"s.id IN (SELECT t.story_id FROM appearances t WHERE t.id IN ({match}))")
-            params.extend(match_params)
+        words = tuple(w[:MAX_WORD_CHARS] for w in search.words[:MAX_SEARCH_WORDS])
+        if words:
+            match = self._stories_with_words(words)
+            if match is None:
+                return []
+            where.append(f"s.id IN ({match[0]})")
+            params.extend(match[1])
         if search.since:
             where.append("s.published_at >= ?")
             params.append(to_db(search.since))
@@ -99,18 +102,35 @@ class ReadingQueries:
                                 updated_at=from_db(r[6]) if r[6] else None, publisher=r[7], rule=r[8])
                 for r in rows]
 
-    def _text_match(self, word: str) -> tuple[str, list[str]]:
-        """Appearance ids whose title or text contains `word`, from the text index."""
-        if self._placeholder != "?":  # PostgreSQL: pg_trgm GIN index over the same expression
-            return ("SELECT a2.id FROM appearances a2 WHERE (a2.title || ' ' || left(a2.summary, 60)) ILIKE ?",
-                    ["%" + _escape_like(word) + "%"])
-        if len(word) >= TRIGRAM:
-            return "SELECT rowid FROM appearance_text WHERE appearance_text MATCH ?", ['"' + word.replace('"', '""') + '"']
-        # Below the trigram index (a two-character place name): FTS5 answers LIKE over its own
-        # columns by scanning them, which still touches no story or band rows.
-        pattern = "%" + _escape_like(word) + "%"
-        return ("SELECT rowid FROM appearance_text WHERE title LIKE ? ESCAPE '\\' "
-                "OR lead LIKE ? ESCAPE '\\'", [pattern, pattern])
+    def _stories_with_words(self, words: tuple[str, ...]) -> tuple[str, list[str]] | None:
+        """A subquery of the ids of stories one of whose appearances holds every word in its
+        title or lead, from the text index; None when no story can."""
+        if self._placeholder != "?":  # PostgreSQL: pg_trgm GIN index over this very expression
+            text = "(a2.title || ' ' || left(a2.summary, 60))"
+            return ("SELECT a2.story_id FROM appearances a2 WHERE "
+                    + " AND ".join(f"{text} ILIKE ?" for _ in words),
+                    ["%" + _escape_like(w) + "%" for w in words])
+        parts, likes = [], []
+        for word in words:
+            if len(word) >= TRIGRAM:
+                parts.append(_phrase(word))
+            elif len(word) == TRIGRAM - 1:  # the trigrams that start with it, from the vocabulary
+                terms = [row[0] for row in self._q(
+                    "SELECT term FROM appearance_text_terms WHERE term >= ? AND term < ?",
+                    (word, word + "\U0010ffff")).fetchall()]
+                if not terms:
+                    return None
+                parts.append("(" + " OR ".join(map(_phrase, terms)) + ")")
+            else:  # one character: no index can help, scan the indexed text itself
+                likes.append("%" + _escape_like(word) + "%")
+        sql = "SELECT story_id FROM appearance_text WHERE " + " AND ".join(
+            (["appearance_text MATCH ?"] if parts else [])
+            + ["(title LIKE ? ESCAPE '\\' OR lead LIKE ? ESCAPE '\\')" for _ in likes])
+        return sql, ([" AND ".join(parts)] if parts else []) + [p for like in likes for p in (like, like)]
+
+
+def _phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
 
 
 def _escape_like(text: str) -> str:

@@ -130,21 +130,27 @@ MIGRATIONS: tuple[Migration, ...] = (
     );
     """,
     # 8: search over the whole archive, kept by the database in the writing transaction: SQLite
-    # an FTS5 trigram index of each appearance's title and the opening of its lead (its own
-    # copy of that short text, so a scan for a two-character word stays small), PostgreSQL a
-    # pg_trgm GIN index over the same expression. Indexing cost grows with the text: whole
-    # bodies made ingest several times slower, whole leads a third slower (bench/search.py).
-    # Trigger bodies hold semicolons, so this migration is given per dialect as statements.
+    # an FTS5 trigram index of each appearance's title and the opening of its lead, with the
+    # story it belongs to (so a search reads no appearance rows), and a vocabulary table for
+    # two-character words; PostgreSQL a pg_trgm GIN index over the same expression. Each text
+    # ends in "。" so its last two characters still open a trigram. Indexing cost grows with the
+    # text: whole bodies made ingest several times slower, whole leads a third slower
+    # (bench/search.py). Trigger bodies hold semicolons: statements are given per dialect.
     {
         "sqlite": (
-            "CREATE VIRTUAL TABLE appearance_text USING fts5(title, lead, tokenize='trigram')",
+            "CREATE VIRTUAL TABLE appearance_text USING fts5(title, lead, story_id UNINDEXED, "
+            "tokenize='trigram')",
+            "CREATE VIRTUAL TABLE appearance_text_terms USING fts5vocab(appearance_text, 'row')",
             "CREATE TRIGGER appearance_text_insert AFTER INSERT ON appearances BEGIN "
-            "INSERT INTO appearance_text (rowid, title, lead) VALUES (new.id, new.title, substr(new.summary, 1, 60)); END",
+            "INSERT INTO appearance_text (rowid, title, lead, story_id) VALUES (new.id, new.title || '。', "
+            "substr(new.summary, 1, 60) || '。', new.story_id); END",
             "CREATE TRIGGER appearance_text_delete AFTER DELETE ON appearances BEGIN "
             "DELETE FROM appearance_text WHERE rowid = old.id; END",
-            "CREATE TRIGGER appearance_text_update AFTER UPDATE OF title, summary ON appearances BEGIN "
-            "UPDATE appearance_text SET title = new.title, lead = substr(new.summary, 1, 60) WHERE rowid = new.id; END",
-            "INSERT INTO appearance_text (rowid, title, lead) SELECT id, title, substr(summary, 1, 60) FROM appearances",
+            "CREATE TRIGGER appearance_text_update AFTER UPDATE OF title, summary, story_id ON appearances BEGIN "
+            "UPDATE appearance_text SET title = new.title || '。', lead = substr(new.summary, 1, 60) || '。', "
+            "story_id = new.story_id WHERE rowid = new.id; END",
+            "INSERT INTO appearance_text (rowid, title, lead, story_id) "
+            "SELECT id, title || '。', substr(summary, 1, 60) || '。', story_id FROM appearances",
         ),
         "postgresql": (
             "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public",
