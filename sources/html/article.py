@@ -1,7 +1,8 @@
 """Article pages to facts and a clean body.
 
-Order of trust: configured selectors, then government <meta> tags, then the info line, then
-automatic main-text extraction (trafilatura, tables off: on table layouts tables carry the
+Order of trust: configured selectors, then government <meta> tags, then the info line (then, for
+the date only, a time kept in a script such as WeChat's `var ct`), then automatic main-text
+extraction (trafilatura, tables off: on table layouts tables carry the
 info line, share/print and 上一条/下一条). Boilerplate is cut before and after extraction.
 """
 
@@ -27,9 +28,11 @@ from sources.html.metadata import (
     meta_facts,
     page_info_facts,
 )
+from sources.html.paging import article_next_page
+from text.dates import script_date
 
 _BOILERPLATE_TEXT = re.compile(
-    r"上一条|下一条|上一篇|下一篇|打印本页|打印此页|【打印】|\[打印\]|关闭窗口|【关闭】|\[关闭\]|分享到|扫一扫"
+    r"上一条|下一条|上一篇|下一篇|上一页|下一页|打印本页|打印此页|【打印】|\[打印\]|关闭窗口|【关闭】|\[关闭\]|分享到|扫一扫"
     r"|字号[:：]|【大\s*中\s*小】|返回顶部|与我们联系|联系我们|Copyright|版权所有|ICP备|网站标识码"
     r"|主办单位|承办单位|技术支持|网站地图|您(?:当前)?的位置|当前位置"
 )
@@ -60,6 +63,7 @@ class Article:
     keywords: tuple[str, ...]
     body_html: str
     body_text: str
+    next_page: str | None = None  # the article continues there (split over pages)
 
 
 def stub_target(text: str, url: str) -> str | None:
@@ -79,9 +83,14 @@ def stub_target(text: str, url: str) -> str | None:
     return None
 
 
-def extract_article(text: str, url: str, selectors: ArticleSelectors | None = None) -> Article:
+def extract_article(text: str, url: str, selectors: ArticleSelectors | None = None,
+                    first_url: str | None = None) -> Article:
+    """Facts and body of the page at `url`; `first_url` is the article's first page when `url`
+    is a later page of an article split over pages."""
     tree = parse_html(text)
     metas = meta_facts(tree)
+    scripted = script_date("\n".join(s.text or "" for s in tree.iter("script")))
+    next_page = article_next_page(first_url or url, url, tree)  # before scripts go: TRS pagers are scripts
     drop_scripts(tree)
     selected = _selected_facts(tree, selectors)
     body = tree.find("body")
@@ -94,12 +103,13 @@ def extract_article(text: str, url: str, selectors: ArticleSelectors | None = No
     return Article(
         title=title,
         title_is_page_title=is_page_title,
-        published=selected.date or metas.date or info.date,
+        published=selected.date or metas.date or info.date or scripted,
         publisher=selected.source or metas.source or info.source,
         author=metas.author or info.author,
         keywords=tuple(k for k in re.split(r"[,，;；\s]+", metas.keywords or "") if k),
         body_html=body_html,
         body_text=body_text,
+        next_page=next_page,
     )
 
 

@@ -1,10 +1,11 @@
 """One poll of an html source: list pages (conditional GET, paging, first-poll backfill),
-then each NEW item's article page, fetched once and never again."""
+then each NEW item's article page, fetched once and never again (with its later pages when the
+article is split over pages)."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -25,7 +26,7 @@ from sources.html.article import Article, extract_article, stub_target
 from sources.html.dom import parse_html
 from sources.html.listing import ListEntry, unique_entries
 from sources.html.lists import list_entries, prepare_list_tree
-from sources.html.paging import next_page_url
+from sources.html.paging import ARTICLE_PAGE_LIMIT, next_page_url
 
 log = logging.getLogger("zonefeed.html")
 _DOCUMENTS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".7z", ".wps",
@@ -147,16 +148,54 @@ def _read_articles(source: SourceConfig, fetcher: Fetcher,
 
 def _fetch_article(source: SourceConfig, fetcher: Fetcher, url: str) -> tuple[Article, int]:
     result = fetcher.get(url, truncate=True)
-    kind = result.content_type.split(";")[0].strip().lower()
-    if kind and "html" not in kind and not kind.startswith("text/"):
-        raise ParseError(f"not an HTML page ({kind}): {url}")
+    _require_html(result.content_type, url)
     text, _ = decode_document(result.body, result.content_type, source.encoding)
     target = stub_target(text, result.url)
+    used = 1
     if target and target != result.url:
-        followed = fetcher.get(target, truncate=True)  # once: a stub pointing at another stub is not chased
-        text, _ = decode_document(followed.body, followed.content_type, source.encoding)
-        return offload.run(extract_article, text, followed.url, source.article), 2
-    return offload.run(extract_article, text, result.url, source.article), 1
+        result = fetcher.get(target, truncate=True)  # once: a stub pointing at another stub is not chased
+        text, _ = decode_document(result.body, result.content_type, source.encoding)
+        used = 2
+    article = offload.run(extract_article, text, result.url, source.article)
+    if article.next_page is None:
+        return article, used
+    return _with_later_pages(source, fetcher, article, result.url, used)
+
+
+def _require_html(content_type: str, url: str) -> None:
+    kind = content_type.split(";")[0].strip().lower()
+    if kind and "html" not in kind and not kind.startswith("text/"):
+        raise ParseError(f"not an HTML page ({kind}): {url}")
+
+
+def _with_later_pages(source: SourceConfig, fetcher: Fetcher, first: Article, first_url: str,
+                      used: int) -> tuple[Article, int]:
+    """An article split over pages: its body is the bodies of its pages in order, at most
+    ARTICLE_PAGE_LIMIT pages, each fetched like any page (politeness, robots.txt, size cap).
+    A later page that cannot be read ends the article there; a host asking us to wait defers
+    the whole article to the next poll (so it is never stored cut short for good)."""
+    html, texts = [first.body_html], [first.body_text]
+    seen, url = {first_url}, first.next_page
+    while url and url not in seen and len(seen) < ARTICLE_PAGE_LIMIT:
+        seen.add(url)
+        try:
+            result = fetcher.get(url, truncate=True)
+            used += 1
+            _require_html(result.content_type, url)
+        except (RateLimitedError, BlockedError):
+            raise
+        except FetchError as exc:
+            log.info("event=article_page_unreadable url=%s reason=%r", url, str(exc))
+            break
+        text, _ = decode_document(result.body, result.content_type, source.encoding)
+        page = offload.run(extract_article, text, result.url, source.article, first_url)
+        if page.body_text and page.body_text not in texts:  # a "page 2" that is page 1 again adds nothing
+            html.append(page.body_html)
+            texts.append(page.body_text)
+        url = page.next_page
+    if url and len(seen) >= ARTICLE_PAGE_LIMIT:
+        log.info("event=article_pages_capped url=%s pages=%d", first_url, ARTICLE_PAGE_LIMIT)
+    return replace(first, body_html="".join(html), body_text="\n".join(texts), next_page=None), used
 
 
 def _raw_item(source_id: str, entry: ListEntry, article: Article | None) -> RawItem:
