@@ -32,12 +32,16 @@ from sources.html.paging import article_next_page
 from text.dates import script_date
 
 _BOILERPLATE_TEXT = re.compile(
-    r"上一条|下一条|上一篇|下一篇|上一页|下一页|打印本页|打印此页|【打印】|\[打印\]|关闭窗口|【关闭】|\[关闭\]|分享到|扫一扫"
+    r"上一条|下一条|上一篇|下一篇|打印本页|打印此页|【打印】|\[打印\]|关闭窗口|【关闭】|\[关闭\]|分享到|扫一扫"
     r"|字号[:：]|【大\s*中\s*小】|返回顶部|与我们联系|联系我们|Copyright|版权所有|ICP备|网站标识码"
     r"|主办单位|承办单位|技术支持|网站地图|您(?:当前)?的位置|当前位置"
 )
 _BOILERPLATE_MARKS = re.compile(r"share|print|breadcrumb|crumb|position|footer|copyright|related"
                                 r"|xgxw|xgwz|prev|next|sharebox|bdshare|location", re.I)
+# An article's own pager ("1 2 3 下一页", "首页 上一页 … 尾页"): an element holding only that is
+# cut (a lone "首页" is a navigation link, not a pager).
+_PAGER_FILL = r"(?:[\s\d\[\]【】<>«»|…·.]|首页|尾页|末页)*"
+_PAGER_LINE = re.compile(f"^{_PAGER_FILL}(?:(?:上一页|下一页|共\\s*\\d+\\s*页){_PAGER_FILL})+$")
 _RELATED_HEADING = re.compile(r"^(?:相关(?:新闻|阅读|链接|文章|稿件|信息)|延伸阅读|热点推荐|推荐阅读)")
 _BLOCKS = ("p", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6", "td", "blockquote", "section")
 _META_REFRESH = re.compile(r"""<meta[^>]+http-equiv\s*=\s*["']?refresh[^>]+content\s*=\s*["']?\s*\d*\s*;?\s*url\s*=\s*['"]?([^"'>\s]+)""", re.I)
@@ -181,7 +185,8 @@ def _strip_boilerplate(tree: lxml.html.HtmlElement) -> None:
         if text is None:
             continue
         related = len(text) < 12 and _RELATED_HEADING.match(text)
-        if related or _BOILERPLATE_MARKS.search(marks) or (len(text) < 120 and _BOILERPLATE_TEXT.search(text)):
+        if related or _BOILERPLATE_MARKS.search(marks) \
+                or (len(text) < 120 and _BOILERPLATE_TEXT.search(text)):
             following = element.getnext() if related else None  # the list under "相关新闻"
             element.drop_tree()
             if following is not None and following.tag in ("ul", "ol", "div", "table"):
@@ -211,6 +216,7 @@ def _without_boilerplate(body_html: str, title: str | None) -> tuple[str, str]:
             continue
         text = element_text(element)
         if (len(text) < 120 and _BOILERPLATE_TEXT.search(text)) or looks_like_info_line(text) \
+                or _PAGER_LINE.match(text) \
                 or (title and text == title):
             element.drop_tree()
     lines = [element_text(e) for e in root.iter("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td",

@@ -3,7 +3,7 @@ and the next page of an article split over pages.
 
 The two are kept apart by the URL: an article's continuation extends the article's own URL
 (`123.html` -> `123_2.html` DedeCMS, `t20230828_123.html` -> `t20230828_123_1.html` TRS,
-`index.html` -> `index_2.html`, `?id=5` -> `?id=5&page=2`, `/slug/` -> `/slug/2/`) and must be
+`index.html` -> `index_2.html`, `c.html` -> `c.html?page=2`, `?id=5` -> `?id=5&page=2`, `/slug/` -> `/slug/2/`) and must be
 linked from the page; a list pager, a "下一篇" link or a sidebar's paging never matches that.
 """
 
@@ -115,19 +115,16 @@ def _continuations(first_url: str, page_url: str) -> list[str]:
 
 
 def _first_continuations(first: SplitResult) -> list[str]:
-    path = first.path
+    path, paths = first.path, []
     if path.endswith("/"):
         paths = [path + "2/"]
     else:
         folder, _, name = path.rpartition("/")
         stem, dot, ext = name.rpartition(".")
-        if not dot or not stem:
-            return [urlunsplit(first._replace(query=_with_page(first.query, 2), fragment=""))]
-        paths = [f"{folder}/{stem}_{n}.{ext}" for n in (1, 2)]
+        if dot and stem:
+            paths = [f"{folder}/{stem}_{n}.{ext}" for n in (1, 2)]
     urls = [urlunsplit(first._replace(path=p, fragment="")) for p in paths]
-    if first.query:
-        urls.append(urlunsplit(first._replace(query=_with_page(first.query, 2), fragment="")))
-    return urls
+    return [*urls, urlunsplit(first._replace(query=_with_page(first.query, 2), fragment=""))]  # c.html?page=2
 
 
 def _later_continuation(first: SplitResult, page: SplitResult) -> list[str]:

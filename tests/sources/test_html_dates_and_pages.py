@@ -22,7 +22,9 @@ SIDEBAR = ('<div class="sidebar"><h3>最新文章</h3><ul><li><a href="/a/2023/0
 
 
 def para(story: str, n: int) -> str:
-    return f"{story}第{n}段：云阳工业园区持续优化营商环境，推动项目早开工、早投产、早见效，今年已签约项目{n * 7}个。"
+    return (f"{story}第{n}段：云阳工业园区持续优化营商环境，推动项目早开工、早投产、早见效，今年已签约项目{n * 7}个。"
+            "园区聚焦新材料、食品加工、电子信息等主导产业，完善水电气讯等配套设施，建设标准厂房和人才公寓，"
+            f"为入驻企业提供全生命周期服务，前三季度规上工业产值同比增长{n + 10}%，新增就业岗位{n * 90}余个。")
 
 
 def dede_page(title: str, paragraphs: list[str], pager: str = "", info: str = "作者：admin", extra: str = "") -> bytes:
@@ -126,12 +128,17 @@ def serve_wechat_and_portal(web) -> None:
               "</dd></dl>"
               f'<dl class="bbda"><dt><a href="/article-8-1.html">荣昌高新区召开项目推进会</a></dt><dd class="xs2">{excerpt}'
               '</dd><dd><span class="xg1">发布时间: 2023-9-27 10:05</span></dd></dl>'
+              '<dl class="bbda"><dt><a href="/article-9-1.html">荣昌高新区举办企业用工对接会</a></dt>'
+              '<dd><span class="xg1">发布时间: 2023-9-26</span></dd></dl>'
               '<dl class="bbda"><dt><a href="/content/2023/0927/301/index.html">荣昌高新区年度工作报告全文发布</a></dt>'
               f"<dd>{excerpt}</dd></dl></div></body></html>")
     web.add("/portal.html", portal, "text/html")
     for path in ("/article-7-1.html", "/article-8-1.html"):
         web.add(path, f'<html><head><meta charset="utf-8"><title>荣昌高新区</title></head><body><div id="article_content">'
                       f"<p>{excerpt}</p><p>{para('荣昌', 1)}</p></div></body></html>", "text/html")
+    web.add("/article-9-1.html", '<html><head><meta charset="utf-8"><title>荣昌高新区</title></head><body>'
+                                 f'<div class="info">发布时间：16:45</div><div id="article_content"><p>{para("用工", 1)}'
+                                 f"</p><p>{para('用工', 2)}</p></div></body></html>", "text/html")
     for n in (1, 2):
         path = "/content/2023/0927/301/index.html" if n == 1 else "/content/2023/0927/301/index_2.html"
         pager = '<div class="page"><a href="index_2.html">下一页</a></div>' if n == 1 else ""
@@ -227,6 +234,7 @@ def test_wechat_time_from_script_and_portal_excerpt_dates_are_content(web, write
     _, published, guess, _ = rows[web.url("/article-7-1.html")]
     assert guess == 1 and not published.startswith("2026-07-12")  # the excerpt's 7月12日 is not a date
     assert rows[web.url("/article-8-1.html")][1:3] == ("2023-09-27T02:05:00Z", 0)  # the labelled date
+    assert rows[web.url("/article-9-1.html")][1:3] == ("2023-09-26T08:45:00Z", 0)  # list's day, page's clock
 
     _, published, guess, content = rows[web.url("/content/2023/0927/301/index.html")]
     assert (published, guess) == ("2023-09-26T16:00:00Z", 0)  # the URL's day, not the excerpt's
