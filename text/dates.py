@@ -116,6 +116,21 @@ def script_date(code: str) -> str | None:
     return None
 
 
+def with_clock(stated: str | None, other: str | None, tz: tzinfo = _CHINA) -> str | None:
+    """`stated`, or `other` when `stated` gives a day without a time of day and `other` gives
+    the same day with one (an info line's `2023-09-27` and the script's `var ct`)."""
+    if not stated or not other:
+        return stated or other
+    clock = _clock(other)
+    if _clock(stated) or not clock:
+        return stated
+    day = parse_date(stated, tz)
+    timed = parse_date(other, tz, near=day)
+    if not (day and timed and day.astimezone(tz).date() == timed.astimezone(tz).date()):
+        return stated
+    return other if _has_year(other) else f"{stated} {clock:%H:%M:%S}"  # "[09-27] 14:00" lacks the year
+
+
 def resolve_published(stated: Sequence[str | None], url: str | None, tz: tzinfo = _CHINA,
                       now: datetime | None = None) -> datetime | None:
     """The publish time from the evidence, best first: each `stated` text in order (the

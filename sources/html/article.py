@@ -29,7 +29,7 @@ from sources.html.metadata import (
     page_info_facts,
 )
 from sources.html.paging import article_next_page
-from text.dates import script_date
+from text.dates import script_date, with_clock
 
 _BOILERPLATE_TEXT = re.compile(
     r"上一条|下一条|上一篇|下一篇|打印本页|打印此页|【打印】|\[打印\]|关闭窗口|【关闭】|\[关闭\]|分享到|扫一扫"
@@ -107,7 +107,7 @@ def extract_article(text: str, url: str, selectors: ArticleSelectors | None = No
     return Article(
         title=title,
         title_is_page_title=is_page_title,
-        published=selected.date or metas.date or info.date or scripted,
+        published=with_clock(selected.date or metas.date or info.date, scripted),
         publisher=selected.source or metas.source or info.source,
         author=metas.author or info.author,
         keywords=tuple(k for k in re.split(r"[,，;；\s]+", metas.keywords or "") if k),

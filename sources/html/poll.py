@@ -27,7 +27,7 @@ from sources.html.dom import parse_html
 from sources.html.listing import ListEntry, unique_entries
 from sources.html.lists import list_entries, prepare_list_tree
 from sources.html.paging import ARTICLE_PAGE_LIMIT, next_page_url
-from text.dates import find_date
+from text.dates import find_date, with_clock
 
 log = logging.getLogger("zonefeed.html")
 _DOCUMENTS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".7z", ".wps",
@@ -218,10 +218,11 @@ def _raw_item(source_id: str, entry: ListEntry, article: Article | None) -> RawI
 
 def _stated_date(page: str | None, listed: str | None) -> str | None:
     """The page's date, else the list's; a page that states only a clock ("发布时间：14:20")
-    lends it to the list's day. (The URL's day comes after both, in items/normalize.py.)"""
+    lends it to the list's day, a list entry's time completes the page's day. (The URL's day
+    comes after both, in items/normalize.py.)"""
     if page and listed and find_date(page) is None:
         return f"{listed} {page}"
-    return page or listed
+    return with_clock(page, listed)
 
 
 def _best_title(entry: ListEntry, article: Article) -> tuple[str, bool]:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from text.dates import find_date, resolve_published, script_date, url_date
+from text.dates import find_date, resolve_published, script_date, url_date, with_clock
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
@@ -107,3 +107,17 @@ def test_epoch_from_a_script_is_an_absolute_time():
 ])
 def test_find_date(text, year_required, expected):
     assert find_date(text, year_required) == expected
+
+
+@pytest.mark.parametrize("stated,other,expected", [
+    ("2023-09-27", "2023-09-27T06:00:00+00:00", "2023-09-27T06:00:00+00:00"),  # same day in Shanghai
+    ("2023-09-27", "2023-09-26T17:00:00+00:00", "2023-09-26T17:00:00+00:00"),  # 01:00 on the 27th there
+    ("2023-09-27", "2023-09-26T15:00:00+00:00", "2023-09-27"),  # 23:00 on the 26th: another day
+    ("2023-09-27 10:30", "2023-09-27 14:00", "2023-09-27 10:30"),  # the better evidence has a time
+    ("2023年9月27日", "[09-27] 14:00", "2023年9月27日 14:00:00"),
+    ("2023-09-27", "2023-09-28", "2023-09-27"),
+    (None, "2023-09-28", "2023-09-28"),
+    ("2023-09-27", None, "2023-09-27"),
+])
+def test_a_day_takes_the_time_of_weaker_evidence_for_the_same_day(stated, other, expected):
+    assert with_clock(stated, other, SHANGHAI) == expected

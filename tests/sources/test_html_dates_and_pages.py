@@ -118,8 +118,10 @@ def serve_wechat_and_portal(web) -> None:
     for path, title, epoch in (("/wx/s/abc.html", "綦江工业园区举行重点项目集中签约仪式", 1695794400),
                                ("/wx/s/def.html", "綦江工业园区开展安全生产大检查活动", 1695711600),
                                ("/wx/s/ghi.html", "綦江工业园区召开企业用工对接会议", 1695600000)):
+        # ghi's page also states its day, without a time: the script's time completes it
+        info = '<div class="info">发布时间：2023-09-25</div>' if path.endswith("ghi.html") else ""
         web.add(path, f'<html><head><meta charset="utf-8"><title>{title}</title></head><body><h1 class="rich_media_title">'
-                      f'{title}</h1><em id="publish_time"></em><div id="js_content"><p>{para(title, 1)}</p><p>'
+                      f'{title}</h1><em id="publish_time"></em>{info}<div id="js_content"><p>{para(title, 1)}</p><p>'
                       f'{para(title, 2)}</p></div><script>var ct = "{epoch}";var nickname = "綦江发布";</script>'
                       "</body></html>", "text/html")
     excerpt = "7月12日，荣昌高新区与三家企业签订投资协议，总投资12亿元，项目将于年内开工建设，带动就业岗位800余个。"
@@ -230,6 +232,7 @@ def test_wechat_time_from_script_and_portal_excerpt_dates_are_content(web, write
                     _source("wx", web.url("/wx/index.html")) + _source("portal", web.url("/portal.html")))
     assert rows[web.url("/wx/s/abc.html")][1:3] == ("2023-09-27T06:00:00Z", 0)  # var ct beats the list's day
     assert rows[web.url("/wx/s/def.html")][1:3] == ("2023-09-26T07:00:00Z", 0)
+    assert rows[web.url("/wx/s/ghi.html")][1:3] == ("2023-09-25T00:00:00Z", 0)  # info line's day, var ct's time
 
     _, published, guess, _ = rows[web.url("/article-7-1.html")]
     assert guess == 1 and not published.startswith("2026-07-12")  # the excerpt's 7月12日 is not a date
