@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urljoin
 
 import lxml.html
@@ -43,6 +43,7 @@ _BOILERPLATE_MARKS = re.compile(r"share|print|breadcrumb|crumb|position|footer|c
 _PAGER_FILL = r"(?:[\s\d\[\]【】<>«»|…·.]|首页|尾页|末页)*"
 _PAGER_LINE = re.compile(f"^{_PAGER_FILL}(?:(?:上一页|下一页|共\\s*\\d+\\s*页){_PAGER_FILL})+$")
 _RELATED_HEADING = re.compile(r"^(?:相关(?:新闻|阅读|链接|文章|稿件|信息)|延伸阅读|热点推荐|推荐阅读)")
+_TEXT_BLOCKS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "td", "blockquote", "pre")
 _BLOCKS = ("p", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6", "td", "blockquote", "section")
 _META_REFRESH = re.compile(r"""<meta[^>]+http-equiv\s*=\s*["']?refresh[^>]+content\s*=\s*["']?\s*\d*\s*;?\s*url\s*=\s*['"]?([^"'>\s]+)""", re.I)
 _JS_LOCATION = re.compile(
@@ -115,6 +116,32 @@ def extract_article(text: str, url: str, selectors: ArticleSelectors | None = No
         body_text=body_text,
         next_page=next_page,
     )
+
+
+def extract_continuation(text: str, url: str, selectors: ArticleSelectors | None, first_url: str,
+                         first_text: str) -> Article:
+    """A later page of an article split over pages (`first_text` is the first page's HTML).
+
+    Its body is what this page says that the first page does not: both share the template
+    (header, title, info line, sidebar, footer), only the body and the pager differ. Generic
+    extraction is for pages on their own: on a short last page (a line or two) it returns
+    nothing, or the sidebar and footer. Configured body selectors still win."""
+    page = extract_article(text, url, selectors, first_url)
+    if selectors and selectors.body:
+        return page
+    seen = {element_text(e) for e in _text_blocks(first_text)}
+    fresh = [e for e in _text_blocks(text) if element_text(e) not in seen]
+    body_html, body_text = _without_boilerplate(
+        "".join(lxml.html.tostring(e, encoding="unicode", with_tail=False) for e in fresh), page.title)
+    return replace(page, body_html=body_html, body_text=body_text) if body_text else page
+
+
+def _text_blocks(text: str) -> list[lxml.html.HtmlElement]:
+    """The innermost text blocks of a page (scripts dropped), in document order."""
+    tree = parse_html(text)
+    drop_scripts(tree)
+    return [e for e in tree.iter(*_TEXT_BLOCKS)
+            if element_text(e) and not any(True for _ in e.iterdescendants(*_TEXT_BLOCKS))]
 
 
 def _selected_facts(tree: lxml.html.HtmlElement, selectors: ArticleSelectors | None) -> PageFacts:

@@ -22,7 +22,7 @@ from sources.errors import (
     RobotsDisallowedError,
 )
 from sources.fetch import Fetcher
-from sources.html.article import Article, extract_article, stub_target
+from sources.html.article import Article, extract_article, extract_continuation, stub_target
 from sources.html.dom import parse_html
 from sources.html.listing import ListEntry, unique_entries
 from sources.html.lists import list_entries, prepare_list_tree
@@ -160,7 +160,7 @@ def _fetch_article(source: SourceConfig, fetcher: Fetcher, url: str) -> tuple[Ar
     article = offload.run(extract_article, text, result.url, source.article)
     if article.next_page is None:
         return article, used
-    return _with_later_pages(source, fetcher, article, result.url, used)
+    return _with_later_pages(source, fetcher, article, result.url, text, used)
 
 
 def _require_html(content_type: str, url: str) -> None:
@@ -170,7 +170,7 @@ def _require_html(content_type: str, url: str) -> None:
 
 
 def _with_later_pages(source: SourceConfig, fetcher: Fetcher, first: Article, first_url: str,
-                      used: int) -> tuple[Article, int]:
+                      first_text: str, used: int) -> tuple[Article, int]:
     """An article split over pages: its body is the bodies of its pages in order, at most
     ARTICLE_PAGE_LIMIT pages, each fetched like any page (politeness, robots.txt, size cap).
     A later page that cannot be read ends the article there; a host asking us to wait defers
@@ -189,7 +189,7 @@ def _with_later_pages(source: SourceConfig, fetcher: Fetcher, first: Article, fi
             log.info("event=article_page_unreadable url=%s reason=%r", url, str(exc))
             break
         text, _ = decode_document(result.body, result.content_type, source.encoding)
-        page = offload.run(extract_article, text, result.url, source.article, first_url)
+        page = offload.run(extract_continuation, text, result.url, source.article, first_url, first_text)
         if page.body_text and page.body_text not in texts:  # a "page 2" that is page 1 again adds nothing
             html.append(page.body_html)
             texts.append(page.body_text)

@@ -42,7 +42,7 @@ def dede_pager(stem: str, pages: int, current: int) -> str:
 
 
 def serve_dede(web) -> dict[str, list[str]]:
-    """Three articles: 101 over three pages, 102 on one page with only a clock in its info line,
+    """Three articles: 101 over three pages (the last one short), 102 on one page with only a clock in its info line,
     105 over fifteen pages (only ten are read). Dates are only in the URLs."""
     texts = {}
     items = [("/a/2023/0927/101.html", "云阳工业园区新材料产业园一期主体工程完工"),
@@ -57,7 +57,9 @@ def serve_dede(web) -> dict[str, list[str]]:
                                       "</body></html>").encode("gb18030"), "text/html")
     web.add("/a/2023/0901/90.html", dede_page("园区召开安全生产工作会议并部署下一阶段工作",
                                               [para("安全", n) for n in range(1, 4)]), "text/html")
-    pages = [[para("新材料", n) for n in range(k * 2 + 1, k * 2 + 3)] for k in range(3)]
+    # the last page is short (two lines): too little for generic extraction on its own
+    pages = [[para("新材料", n) for n in range(k * 2 + 1, k * 2 + 3)] for k in range(2)]
+    pages.append(["编者按：本文有删节，项目最新进展将持续报道。", "来源：云阳县融媒体中心"])
     texts["101"] = [p for page in pages for p in page]
     # the next article is linked as "下一篇" (same folder, a number that could be a page number)
     neighbour = '<div class="pn">下一篇：<a href="/a/2023/0927/102.html">另一条新闻</a></div>'
