@@ -25,6 +25,7 @@ CLOCK = r"(\d{1,2})[:：时](\d{1,2})(?:[:：分](\d{1,2}))?(?:\.\d+)?秒?"
 _TIME = r"(?:[T\s]*" + CLOCK + ")?"
 YEAR_MONTH_DAY = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?" + _TIME
 MONTH_DAY = r"(?<![\d.])\[?(\d{1,2})\s*[-/月]\s*(\d{1,2})\s*日?\]?(?![\d.])" + _TIME
+DATE_LABEL = r"(?:发布时间|发布日期|发文日期|更新时间|时间|日期)"  # "发布时间：2023-09-27"
 _ZONE = r"\s*(Z|[+-]\d{2}:?\d{2}|CST|UTC|GMT|北京时间)?"
 _AGO_TEXT = r"(\d+)\s*(秒|分钟|小时|天|周)前"
 _YMD = DATE_WITH_YEAR = re.compile(YEAR_MONTH_DAY + _ZONE, re.I)
@@ -32,6 +33,7 @@ _MD = re.compile(MONTH_DAY)
 _AGO = re.compile(_AGO_TEXT)
 _CLOCK_ONLY = re.compile(r"(?<![\d:：])" + CLOCK + r"(?![\d:：])")
 _ANY_DATE = re.compile(f"{YEAR_MONTH_DAY}|{MONTH_DAY}|{_AGO_TEXT}|刚刚|前天|昨天|今天")
+_LABELLED = re.compile(r"(?<![\u4e00-\u9fff])" + DATE_LABEL + r"\s*[:：]\s*(" + YEAR_MONTH_DAY + "|" + MONTH_DAY + ")")
 _AGO_UNITS = {"秒": "seconds", "分钟": "minutes", "小时": "hours", "天": "days", "周": "weeks"}
 _RFC822_NAMED_ZONE = re.compile(r"\s(CST|BJT|北京时间)\s*$", re.I)
 # Dates a URL path carries: DedeCMS /2023/0927/, WordPress /2023/09/27/, Hanweb /art/2023/9/27/,
@@ -83,6 +85,13 @@ def find_date(text: str | None, year_required: bool = False) -> str | None:
         return None
     match = (_YMD if year_required else _ANY_DATE).search(text.translate(_FULLWIDTH))
     return match.group(0).strip() if match else None
+
+
+def labelled_date(text: str | None) -> str | None:
+    """The date right after a date label ("发布时间：2023-9-27 10:05"), which is never content;
+    a label inside a word ("活动时间：7月12日") is content."""
+    match = _LABELLED.search((text or "").translate(_FULLWIDTH))
+    return match.group(1).strip(" []") if match else None
 
 
 def url_date(url: str | None) -> date | None:

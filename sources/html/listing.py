@@ -9,11 +9,12 @@ import lxml.html
 from cssselect import SelectorError
 
 from sources.html.dom import css, element_text, squash
-from text.dates import find_date
+from text.dates import find_date, labelled_date
 
 # Dates are only *found* here; text/dates.py defines and parses them (`[08-28]` without a year too).
 # Text beside a list date: a label, brackets, a view count. A date inside longer text is part of
-# an excerpt ("7月12日，园区…"): content, not the entry's date.
+# an excerpt ("7月12日，园区…"): content, not the entry's date, unless a label names it
+# ("发布时间：2023-09-27" after a long 来源 line).
 LIST_DATE_CONTEXT = 24
 _TRUNCATED = ("...", "…", "..")
 
@@ -106,9 +107,12 @@ def _date(element: lxml.html.HtmlElement, anchor: lxml.html.HtmlElement, date: s
         found = select(element, date)
         return element_text(found[0]) or None if found else None
     if element is anchor:
-        return _date_beside(squash(anchor.tail))
+        return labelled_date(squash(anchor.tail)) or _date_beside(squash(anchor.tail))
     title = element_text(anchor)
     for owner, text in _loose_text(element, anchor):
+        labelled = labelled_date(squash(text))
+        if labelled:
+            return labelled
         found = _date_beside(squash(text))
         if not found:
             continue

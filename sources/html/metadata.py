@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import lxml.html
 
 from sources.html.dom import element_text, short_text, squash
-from text.dates import CLOCK, DATE_WITH_YEAR, YEAR_MONTH_DAY, find_date
+from text.dates import CLOCK, DATE_LABEL, DATE_WITH_YEAR, YEAR_MONTH_DAY, find_date
 
 _META_KEYS = {
     "articletitle": "title", "pubdate": "date", "publishdate": "date", "firstpublishedtime": "date",
@@ -18,7 +18,7 @@ _META_KEYS = {
 }
 _COLON = r"\s*[:：]\s*"
 # A labelled value is a date, or only a clock ("发布时间：10:30", combined with the URL's day).
-_INFO_DATE = re.compile(r"(?:发布时间|发布日期|发文日期|更新时间|时间|日期)" + _COLON
+_INFO_DATE = re.compile(DATE_LABEL + _COLON
                         + f"({YEAR_MONTH_DAY}|{CLOCK})")
 _LABELS = r"(?:发布时间|发布日期|发文日期|更新时间|时间|日期|来源|信息来源|文章来源|作者|责任编辑|编辑|浏览|点击|阅读|字号|访问量)"
 _INFO_SOURCE = re.compile(r"(?:信息来源|文章来源|来源)" + _COLON + r"([^\s|｜【\[]+?)(?=\s|$|[|｜【\[]|" + _LABELS + ")")

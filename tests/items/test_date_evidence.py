@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from text.dates import find_date, resolve_published, script_date, url_date, with_clock
+from text.dates import find_date, labelled_date, resolve_published, script_date, url_date, with_clock
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
@@ -121,3 +121,14 @@ def test_find_date(text, year_required, expected):
 ])
 def test_a_day_takes_the_time_of_weaker_evidence_for_the_same_day(stated, other, expected):
     assert with_clock(stated, other, SHANGHAI) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("来源：某某开发区管理委员会办公室 发布时间：2023-09-25 浏览：12", "2023-09-25"),
+    ("日期: 2023年9月25日 10:05", "2023年9月25日 10:05"),
+    ("[发布日期：09-25]", "09-25"),
+    ("活动时间：7月12日，地点：园区会议中心", None),  # an event's time in an excerpt is content
+    ("7月12日，园区召开会议", None),
+])
+def test_labelled_date(text, expected):
+    assert labelled_date(text) == expected

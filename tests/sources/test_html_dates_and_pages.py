@@ -244,3 +244,26 @@ def test_wechat_time_from_script_and_portal_excerpt_dates_are_content(web, write
     _, published, guess, content = rows[web.url("/content/2023/0927/301/index.html")]
     assert (published, guess) == ("2023-09-26T16:00:00Z", 0)  # the URL's day, not the excerpt's
     assert _in_order(content, [para("报告", 1), para("报告", 11), para("报告", 2), para("报告", 12)])
+
+
+def test_a_host_that_asks_us_to_wait_on_page_two_defers_the_whole_article(web, write_config, tmp_path):
+    texts = serve_dede(web)
+    page2 = "/a/2023/0927/101_2.html"
+    original = web.routes[page2]
+    web.add(page2, "busy", "text/html", status=429, headers={"Retry-After": "0"})
+    config = load_config(write_config(_source("dede", web.url("/a/news/list_1_1.html"))))
+    store = open_test_store(config.storage.url)
+    with store.transaction() as tx:
+        tx.sync_sources(config.sources)
+
+    collect_source(config, config.sources[0], Fetcher(config.fetch), store)
+    assert web.url("/a/2023/0927/101.html") not in _stored(store)  # never stored cut short
+
+    web.routes[page2] = original
+    collect_source(config, config.sources[0], Fetcher(config.fetch), store)
+    assert _in_order(_stored(store)[web.url("/a/2023/0927/101.html")], texts["101"])
+
+
+def _stored(store) -> dict[str, str]:
+    with store.transaction() as tx:
+        return dict(tx.connection.execute("SELECT url, content_html FROM appearances").fetchall())

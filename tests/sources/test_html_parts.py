@@ -132,6 +132,7 @@ LIST_WITH_EXCERPTS = """<html><body><div class="list">
 <dl><dt><a href="/a/2.html">园区召开项目推进会议</a></dt><dd>2023年7月12日，园区召开项目推进会，研究部署下半年重点工作，要求各部门强化要素保障。</dd>
 <dd><span>发布时间: 2023-9-27 10:05</span></dd></dl>
 <dl><dt><a href="/a/3.html">园区举办企业用工对接会</a> <em>[09-26]</em></dt><dd>园区举办用工对接会。</dd></dl>
+<dl><dt><a href="/a/4.html">园区召开新闻发布会</a></dt><dd>来源：重庆市万州区经济技术开发区管理委员会办公室 发布时间：2023-09-25 浏览：12</dd></dl>
 </div></body></html>"""
 
 
@@ -139,4 +140,4 @@ def test_list_dates_inside_excerpts_are_content_not_the_entry_date():
     tree = parse_html(LIST_WITH_EXCERPTS)
     entries = {e.url: e.date_text for e in entries_by_selectors(tree, "http://x.cn/", "div.list dl")}
     assert entries == {"http://x.cn/a/1.html": None, "http://x.cn/a/2.html": "2023-9-27 10:05",
-                       "http://x.cn/a/3.html": "[09-26]"}
+                       "http://x.cn/a/3.html": "[09-26]", "http://x.cn/a/4.html": "2023-09-25"}
