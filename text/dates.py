@@ -40,7 +40,7 @@ _RFC822_NAMED_ZONE = re.compile(r"\s(CST|BJT|北京时间)\s*$", re.I)
 # /20230927/ and /202309/27/ folders, TRS t20230828_123.html.
 _URL_DATES = (
     re.compile(r"/(\d{4})/(\d{2})(\d{2})/"),
-    re.compile(r"/(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?=[/._]|$)"),
+    re.compile(r"/(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?=[/_]|$)"),  # not /2023/9/1.html: an id
     re.compile(r"/(\d{4})(\d{2})/(\d{2})/"),
     re.compile(r"/(\d{4})(\d{2})(\d{2})(?=/)"),
     re.compile(r"/t(\d{4})(\d{2})(\d{2})_\d+"),
@@ -112,17 +112,18 @@ def url_date(url: str | None) -> date | None:
 
 
 def script_date(code: str) -> str | None:
-    """A publish time a page keeps only in a script, as text `parse_date` reads (epochs as ISO)."""
+    """A publish time a page keeps only in a script, as text `parse_date` reads (epochs as ISO).
+    Several different ones (a related-news list in JSON) name no single date: None."""
+    found = set()
     for match in _SCRIPT_DATE.finditer(code):
         value = match.group(2).strip()
         if value.isdigit() and len(value) in (10, 13):
-            seconds = int(value) // (1000 if len(value) == 13 else 1)
-            moment = datetime.fromtimestamp(seconds, UTC)
+            moment = datetime.fromtimestamp(int(value) // (1000 if len(value) == 13 else 1), UTC)
             if moment.year >= FIRST_YEAR:
-                return moment.isoformat()
+                found.add(moment.isoformat())
         elif _YMD.search(value):
-            return value
-    return None
+            found.add(value)
+    return found.pop() if len(found) == 1 else None
 
 
 def with_clock(stated: str | None, other: str | None, tz: tzinfo = _CHINA) -> str | None:

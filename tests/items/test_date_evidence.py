@@ -32,6 +32,7 @@ def local(text: str) -> datetime:
     ("http://x.cn/news/12345678.html", None),  # an 8-digit id is not a date
     ("http://x.cn/a/1023/0927/1.html", None),  # year 1023: not news
     ("http://x.cn/a/news/list_1_2.html", None),
+    ("http://x.cn/news/2023/9/1.html", None),  # article 1 in a year/month folder
     (None, None),
     ("http://[x", None),
 ])
@@ -48,6 +49,8 @@ def test_url_date(url, expected):
     ('var ct = "42";', None),
     ('var ct = "0000000001";', None),  # 1970: not a publish time
     ("var publish_time = '';", None),
+    ('var ct = "1695794400"; var create_time = "1695794400";', "2023-09-27T06:00:00+00:00"),  # one time, twice
+    ('[{"pubDate": "2023-09-01"}, {"pubDate": "2023-08-30"}]', None),  # a related-news list: no single date
 ])
 def test_script_date(code, expected):
     assert script_date(code) == expected
