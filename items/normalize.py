@@ -13,7 +13,7 @@ from model.raw import RawItem
 from model.stories import Appearance
 from settings.model import SourceConfig
 from text.cleaning import squash_spaces, xml_safe
-from text.dates import parse_date
+from text.dates import parse_date, resolve_published
 
 SUMMARY_CHARS = 280
 
@@ -38,7 +38,8 @@ def normalize(raw: RawItem, source: SourceConfig, default_tz: str,
     if not is_web_url(url):
         raise RejectedItem(f"item link is not an http(s) URL: {url[:200]!r}")
     guid = xml_safe(raw.guid or "").strip()
-    published = parse_date(raw.published, tz, now) or parse_date(raw.updated, tz, now)
+    # Stated dates first (page or list; a feed's published, then updated), then the URL's day.
+    published = resolve_published((raw.published, raw.updated), raw.url, tz, now)
     updated = parse_date(raw.updated, tz, now)
     content = sanitize_html(raw.content_html or raw.summary or "", url)
     summary_text = html_to_text(sanitize_html(raw.summary, url) if raw.summary else content)

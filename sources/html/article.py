@@ -1,7 +1,8 @@
 """Article pages to facts and a clean body.
 
-Order of trust: configured selectors, then government <meta> tags, then the info line, then
-automatic main-text extraction (trafilatura, tables off: on table layouts tables carry the
+Order of trust: configured selectors, then government <meta> tags, then the info line (then, for
+the date only, a time kept in a script such as WeChat's `var ct`), then automatic main-text
+extraction (trafilatura, tables off: on table layouts tables carry the
 info line, share/print and 上一条/下一条). Boilerplate is cut before and after extraction.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urljoin
 
 import lxml.html
@@ -27,6 +28,8 @@ from sources.html.metadata import (
     meta_facts,
     page_info_facts,
 )
+from sources.html.paging import article_next_page
+from text.dates import script_date, with_clock
 
 _BOILERPLATE_TEXT = re.compile(
     r"上一条|下一条|上一篇|下一篇|打印本页|打印此页|【打印】|\[打印\]|关闭窗口|【关闭】|\[关闭\]|分享到|扫一扫"
@@ -35,7 +38,12 @@ _BOILERPLATE_TEXT = re.compile(
 )
 _BOILERPLATE_MARKS = re.compile(r"share|print|breadcrumb|crumb|position|footer|copyright|related"
                                 r"|xgxw|xgwz|prev|next|sharebox|bdshare|location", re.I)
+# An article's own pager ("1 2 3 下一页", "首页 上一页 … 尾页"): an element holding only that is
+# cut (a lone "首页" is a navigation link, not a pager).
+_PAGER_FILL = r"(?:[\s\d\[\]【】<>«»|…·.]|首页|尾页|末页)*"
+_PAGER_LINE = re.compile(f"^{_PAGER_FILL}(?:(?:上一页|下一页|共\\s*\\d+\\s*页){_PAGER_FILL})+$")
 _RELATED_HEADING = re.compile(r"^(?:相关(?:新闻|阅读|链接|文章|稿件|信息)|延伸阅读|热点推荐|推荐阅读)")
+_TEXT_BLOCKS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "td", "blockquote", "pre")
 _BLOCKS = ("p", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6", "td", "blockquote", "section")
 _META_REFRESH = re.compile(r"""<meta[^>]+http-equiv\s*=\s*["']?refresh[^>]+content\s*=\s*["']?\s*\d*\s*;?\s*url\s*=\s*['"]?([^"'>\s]+)""", re.I)
 _JS_LOCATION = re.compile(
@@ -60,6 +68,7 @@ class Article:
     keywords: tuple[str, ...]
     body_html: str
     body_text: str
+    next_page: str | None = None  # the article continues there (split over pages)
 
 
 def stub_target(text: str, url: str) -> str | None:
@@ -79,9 +88,14 @@ def stub_target(text: str, url: str) -> str | None:
     return None
 
 
-def extract_article(text: str, url: str, selectors: ArticleSelectors | None = None) -> Article:
+def extract_article(text: str, url: str, selectors: ArticleSelectors | None = None,
+                    first_url: str | None = None) -> Article:
+    """Facts and body of the page at `url`; `first_url` is the article's first page when `url`
+    is a later page of an article split over pages."""
     tree = parse_html(text)
     metas = meta_facts(tree)
+    scripted = script_date("\n".join(s.text or "" for s in tree.iter("script")))
+    next_page = article_next_page(first_url or url, url, tree)  # before scripts go: TRS pagers are scripts
     drop_scripts(tree)
     selected = _selected_facts(tree, selectors)
     body = tree.find("body")
@@ -94,13 +108,40 @@ def extract_article(text: str, url: str, selectors: ArticleSelectors | None = No
     return Article(
         title=title,
         title_is_page_title=is_page_title,
-        published=selected.date or metas.date or info.date,
+        published=with_clock(selected.date or metas.date or info.date, scripted),
         publisher=selected.source or metas.source or info.source,
         author=metas.author or info.author,
         keywords=tuple(k for k in re.split(r"[,，;；\s]+", metas.keywords or "") if k),
         body_html=body_html,
         body_text=body_text,
+        next_page=next_page,
     )
+
+
+def extract_continuation(text: str, url: str, selectors: ArticleSelectors | None, first_url: str,
+                         first_text: str) -> Article:
+    """A later page of an article split over pages (`first_text` is the first page's HTML).
+
+    Its body is what this page says that the first page does not: both share the template
+    (header, title, info line, sidebar, footer), only the body and the pager differ. Generic
+    extraction is for pages on their own: on a short last page (a line or two) it returns
+    nothing, or the sidebar and footer. Configured body selectors still win."""
+    page = extract_article(text, url, selectors, first_url)
+    if selectors and selectors.body:
+        return page
+    seen = {element_text(e) for e in _text_blocks(first_text)}
+    fresh = [e for e in _text_blocks(text) if element_text(e) not in seen]
+    body_html, body_text = _without_boilerplate(
+        "".join(lxml.html.tostring(e, encoding="unicode", with_tail=False) for e in fresh), page.title)
+    return replace(page, body_html=body_html, body_text=body_text) if body_text else page
+
+
+def _text_blocks(text: str) -> list[lxml.html.HtmlElement]:
+    """The innermost text blocks of a page (scripts dropped), in document order."""
+    tree = parse_html(text)
+    drop_scripts(tree)
+    return [e for e in tree.iter(*_TEXT_BLOCKS)
+            if element_text(e) and not any(True for _ in e.iterdescendants(*_TEXT_BLOCKS))]
 
 
 def _selected_facts(tree: lxml.html.HtmlElement, selectors: ArticleSelectors | None) -> PageFacts:
@@ -170,7 +211,8 @@ def _strip_boilerplate(tree: lxml.html.HtmlElement) -> None:
         if text is None:
             continue
         related = len(text) < 12 and _RELATED_HEADING.match(text)
-        if related or _BOILERPLATE_MARKS.search(marks) or (len(text) < 120 and _BOILERPLATE_TEXT.search(text)):
+        if related or _BOILERPLATE_MARKS.search(marks) \
+                or (len(text) < 120 and _BOILERPLATE_TEXT.search(text)):
             following = element.getnext() if related else None  # the list under "相关新闻"
             element.drop_tree()
             if following is not None and following.tag in ("ul", "ol", "div", "table"):
@@ -200,6 +242,7 @@ def _without_boilerplate(body_html: str, title: str | None) -> tuple[str, str]:
             continue
         text = element_text(element)
         if (len(text) < 120 and _BOILERPLATE_TEXT.search(text)) or looks_like_info_line(text) \
+                or _PAGER_LINE.match(text) \
                 or (title and text == title):
             element.drop_tree()
     lines = [element_text(e) for e in root.iter("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -11,13 +10,13 @@ import lxml.html
 
 from settings.selectors import parse_selector
 from sources.html.dom import element_text, own_text, squash
+from text.dates import find_date, labelled_date
 
-# Dates are only *found* here; text/dates.py parses them (including `[08-28]` without a year).
-DATE_TEXT = re.compile(
-    r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d{2}(?::\d{2})?)?"
-    r"|(?<![\d.])\[?\d{1,2}[-/月]\d{1,2}日?\]?(?![\d.])"
-    r"|\d+\s*(?:分钟|小时|天)前|昨天|今天"
-)
+# Dates are only *found* here; text/dates.py defines and parses them (`[08-28]` without a year too).
+# Text beside a list date: a label, brackets, a view count. A date inside longer text is part of
+# an excerpt ("7月12日，园区…"): content, not the entry's date, unless a label names it
+# ("发布时间：2023-09-27" after a long 来源 line).
+LIST_DATE_CONTEXT = 24
 _TRUNCATED = ("...", "…", "..")
 
 
@@ -129,7 +128,40 @@ def _title(element: lxml.html.HtmlElement, anchor: lxml.html.HtmlElement, title:
 def _date(element: lxml.html.HtmlElement, anchor: lxml.html.HtmlElement, date: str | None) -> str | None:
     if date:
         return select_value(element, date, element_text)
-    around = element_text(element) if element is not anchor else ""
-    around = around.replace(element_text(anchor), " ", 1) if around else squash(anchor.tail)
-    match = DATE_TEXT.search(around)
-    return match.group(0).strip() if match else None
+    if element is anchor:
+        return labelled_date(squash(anchor.tail)) or _date_beside(squash(anchor.tail))
+    title = element_text(anchor)
+    for owner, text in _loose_text(element, anchor):
+        labelled = labelled_date(squash(text))
+        if labelled:
+            return labelled
+        found = _date_beside(squash(text))
+        if not found:
+            continue
+        holds_title = any(node is anchor for node in owner.iter())
+        owner_text = element_text(owner).replace(title, "", 1) if holds_title else element_text(owner)
+        if owner is element or len(owner_text) - len(found) <= LIST_DATE_CONTEXT:
+            return found
+    return None
+
+
+def _loose_text(element: lxml.html.HtmlElement,
+                anchor: lxml.html.HtmlElement) -> list[tuple[lxml.html.HtmlElement, str]]:
+    """(element holding it, text) for each text node of `element` outside the title link."""
+    inside = set(anchor.iter())
+    pieces = []
+    for node in element.iter():
+        if node not in inside and isinstance(node.tag, str) and node.text:
+            pieces.append((node, node.text))
+        tail_outside = node is anchor or node not in inside
+        if node is not element and tail_outside and node.tail and node.getparent() is not None:
+            pieces.append((node.getparent(), node.tail))
+    return pieces
+
+
+def _date_beside(text: str) -> str | None:
+    """The date in a short text node; None when the node is longer text (an excerpt)."""
+    found = find_date(text)
+    if found and len(text) - len(found) <= LIST_DATE_CONTEXT:
+        return found
+    return None

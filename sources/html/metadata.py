@@ -9,19 +9,20 @@ from dataclasses import dataclass
 import lxml.html
 
 from sources.html.dom import element_text, short_text, squash
+from text.dates import CLOCK, DATE_LABEL, DATE_WITH_YEAR, YEAR_MONTH_DAY, find_date
 
 _META_KEYS = {
     "articletitle": "title", "pubdate": "date", "publishdate": "date", "firstpublishedtime": "date",
+    "article:published_time": "date", "datepublished": "date", "dc.date.issued": "date",
     "contentsource": "source", "source": "source", "author": "author", "keywords": "keywords",
 }
 _COLON = r"\s*[:：]\s*"
-_DATE_VALUE = (r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
-               r"(?:\s*\d{1,2}[:：]\d{1,2}(?:[:：]\d{1,2})?)?)")
-_INFO_DATE = re.compile(r"(?:发布时间|发布日期|发文日期|更新时间|时间|日期)" + _COLON + _DATE_VALUE)
+# A labelled value is a date, or only a clock ("发布时间：10:30", combined with the URL's day).
+_INFO_DATE = re.compile(DATE_LABEL + _COLON
+                        + f"({YEAR_MONTH_DAY}|{CLOCK})")
 _LABELS = r"(?:发布时间|发布日期|发文日期|更新时间|时间|日期|来源|信息来源|文章来源|作者|责任编辑|编辑|浏览|点击|阅读|字号|访问量)"
 _INFO_SOURCE = re.compile(r"(?:信息来源|文章来源|来源)" + _COLON + r"([^\s|｜【\[]+?)(?=\s|$|[|｜【\[]|" + _LABELS + ")")
 _INFO_AUTHOR = re.compile(r"(?<!责任)(?:作者|文)" + _COLON + r"([^\s|｜【\[]+?)(?=\s|$|[|｜【\[]|" + _LABELS + ")")
-_BARE_DATE = re.compile(_DATE_VALUE)
 _ANY_LABEL = re.compile(r"(?:发布时间|发布日期|信息来源|文章来源|来源)" + _COLON)
 _LINE_TAGS = ("p", "div", "span", "td", "li", "ul", "h3", "h4", "h5", "h6", "em", "font", "small")
 INFO_LINE_CHARS = 200
@@ -38,10 +39,12 @@ class PageFacts:
 
 
 def meta_facts(tree: lxml.html.HtmlElement) -> PageFacts:
-    """`<meta name="ArticleTitle|PubDate|ContentSource|Author|Keywords">`, names case-insensitive."""
+    """`<meta name="ArticleTitle|PubDate|ContentSource|Author|Keywords">` (also `property=` as in
+    `article:published_time`, and `itemprop=`), names case-insensitive."""
     found: dict[str, str] = {}
     for meta in tree.iter("meta"):
-        key = _META_KEYS.get((meta.get("name") or meta.get("property") or "").strip().lower())
+        name = meta.get("name") or meta.get("property") or meta.get("itemprop") or ""
+        key = _META_KEYS.get(name.strip().lower())
         value = squash(meta.get("content"))
         if key in ("source", "author"):
             value = _clean_value(value) or ""
@@ -79,8 +82,8 @@ def info_line_facts(text: str) -> PageFacts:
 
 
 def first_date(text: str) -> str | None:
-    match = _BARE_DATE.search(text)
-    return squash(match.group(1)) if match else None
+    found = find_date(text, year_required=True)
+    return squash(found) if found else None
 
 
 def looks_like_info_line(text: str) -> bool:
@@ -91,7 +94,7 @@ def looks_like_info_line(text: str) -> bool:
 def _clean_value(value: str) -> str | None:
     """A publisher or author name: no label, no trailing date, not just digits (CMS user ids)."""
     value = _LABEL_PREFIX.sub("", value)
-    value = _BARE_DATE.sub("", value).strip(" ,，;；、:：")
+    value = DATE_WITH_YEAR.sub("", value).strip(" ,，;；、:：")
     if not re.search(r"[^\W\d_]", value):
         return None
     return value if 1 < len(value) <= 40 else None

@@ -1,9 +1,16 @@
-"""The next list page: an explicit "下一页" link, the TRS pager script, or the URL pattern."""
+"""The next page of a list (an explicit "下一页" link, the TRS pager script, or the URL pattern)
+and the next page of an article split over pages.
+
+The two are kept apart by the URL: an article's continuation extends the article's own URL
+(`123.html` -> `123_2.html` DedeCMS, `t20230828_123.html` -> `t20230828_123_1.html` TRS,
+`index.html` -> `index_2.html`, `c.html` -> `c.html?page=2`, `?id=5` -> `?id=5&page=2`, `/slug/` -> `/slug/2/`) and must be
+linked from the page; a list pager, a "下一篇" link or a sidebar's paging never matches that.
+"""
 
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.html
 
@@ -16,6 +23,9 @@ _TRS_CALL = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"'](\w+)[\
 _TRS_INDEX = re.compile(r"^(?P<stem>.*/(?P<name>index|default))(?:_(?P<n>\d+))?\.(?P<ext>s?html?)$")
 _DEDE_LIST = re.compile(r"^(?P<stem>.*/list_\d+_)(?P<n>\d+)\.(?P<ext>html?)$")
 _PAGE_PARAMS = ("page", "pageno", "pagenum", "p", "pn", "curpage")
+_NUMBERED = re.compile(r"^(?P<stem>.+)_(?P<n>\d{1,2})$")
+_SLUG_PAGE = re.compile(r"^(?P<stem>.*/)(?P<n>\d{1,2})/$")
+ARTICLE_PAGE_LIMIT = 10  # pages of one article read at most (the first included)
 
 
 def next_page_url(page_url: str, tree: lxml.html.HtmlElement | None) -> str | None:
@@ -72,3 +82,68 @@ def _from_url_pattern(page_url: str) -> str | None:
     if dede:
         return urlunsplit(parts._replace(path=f"{dede['stem']}{int(dede['n']) + 1}.{dede['ext']}"))
     return None
+
+
+def article_next_page(first_url: str, page_url: str, tree: lxml.html.HtmlElement) -> str | None:
+    """URL of the article page after `page_url` (the article began at `first_url`), when the
+    page links it; None for the last (or only) page. Read `tree` before its scripts are dropped."""
+    expected = _continuations(first_url, page_url)
+    if not expected:
+        return None
+    linked = {urljoin(page_url, a.get("href").strip()).split("#")[0]
+              for a in tree.iter("a", "link") if usable_href(a.get("href"))}
+    scripted = _trs_script(page_url, tree)
+    if scripted:
+        linked.add(scripted)
+    return next((url for url in expected if url in linked), None)
+
+
+def _continuations(first_url: str, page_url: str) -> list[str]:
+    """The URLs that may follow `page_url` in an article that began at `first_url`, likeliest first."""
+    first, page = urlsplit(first_url), urlsplit(page_url)
+    if (first.scheme, first.netloc) != (page.scheme, page.netloc):
+        return []
+    query = parse_qsl(page.query, keep_blank_values=True)
+    numbered = [(i, v) for i, (k, v) in enumerate(query) if k.lower() in _PAGE_PARAMS and v.isdigit()]
+    if page.path == first.path and page.query != first.query and numbered:  # ?id=5&page=2
+        index, value = numbered[0]
+        query[index] = (query[index][0], str(int(value) + 1))
+        return [urlunsplit(page._replace(query=urlencode(query), fragment=""))]
+    if page_url.split("#")[0] == first_url.split("#")[0]:
+        return _first_continuations(first)
+    return _later_continuation(first, page)
+
+
+def _first_continuations(first: SplitResult) -> list[str]:
+    path, paths = first.path, []
+    if path.endswith("/"):
+        paths = [path + "2/"]
+    else:
+        folder, _, name = path.rpartition("/")
+        stem, dot, ext = name.rpartition(".")
+        if dot and stem:
+            paths = [f"{folder}/{stem}_{n}.{ext}" for n in (1, 2)]
+    urls = [urlunsplit(first._replace(path=p, fragment="")) for p in paths]
+    return [*urls, urlunsplit(first._replace(query=_with_page(first.query, 2), fragment=""))]  # c.html?page=2
+
+
+def _later_continuation(first: SplitResult, page: SplitResult) -> list[str]:
+    if page.query != first.query:
+        return []
+    if first.path.endswith("/"):
+        slug = _SLUG_PAGE.match(page.path)
+        if slug and slug["stem"] == first.path:
+            return [urlunsplit(page._replace(path=f"{first.path}{int(slug['n']) + 1}/", fragment=""))]
+        return []
+    folder, _, name = first.path.rpartition("/")
+    stem, _, ext = name.rpartition(".")
+    page_folder, _, page_name = page.path.rpartition("/")
+    page_stem, _, page_ext = page_name.rpartition(".")
+    numbered = _NUMBERED.match(page_stem)
+    if page_folder != folder or page_ext != ext or not numbered or numbered["stem"] != stem:
+        return []
+    return [urlunsplit(page._replace(path=f"{folder}/{stem}_{int(numbered['n']) + 1}.{ext}", fragment=""))]
+
+
+def _with_page(query: str, number: int) -> str:
+    return urlencode([*parse_qsl(query, keep_blank_values=True), ("page", str(number))])

@@ -1,10 +1,11 @@
 """One poll of an html source: list pages (conditional GET, paging, first-poll backfill),
-then each NEW item's article page, fetched once and never again."""
+then each NEW item's article page, fetched once and never again (with its later pages when the
+article is split over pages)."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -22,11 +23,12 @@ from sources.errors import (
     RobotsDisallowedError,
 )
 from sources.fetch import Fetcher, SourceFetcher
-from sources.html.article import Article, extract_article, stub_target
+from sources.html.article import Article, extract_article, extract_continuation, stub_target
 from sources.html.dom import parse_html
 from sources.html.listing import ListEntry, unique_entries
 from sources.html.lists import list_entries, prepare_list_tree
-from sources.html.paging import next_page_url
+from sources.html.paging import ARTICLE_PAGE_LIMIT, next_page_url
+from text.dates import find_date, with_clock
 
 log = logging.getLogger("zonefeed.html")
 _DOCUMENTS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".7z", ".wps",
@@ -188,20 +190,58 @@ def _read_articles(source: SourceConfig, fetch: SourceFetcher, entries: list[Lis
 def _fetch_article(source: SourceConfig, fetch: SourceFetcher, url: str,
                    refused: list[str]) -> tuple[Article | None, int]:
     result = fetch.get(url, truncate=True)
-    kind = result.content_type.split(";")[0].strip().lower()
-    if kind and "html" not in kind and not kind.startswith("text/"):
-        raise ParseError(f"not an HTML page ({kind}): {url}")
+    _require_html(result.content_type, url)
     text, _ = decode_document(result.body, result.content_type, source.encoding)
     target = stub_target(text, result.url)
+    used = 1
     if target and target != result.url:
         try:
-            followed = fetch.get(target, truncate=True)  # once: a stub pointing at another stub is not chased
+            result = fetch.get(target, truncate=True)  # once: a stub pointing at another stub is not chased
         except RefusedURLError as exc:
             _refused(source, target, exc, refused)
             return None, 1
-        text, _ = decode_document(followed.body, followed.content_type, source.encoding)
-        return offload.run(extract_article, text, followed.url, source.article), 2
-    return offload.run(extract_article, text, result.url, source.article), 1
+        text, _ = decode_document(result.body, result.content_type, source.encoding)
+        used = 2
+    article = offload.run(extract_article, text, result.url, source.article)
+    if article.next_page is None:
+        return article, used
+    return _with_later_pages(source, fetch, article, result.url, text, used)
+
+
+def _require_html(content_type: str, url: str) -> None:
+    kind = content_type.split(";")[0].strip().lower()
+    if kind and "html" not in kind and not kind.startswith("text/"):
+        raise ParseError(f"not an HTML page ({kind}): {url}")
+
+
+def _with_later_pages(source: SourceConfig, fetch: SourceFetcher, first: Article, first_url: str,
+                      first_text: str, used: int) -> tuple[Article, int]:
+    """An article split over pages: its body is the bodies of its pages in order, at most
+    ARTICLE_PAGE_LIMIT pages, each fetched like any page (politeness, robots.txt, size cap).
+    A later page that cannot be read ends the article there; a host asking us to wait defers
+    the whole article to the next poll (so it is never stored cut short for good)."""
+    html, texts = [first.body_html], [first.body_text]
+    seen, url = {first_url}, first.next_page
+    while url and url not in seen and len(seen) < ARTICLE_PAGE_LIMIT:
+        seen.add(url)
+        try:
+            result = fetch.get(url, truncate=True)
+            used += 1
+            _require_html(result.content_type, url)
+        except (RateLimitedError, BlockedError):
+            raise
+        except FetchError as exc:
+            log.info("event=article_page_unreadable url=%s reason=%r", url, str(exc))
+            break
+        text, _ = decode_document(result.body, result.content_type, source.encoding)
+        page = offload.run(extract_continuation, text, result.url, source.article, first_url, first_text)
+        if page.body_text and page.body_text not in texts:  # a "page 2" that is page 1 again adds nothing
+            html.append(page.body_html)
+            texts.append(page.body_text)
+        url = page.next_page
+    if url and len(seen) >= ARTICLE_PAGE_LIMIT:
+        log.info("event=article_pages_capped url=%s pages=%d", first_url, ARTICLE_PAGE_LIMIT)
+    return replace(first, body_html="".join(html), body_text="\n".join(texts), next_page=None), used
 
 
 def _raw_item(source_id: str, entry: ListEntry, article: Article | None) -> RawItem:
@@ -212,13 +252,22 @@ def _raw_item(source_id: str, entry: ListEntry, article: Article | None) -> RawI
         source_id=source_id,
         url=entry.url,
         title=title,
-        published=article.published or entry.date_text,
+        published=_stated_date(article.published, entry.date_text),
         content_html=article.body_html or None,
         author=article.author,
         publisher=article.publisher,
         categories=article.keywords,
         title_from_page_title=from_page_title,
     )
+
+
+def _stated_date(page: str | None, listed: str | None) -> str | None:
+    """The page's date, else the list's; a page that states only a clock ("发布时间：14:20")
+    lends it to the list's day, a list entry's time completes the page's day. (The URL's day
+    comes after both, in items/normalize.py.)"""
+    if page and listed and find_date(page) is None:
+        return f"{listed} {page}"
+    return with_clock(page, listed)
 
 
 def _best_title(entry: ListEntry, article: Article) -> tuple[str, bool]:

@@ -184,3 +184,17 @@ def test_normalize_credits_the_body_source_line_when_the_feed_names_none():
     named = normalize(RawItem(source_id="tz", url="/a/2.html", title="t", publisher=" 新华社 ",
                               content_html="<p>来源：云阳县人民政府</p>"), source, "Asia/Shanghai")
     assert named.publisher == "新华社" and named.date_is_guess
+
+
+def test_normalize_dates_an_undated_item_by_its_url_in_the_sources_timezone():
+    seen = datetime(2024, 1, 1, tzinfo=UTC)
+    tokyo = SourceConfig(id="jp", name="jp", kind="feed", url="http://jp.test/", interval=60, timezone="Asia/Tokyo")
+    app = normalize(RawItem(source_id="jp", url="/a/2023/0927/5.html", title="t"), tokyo, "Asia/Shanghai", seen)
+    assert app.published_at == datetime(2023, 9, 26, 15, 0, tzinfo=UTC) and not app.date_is_guess
+    # the feed's published wins over the URL; an item with neither is the fetch time, flagged
+    china = SourceConfig(id="cn", name="cn", kind="feed", url="http://cn.test/", interval=60)
+    stated = normalize(RawItem(source_id="cn", url="/a/2023/0927/5.html", title="t", updated="2023-09-28 08:00"),
+                       china, "Asia/Shanghai", seen)
+    assert stated.published_at == datetime(2023, 9, 28, 0, 0, tzinfo=UTC)
+    guessed = normalize(RawItem(source_id="cn", url="/a/5.html", title="t"), china, "Asia/Shanghai", seen)
+    assert guessed.published_at == seen and guessed.date_is_guess

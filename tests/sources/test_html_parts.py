@@ -8,7 +8,7 @@ from sources.html.article import extract_article, stub_target
 from sources.html.dom import parse_html
 from sources.html.listing import entries_by_selectors
 from sources.html.metadata import info_line_facts, meta_facts
-from sources.html.paging import next_page_url
+from sources.html.paging import article_next_page, next_page_url
 
 
 @pytest.mark.parametrize(("url", "following"), [
@@ -86,3 +86,58 @@ def test_generic_extraction_drops_related_lists_and_footer_without_css_hints():
     for leak in ("不该出现", "上一篇", "与我们联系", "Copyright", "首页"):
         assert leak not in article.body_text, leak
     assert article.title == "园区项目建设提速" and not article.title_is_page_title
+
+
+ARTICLE_PAGER_CASES = [
+    # (first page, this page, links on this page, expected next page)
+    ("http://x.cn/a/2023/0927/12.html", None, ['12_2.html', "/a/news/list_1_2.html", "13.html"],
+     "http://x.cn/a/2023/0927/12_2.html"),
+    ("http://x.cn/a/2023/0927/12.html", "http://x.cn/a/2023/0927/12_2.html", ["12.html", "12_3.html"],
+     "http://x.cn/a/2023/0927/12_3.html"),
+    ("http://x.cn/a/2023/0927/12.html", "http://x.cn/a/2023/0927/12_3.html", ["12.html", "12_2.html"], None),
+    # TRS: the article number ends in _12 too; only the article's own continuation counts
+    ("http://x.cn/xwdt/202308/t20230828_12.html", "http://x.cn/xwdt/202308/t20230828_12_1.html",
+     ["t20230828_13.html", "t20230828_12_2.html"], "http://x.cn/xwdt/202308/t20230828_12_2.html"),
+    ("http://x.cn/xwdt/202308/t20230828_12.html", None, ["t20230828_13.html", "../index_1.html"], None),
+    ("http://x.cn/content/301/index.html", None, ["index_2.html", "/list/index_2.html"],
+     "http://x.cn/content/301/index_2.html"),
+    ("http://x.cn/20240515/abc/c.html", None, ["c.html?page=2", "c.html?page=3"], "http://x.cn/20240515/abc/c.html?page=2"),
+    ("http://x.cn/20240515/abc/c.html", "http://x.cn/20240515/abc/c.html?page=2", ["c.html?page=3"],
+     "http://x.cn/20240515/abc/c.html?page=3"),
+    ("http://x.cn/show.php?id=5", None, ["show.php?id=6", "show.php?id=5&page=2"], "http://x.cn/show.php?id=5&page=2"),
+    ("http://x.cn/2023/09/27/zone-news/", None, ["/2023/09/27/zone-news/2/", "/page/2/"],
+     "http://x.cn/2023/09/27/zone-news/2/"),
+    ("http://x.cn/a/12.html", None, ["http://other.cn/a/12_2.html"], None),  # another host
+]
+
+
+@pytest.mark.parametrize("first,page,links,expected", ARTICLE_PAGER_CASES)
+def test_article_next_page_continues_the_articles_own_url(first, page, links, expected):
+    anchors = "".join(f'<a href="{href}">下一页</a>' for href in links)
+    tree = parse_html(f"<html><body><div class='content'><p>正文</p></div><div class='page'>{anchors}</div></body></html>")
+    assert article_next_page(first, page or first, tree) == expected
+
+
+def test_article_next_page_from_the_trs_pager_script():
+    tree = parse_html('<html><body><script>createPageHTML(3, 1, "t20230828_12", "html");</script></body></html>')
+    first = "http://x.cn/xwdt/202308/t20230828_12.html"
+    assert article_next_page(first, "http://x.cn/xwdt/202308/t20230828_12_1.html", tree) == \
+        "http://x.cn/xwdt/202308/t20230828_12_2.html"
+    last = parse_html('<html><body><script>createPageHTML(3, 2, "t20230828_12", "html");</script></body></html>')
+    assert article_next_page(first, "http://x.cn/xwdt/202308/t20230828_12_2.html", last) is None
+
+
+LIST_WITH_EXCERPTS = """<html><body><div class="list">
+<dl><dt><a href="/a/1.html">园区签约三个重点项目</a></dt><dd>7月12日，园区与三家企业签订投资协议，总投资12亿元，项目将于年内开工建设，带动就业。</dd></dl>
+<dl><dt><a href="/a/2.html">园区召开项目推进会议</a></dt><dd>2023年7月12日，园区召开项目推进会，研究部署下半年重点工作，要求各部门强化要素保障。</dd>
+<dd><span>发布时间: 2023-9-27 10:05</span></dd></dl>
+<dl><dt><a href="/a/3.html">园区举办企业用工对接会</a> <em>[09-26]</em></dt><dd>园区举办用工对接会。</dd></dl>
+<dl><dt><a href="/a/4.html">园区召开新闻发布会</a></dt><dd>来源：重庆市万州区经济技术开发区管理委员会办公室 发布时间：2023-09-25 浏览：12</dd></dl>
+</div></body></html>"""
+
+
+def test_list_dates_inside_excerpts_are_content_not_the_entry_date():
+    tree = parse_html(LIST_WITH_EXCERPTS)
+    entries = {e.url: e.date_text for e in entries_by_selectors(tree, "http://x.cn/", "div.list dl")}
+    assert entries == {"http://x.cn/a/1.html": None, "http://x.cn/a/2.html": "2023-9-27 10:05",
+                       "http://x.cn/a/3.html": "[09-26]", "http://x.cn/a/4.html": "2023-09-25"}
