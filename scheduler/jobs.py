@@ -34,7 +34,12 @@ STORE_RETRY_SECONDS = 30  # how soon a poll whose failure the store refused trie
 
 
 class Debouncer:
-    """Runs `action` once after a burst of triggers has been quiet for `delay` seconds."""
+    """Runs `action` once, `delay` seconds after the first trigger of a burst.
+
+    Triggers while a run is pending join it, so a steady stream of polls (many sources, or
+    short intervals) still renders every `delay` seconds; waiting for a quiet moment instead
+    starved the render for as long as polls kept finishing.
+    """
 
     def __init__(self, action: Callable[[], object], delay: float):
         self._action = action
@@ -44,13 +49,14 @@ class Debouncer:
 
     def trigger(self) -> None:
         with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-            self._timer = threading.Timer(self._delay, self._run)
-            self._timer.daemon = True
-            self._timer.start()
+            if self._timer is None:
+                self._timer = threading.Timer(self._delay, self._run)
+                self._timer.daemon = True
+                self._timer.start()
 
     def _run(self) -> None:
+        with self._lock:
+            self._timer = None  # a trigger from now on needs a run of its own
         try:
             self._action()
         except Exception:
@@ -59,7 +65,7 @@ class Debouncer:
     def flush(self) -> None:
         with self._lock:
             timer, self._timer = self._timer, None
-        if timer is not None and not timer.finished.is_set():
+        if timer is not None:
             timer.cancel()
             self._run()
 
