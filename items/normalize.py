@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from items.cleaning import squash_spaces, xml_safe
+from items.cleaning import squash_spaces, without_unknown_entities, xml_safe
 from items.dates import parse_date
 from items.matchtext import publisher_from_text
 from items.model import Appearance
@@ -28,8 +28,10 @@ def normalize(raw: RawItem, source: SourceConfig, default_tz: str,
     guid = xml_safe(raw.guid or "").strip()
     published = parse_date(raw.published, tz, now) or parse_date(raw.updated, tz, now)
     updated = parse_date(raw.updated, tz, now)
-    content = sanitize_html(raw.content_html or raw.summary or "", url)
-    summary_text = html_to_text(sanitize_html(raw.summary, url) if raw.summary else content)
+    # No `&xxe;` left by a hostile document reaches a reader, whatever path it came by.
+    content = sanitize_html(without_unknown_entities(raw.content_html or raw.summary or ""), url)
+    summary = without_unknown_entities(raw.summary or "")
+    summary_text = html_to_text(sanitize_html(summary, url) if summary else content)
     return Appearance(
         source_id=source.id,
         item_key=guid or url,

@@ -6,7 +6,7 @@ import html
 import re
 import unicodedata
 
-from items.cleaning import squash_spaces
+from items.cleaning import squash_spaces, without_unknown_entities
 
 _SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|\s[-—–]\s)\s*[^_|｜\-—–]{2,40}$")
 _LABEL_PREFIX = re.compile(r"^\s*【[^】]{1,12}】\s*(?=\S)")
@@ -14,7 +14,7 @@ _LABEL_PREFIX = re.compile(r"^\s*【[^】]{1,12}】\s*(?=\S)")
 
 def clean_title(raw: str, strip_site_suffix: bool = False) -> str:
     """Collapse spacing and entities; optionally cut `_站点名` / ` - 站点名` from <title> text."""
-    title = squash_spaces(html.unescape(raw or ""))
+    title = squash_spaces(without_unknown_entities(html.unescape(raw or "")))
     if strip_site_suffix:
         while True:
             shorter = _SITE_SUFFIX.sub("", title)
