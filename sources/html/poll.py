@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from items.titles import title_key
 from settings.model import ListSelectors, SourceConfig
 from sources import offload
 from sources.decode import decode_document
@@ -25,6 +26,7 @@ from sources.html.dom import parse_html
 from sources.html.listing import ListEntry, unique_entries
 from sources.html.lists import list_entries, prepare_list_tree
 from sources.html.paging import next_page_url
+from sources.html.title_choice import Candidate, choose_title
 from sources.types import RawItem, SourceRead, Validators
 
 log = logging.getLogger("zonefeed.html")
@@ -124,25 +126,38 @@ def _empty_list_error(source: SourceConfig, had_items: bool) -> FetchError:
 def _read_articles(source: SourceConfig, fetcher: Fetcher,
                    entries: list[ListEntry]) -> tuple[list[RawItem], int, bool]:
     """RawItems for new entries; stop (incomplete) when the host asks us to wait or blocks us."""
-    items, requests = [], 0
+    read: list[tuple[ListEntry, Article | None]] = []
+    requests, complete = 0, True
     for entry in entries:
         if urlsplit(entry.url).path.lower().endswith(_DOCUMENTS):
-            items.append(_raw_item(source.id, entry, None))  # an attachment: the list says it all
+            read.append((entry, None))  # an attachment: the list says it all
             continue
         try:
             article, used = _fetch_article(source, fetcher, entry.url)
         except (RateLimitedError, BlockedError) as exc:
             log.warning("event=articles_deferred source=%s remaining=%d reason=%r",
-                        source.id, len(entries) - len(items), str(exc))
-            return items, requests, False
+                        source.id, len(entries) - len(read), str(exc))
+            complete = False
+            break
         except RobotsDisallowedError:
             article, used = None, 0
         except FetchError as exc:
             log.info("event=article_unreadable source=%s url=%s reason=%r", source.id, entry.url, str(exc))
             article, used = None, 1
         requests += used
-        items.append(_raw_item(source.id, entry, article))
-    return items, requests, True
+        read.append((entry, article))
+    templates = template_titles(read)
+    return [_raw_item(source, entry, article, templates) for entry, article in read], requests, complete
+
+
+def template_titles(read: list[tuple[ListEntry, Article | None]]) -> set[str]:
+    """Title keys the pages of this poll offer for two or more different URLs: a site name, a
+    column name or a template heading, never one article's title."""
+    urls_of: dict[str, set[str]] = {}
+    for entry, article in read:
+        for candidate in article.title_candidates if article else ():
+            urls_of.setdefault(title_key(candidate.text), set()).add(entry.url)
+    return {key for key, urls in urls_of.items() if key and len(urls) >= 2}
 
 
 def _fetch_article(source: SourceConfig, fetcher: Fetcher, url: str) -> tuple[Article, int]:
@@ -159,10 +174,14 @@ def _fetch_article(source: SourceConfig, fetcher: Fetcher, url: str) -> tuple[Ar
     return offload.run(extract_article, text, result.url, source.article), 1
 
 
-def _raw_item(source_id: str, entry: ListEntry, article: Article | None) -> RawItem:
+def _raw_item(source: SourceConfig, entry: ListEntry, article: Article | None,
+              templates: set[str]) -> RawItem:
+    source_id = source.id
     if article is None:
         return RawItem(source_id=source_id, url=entry.url, title=entry.title, published=entry.date_text)
-    title, from_page_title = _best_title(entry, article)
+    chosen = choose_title([Candidate("list", entry.title), *article.title_candidates],
+                          (source.name, *article.site_names), templates)
+    title = chosen.title if chosen else entry.title
     return RawItem(
         source_id=source_id,
         url=entry.url,
@@ -172,16 +191,6 @@ def _raw_item(source_id: str, entry: ListEntry, article: Article | None) -> RawI
         author=article.author,
         publisher=article.publisher,
         categories=article.keywords,
-        title_from_page_title=from_page_title,
+        title_from_page_title=bool(chosen and chosen.from_page_title),
+        title_note=chosen.reason if chosen else "the list entry (the page offers no title)",
     )
-
-
-def _best_title(entry: ListEntry, article: Article) -> tuple[str, bool]:
-    """The article's own title, else the list title unless cut short, else the page <title>."""
-    if article.title and not article.title_is_page_title:
-        return article.title, False
-    if entry.title and not entry.title.endswith(("...", "…")):
-        return entry.title, False
-    if article.title:
-        return article.title, True
-    return entry.title, False

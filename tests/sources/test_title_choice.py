@@ -1,0 +1,80 @@
+"""The title is the candidate the list entry and the page agree on, never the site's name.
+
+End to end against fixture sites of four CMS families (tests/title_sites.py; two of them held
+out of the rule's tuning), plus the rule's edge cases on candidate lists."""
+
+from __future__ import annotations
+
+import pytest
+
+from scheduler.collect import collect_source
+from settings import load_config
+from sources import Fetcher
+from sources.html.title_choice import Candidate, choose_title, page_title_forms
+from tests import title_sites
+from tests.support import open_test_store
+
+
+@pytest.mark.parametrize("family", sorted(title_sites.FAMILIES))
+def test_every_published_title_is_the_articles_own(family, web, write_config):
+    url, truth = title_sites.serve_family(web, family)
+    config = load_config(write_config(f"""
+        [[sources]]
+        id = "{family}"
+        name = "{family}"
+        kind = "html"
+        url = "{url}"
+        """))
+    store = open_test_store(config.storage.url)
+    with store.transaction() as tx:
+        tx.sync_sources(config.sources)
+    outcome = collect_source(config, config.sources[0], Fetcher(config.fetch), store)
+    assert outcome.error is None and outcome.new == len(truth)
+    with store.transaction() as tx:
+        titles = dict(tx.connection.execute(
+            f"SELECT url, title FROM appearances WHERE source_id = '{family}'").fetchall())
+    assert titles == truth
+
+
+def choose(*pairs: tuple[str, str], names=(), templates=()):
+    return choose_title([Candidate(o, t) for o, t in pairs], names, templates)
+
+
+def test_site_name_in_h1_loses_to_the_heading_that_agrees_with_the_list():
+    chosen = choose(("list", "园区召开安全生产会议"), ("h1 heading", "某某经济技术开发区"),
+                    ("h2 heading", "园区召开安全生产会议"), ("<title>", "园区召开安全生产会议"),
+                    names=("某某经开区",))
+    assert chosen.title == "园区召开安全生产会议" and chosen.origin == "h2 heading"
+    assert "agrees with the list entry" in chosen.reason and "<title>" in chosen.reason
+
+
+def test_a_string_shown_for_several_urls_is_never_the_title():
+    chosen = choose(("list", "园区召开…"), ("h1 heading", "新闻中心栏目页"), ("<title>", "园区召开安全生产会议"),
+                    templates=("新闻中心栏目页",))
+    assert chosen.title == "园区召开安全生产会议"
+    assert "shown for several URLs" in chosen.reason
+
+
+def test_truncated_list_entry_is_completed_by_the_page_title_starting_with_it():
+    chosen = choose(("list", "关于开展2023年度高新技术..."), ("h1 heading", "政策文件"),
+                    ("<title>", "关于开展2023年度高新技术企业认定申报工作的通知"))
+    assert chosen.title == "关于开展2023年度高新技术企业认定申报工作的通知"
+
+
+def test_the_list_title_wins_when_no_page_candidate_agrees_with_it():
+    chosen = choose(("list", "经开区举办数字经济产业对接会"), ("h1 heading", "工作动态"),
+                    ("<title>", "首页"))
+    assert chosen.title == "经开区举办数字经济产业对接会" and chosen.origin == "list"
+
+
+def test_page_titles_lose_their_site_suffix_under_any_separator():
+    for raw in ("标题文字一则_万州经开区", "标题文字一则 - 万州经开区", "标题文字一则|万州经开区",
+                "标题文字一则·万州经开区", "标题文字一则 — 万州经开区", "标题文字一则_园区动态_万州经开区"):
+        forms, names = page_title_forms(raw)
+        assert forms[-1] == "标题文字一则", raw
+        assert names[0] in ("万州经开区",), raw
+
+
+def test_a_configured_selector_always_wins():
+    chosen = choose(("list", "列表标题一则"), ("configured selector", "配置选择器的标题"))
+    assert chosen.title == "配置选择器的标题"
