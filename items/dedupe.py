@@ -89,7 +89,8 @@ class Match:
 
 def match_doc(app: Appearance | StoredText, appearance_id: int = 0) -> MatchDoc:
     text = comparison_text(app.title, app.content_html or app.summary)
-    return MatchDoc(appearance_id, app.source_id, text.partition("\n")[0], text, app.published_at)
+    return MatchDoc(appearance_id, app.source_id, text.partition("\n")[0], text, app.published_at,
+                    app.title, app.publisher or "", app.source_name)
 
 
 def sketch_of(app: Appearance | StoredText, appearance_id: int = 0) -> Sketch:
@@ -134,8 +135,9 @@ class RecentDocs:
         for text in texts:
             doc = match_doc(text, text.id)
             known = self._docs.get(text.id)
-            if known is not None and (known.text, known.source_id, known.published_at) == (
-                    doc.text, doc.source_id, doc.published_at):
+            if known is not None and (known.text, known.source_id, known.published_at, known.publisher,
+                                      known.title) == (doc.text, doc.source_id, doc.published_at,
+                                                       doc.publisher, doc.title):
                 doc = known
             else:
                 built.append(doc)

@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from items.credit import MIN_NAME_CHARS
 from items.dedupe import NearDuplicates, Sketch, band_rows, sketch_of, sketches_of
 from items.model import Appearance
 from items.store.match_tx import CanonicalCandidate, Decision, StoredAppearance
@@ -20,7 +21,6 @@ from items.titles import title_key
 
 GUID_PREFIX = "tag:zonefeed,2026:story/"
 BACKFILL_PER_INGEST = 500  # appearances from before the dedupe index, indexed a slice at a time
-MIN_NAME_CHARS = 4  # shorter names ("开发区") are too generic to credit by containment
 
 
 @dataclass

@@ -24,6 +24,7 @@ class Appearance:
     updated_at: datetime | None = None
     regions: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    source_name: str = ""  # the source's configured name, for the credit rule (not stored here)
 
     @property
     def fingerprint(self) -> str:

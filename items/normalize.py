@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from items.cleaning import squash_spaces, without_unknown_entities, xml_safe
+from items.credit import MIN_NAME_CHARS, credit_in_lines
 from items.dates import parse_date
-from items.matchtext import publisher_from_text
+from items.matchtext import article_lines
 from items.model import Appearance
 from items.sanitize import html_to_text, sanitize_html
 from items.titles import clean_title, strip_own_name
@@ -46,15 +47,22 @@ def normalize(raw: RawItem, source: SourceConfig, default_tz: str,
         author=squash_spaces(raw.author) if raw.author else None,
         publisher=_publisher(raw, content),
         regions=source.region,
+        source_name=source.name,
         tags=tuple(dict.fromkeys(source.tags + tuple(filter(None, map(squash_spaces, raw.categories))))),
     )
 
 
 def _publisher(raw: RawItem, content: str) -> str | None:
-    """ContentSource/来源/author as the source gave it, else the `来源：XX` line of the body."""
+    """Who first published it: ContentSource/info line/feed <source> as the source gave it,
+    else the credit in the first or last lines of the body (`来源：XX`, `转自XX`), else a feed
+    author that names an organization (a person's name is two or three characters)."""
     if raw.publisher and raw.publisher.strip():
         return squash_spaces(raw.publisher)
-    return publisher_from_text(content)
+    credited = credit_in_lines(article_lines(content))
+    if credited:
+        return credited
+    author = squash_spaces(raw.author or "")
+    return author if len(author) > MIN_NAME_CHARS else None
 
 
 def _shorten(text: str) -> str:

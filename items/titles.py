@@ -45,3 +45,34 @@ def title_key(title: str) -> str:
     if not unicodedata.is_normalized("NFKC", kept):
         kept = "".join(filter(str.isalnum, unicodedata.normalize("NFKC", kept)))
     return kept.lower()
+
+
+# What a re-post adds to the original's title: a label (【转载】, [转], （转）), a "转：" prefix.
+_REPOST_MARKS = re.compile(
+    r"^\s*(?:[【\[（(][^】\]）)]{1,12}[】\]）)]\s*|(?:转载|转发|转)\s*[:：]\s*)+"
+    r"|\s*[【\[（(](?:转载|转|转发|来源[^】\]）)]{0,20})[】\]）)]\s*$"
+)
+MIN_EXTRA_CHARS = 2
+
+
+def repost_title_key(title: str) -> str:
+    """`title_key` of a title without the marks a re-post adds (labels, 转/转载 prefixes)."""
+    return title_key(_REPOST_MARKS.sub("", title))
+
+
+def repost_titles_agree(a: str, b: str, names: tuple[str, ...]) -> bool:
+    """Whether two titles are one story's once re-post marks are cut: equal, or one is the
+    other plus a site's name before or after it ("万州经开区：经开区举办…" and "经开区举办…")."""
+    ka, kb = repost_title_key(a), repost_title_key(b)
+    if not ka or not kb:
+        return False
+    if ka == kb:
+        return True
+    shorter, longer = sorted((ka, kb), key=len)
+    if longer.startswith(shorter):
+        extra = longer[len(shorter):]
+    elif longer.endswith(shorter):
+        extra = longer[: len(longer) - len(shorter)]
+    else:
+        return False
+    return len(extra) >= MIN_EXTRA_CHARS and any(extra in key for key in map(title_key, names) if key)

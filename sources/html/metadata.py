@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import lxml.html
 
+from items.credit import clean_name, credit_in
 from sources.html.dom import element_text, short_text, squash
 
 _META_KEYS = {
@@ -19,7 +20,6 @@ _DATE_VALUE = (r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
                r"(?:\s*\d{1,2}[:：]\d{1,2}(?:[:：]\d{1,2})?)?)")
 _INFO_DATE = re.compile(r"(?:发布时间|发布日期|发文日期|更新时间|时间|日期)" + _COLON + _DATE_VALUE)
 _LABELS = r"(?:发布时间|发布日期|发文日期|更新时间|时间|日期|来源|信息来源|文章来源|作者|责任编辑|编辑|浏览|点击|阅读|字号|访问量)"
-_INFO_SOURCE = re.compile(r"(?:信息来源|文章来源|来源)" + _COLON + r"([^\s|｜【\[]+?)(?=\s|$|[|｜【\[]|" + _LABELS + ")")
 _INFO_AUTHOR = re.compile(r"(?<!责任)(?:作者|文)" + _COLON + r"([^\s|｜【\[]+?)(?=\s|$|[|｜【\[]|" + _LABELS + ")")
 _BARE_DATE = re.compile(_DATE_VALUE)
 _ANY_LABEL = re.compile(r"(?:发布时间|发布日期|信息来源|文章来源|来源)" + _COLON)
@@ -69,11 +69,10 @@ def page_info_facts(body: lxml.html.HtmlElement) -> PageFacts:
 def info_line_facts(text: str) -> PageFacts:
     """Facts from the first info line in `text` (the page text, spaces already squashed)."""
     date = _INFO_DATE.search(text)
-    source = _INFO_SOURCE.search(text)
     author = _INFO_AUTHOR.search(text)
     return PageFacts(
         date=squash(date.group(1)) if date else None,
-        source=_clean_value(source.group(1)) if source else None,
+        source=credit_in(text),
         author=_clean_value(author.group(1)) if author else None,
     )
 
@@ -89,9 +88,5 @@ def looks_like_info_line(text: str) -> bool:
 
 
 def _clean_value(value: str) -> str | None:
-    """A publisher or author name: no label, no trailing date, not just digits (CMS user ids)."""
-    value = _LABEL_PREFIX.sub("", value)
-    value = _BARE_DATE.sub("", value).strip(" ,，;；、:：")
-    if not re.search(r"[^\W\d_]", value):
-        return None
-    return value if 1 < len(value) <= 40 else None
+    """A publisher or author name as a meta tag or selector gives it: no label, no date."""
+    return clean_name(_LABEL_PREFIX.sub("", value))

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from items.cleaning import xml_safe
-from items.matchtext import article_text, comparison_text, publisher_from_text
+from items.credit import credit_in_lines
+from items.matchtext import article_lines, article_text, comparison_text
 from items.normalize import normalize
 from items.sanitize import sanitize_html
 from items.titles import clean_title, strip_own_name, title_key
@@ -151,6 +152,9 @@ def test_xml_safe_removes_every_forbidden_character(text):
 
 
 def test_publisher_from_the_source_line_of_the_body():
+    def publisher_from_text(fragment: str) -> str | None:
+        return credit_in_lines(article_lines(fragment))
+
     assert publisher_from_text("<p>发布时间：2023-08-28 来源：云阳网 浏览次数：12</p><p>正文。</p>") == "云阳网"
     assert publisher_from_text("<p>正文。</p><p>（来源：重庆日报）</p>") == "重庆日报"
     assert publisher_from_text("<div>文章来源：两江新区管委会发布时间：2023-09-05</div>") == "两江新区管委会"
