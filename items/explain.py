@@ -32,6 +32,7 @@ def _explain_one(tx: MatchQueries, app: StoredText) -> list[str]:
     member_texts = {t.id: t for t in tx.stored_texts(m.id for m in members)}
     lines = [f"appearance #{app.id} {app.url}",
              f"  source {app.source_id}, published {app.published_at:%Y-%m-%d %H:%M}Z, title {app.title!r}",
+             f"  title from {tx.title_note(app.id) or 'the item as the feed gave it'}",
              f"story #{app.story_id} {guid} ({len(members)} appearance(s))"]
     credited = original_publisher(members)
     for member in sorted(members, key=lambda m: (m.published_at, m.source_id, m.item_key)):

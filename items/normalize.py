@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from items.attachments import attachment_html
 from items.cleaning import squash_spaces, without_unknown_entities, xml_safe
 from items.credit import MIN_NAME_CHARS, credit_in_lines
 from items.dates import parse_date
@@ -29,16 +30,22 @@ def normalize(raw: RawItem, source: SourceConfig, default_tz: str,
     guid = xml_safe(raw.guid or "").strip()
     published = parse_date(raw.published, tz, now) or parse_date(raw.updated, tz, now)
     updated = parse_date(raw.updated, tz, now)
+    file = raw.attachment
     # No `&xxe;` left by a hostile document reaches a reader, whatever path it came by.
     content = sanitize_html(without_unknown_entities(raw.content_html or raw.summary or ""), url)
     summary = without_unknown_entities(raw.summary or "")
     summary_text = html_to_text(sanitize_html(summary, url) if summary else content)
+    title = strip_own_name(clean_title(raw.title, strip_site_suffix=raw.title_from_page_title),
+                           (source.name,)) or summary_text[:60] or url
+    file_url = xml_safe(canonical_url(file.url, source.url)) if file else None
+    if file and file_url:  # a file's bytes are never content: its entry links it
+        content = sanitize_html(attachment_html(title, file_url, file.mime_type, file.length), url)
+        summary_text = html_to_text(content)
     return Appearance(
         source_id=source.id,
         item_key=guid or url,
         url=url,
-        title=strip_own_name(clean_title(raw.title, strip_site_suffix=raw.title_from_page_title),
-                             (source.name,)) or summary_text[:60] or url,
+        title=title,
         published_at=published or now,
         date_is_guess=published is None,
         updated_at=updated,
@@ -48,6 +55,10 @@ def normalize(raw: RawItem, source: SourceConfig, default_tz: str,
         publisher=_publisher(raw, content),
         regions=source.region,
         source_name=source.name,
+        enclosure_url=file_url,
+        enclosure_type=file.mime_type if file else None,
+        enclosure_length=file.length if file else None,
+        title_note=raw.title_note,
         tags=tuple(dict.fromkeys(source.tags + tuple(filter(None, map(squash_spaces, raw.categories))))),
     )
 

@@ -73,12 +73,14 @@ class Fetcher:
 
     def get(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-        truncate: bool = False,
+        truncate: bool = False, stop_when: Callable[[bytes], bool] | None = None,
     ) -> FetchResult:
         """GET `url`, following redirects; raise FetchError subclasses on failure.
 
         A body over max_bytes raises TooLargeError, or with `truncate` (HTML, which parses from
-        any prefix) is cut at max_bytes and marked `truncated`.
+        any prefix) is cut at max_bytes and marked `truncated`. `stop_when` sees the first
+        chunk read: when it says so the rest is not downloaded (a file where a page was
+        expected), and the result is marked `truncated`.
         """
         allow_private = self.settings.allow_private or self.is_private(url)
         headers = {}
@@ -95,7 +97,7 @@ class Fetcher:
                 if not self.robots.allowed(current):
                     raise RobotsDisallowedError(f"robots.txt disallows {current}")
                 crawl_delay = self.robots.crawl_delay(current)
-            outcome = self._exchange(current, headers, permanent, truncate, crawl_delay)
+            outcome = self._exchange(current, headers, permanent, truncate, crawl_delay, stop_when)
             if isinstance(outcome, FetchResult):
                 return outcome
             status, location = outcome
@@ -134,7 +136,8 @@ class Fetcher:
             raise RefusedURLError(f"refused redirect to private/loopback address {parts.hostname}")
 
     def _exchange(self, url: str, headers: dict[str, str], permanent: bool,
-                  truncate: bool = False, crawl_delay: float = 0.0) -> FetchResult | tuple[int, str]:
+                  truncate: bool = False, crawl_delay: float = 0.0,
+                  stop_when: Callable[[bytes], bool] | None = None) -> FetchResult | tuple[int, str]:
         """One request within the host's slot and the total time budget: a result or a redirect."""
         host = urlsplit(url).netloc.lower()
         wait = self.gate.wait_remaining(host)
@@ -147,7 +150,7 @@ class Fetcher:
                 if response.is_redirect:
                     response.close()
                     return response.status_code, response.headers.get("Location", "")
-                return self._result(response, permanent, deadline, truncate)
+                return self._result(response, permanent, deadline, truncate, stop_when)
             except FetchError as exc:
                 # a failing or overloaded host gets more rest; a 404 says nothing about its load
                 visit.strained = not isinstance(exc, HTTPStatusError) or exc.status >= 500
@@ -176,8 +179,9 @@ class Fetcher:
         return response
 
     def _result(self, response: requests.Response, permanent: bool, deadline: Deadline,
-                truncate: bool = False) -> FetchResult:
+                truncate: bool = False, stop_when: Callable[[bytes], bool] | None = None) -> FetchResult:
         url = response.url
+        length = response.headers.get("Content-Length", "").strip()
         common = dict(
             url=url,
             status=response.status_code,
@@ -185,11 +189,12 @@ class Fetcher:
             etag=response.headers.get("ETag"),
             last_modified=response.headers.get("Last-Modified"),
             permanent_redirect=permanent,
+            content_length=int(length) if length.isdigit() else None,
         )
         if response.status_code == 304:
             response.close()
             return FetchResult(body=b"", not_modified=True, **common)
-        body, truncated = self._read_capped(response, truncate)
+        body, truncated = self._read_capped(response, truncate, stop_when)
         if deadline.expired:
             # The watchdog's shutdown reads as a clean end of a body without Content-Length.
             raise FetchError(f"too slow: body cut off after {deadline.seconds:g}s at {url}")
@@ -201,12 +206,15 @@ class Fetcher:
             raise HTTPStatusError(url, response.status_code)
         return FetchResult(body=body, truncated=truncated, **common)
 
-    def _read_capped(self, response: requests.Response, truncate: bool = False) -> tuple[bytes, bool]:
+    def _read_capped(self, response: requests.Response, truncate: bool = False,
+                     stop_when: Callable[[bytes], bool] | None = None) -> tuple[bytes, bool]:
         """Read at most max_bytes of decompressed body; the Deadline bounds the time."""
         limit = self.settings.max_bytes
         chunks, size = [], 0
         try:
             for chunk in response.iter_content(_CHUNK):
+                if stop_when is not None and not chunks and response.status_code < 300 and stop_when(chunk):
+                    return chunk, True
                 size += len(chunk)
                 if size > limit and truncate:
                     chunks.append(chunk[: len(chunk) - (size - limit)])

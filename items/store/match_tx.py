@@ -197,6 +197,11 @@ class MatchQueries:
         self._q("UPDATE dedupe_backfill SET done_through = ?", (last,))
         return texts
 
+    def title_note(self, appearance_id: int) -> str | None:
+        """Why the appearance has its title (HTML pages), as the poll decided it."""
+        row = self._q("SELECT title_note FROM appearances WHERE id = ?", (appearance_id,)).fetchone()
+        return row[0] if row else None
+
     def appearance_ids_at(self, url: str) -> list[int]:
         rows = self._q("SELECT id FROM appearances WHERE url = ? ORDER BY id", (url,)).fetchall()
         return [int(r[0]) for r in rows]

@@ -126,6 +126,15 @@ MIGRATIONS: tuple[str, ...] = (
         last_modified TEXT
     );
     """,
+    # An item that is a file is linked as an enclosure (its bytes are never content), and an
+    # HTML title's choice among its candidates is kept for `explain`. NEEDS A SLOT from the
+    # lead (issue 15, quality-a): appended here to be renumbered at merge.
+    """
+    ALTER TABLE appearances ADD COLUMN enclosure_url TEXT;
+    ALTER TABLE appearances ADD COLUMN enclosure_type TEXT;
+    ALTER TABLE appearances ADD COLUMN enclosure_length BIGINT;
+    ALTER TABLE appearances ADD COLUMN title_note TEXT;
+    """,
 )
 
 IDENTITY = {

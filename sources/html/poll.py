@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import Protocol
-from urllib.parse import urlsplit
 
 from items.titles import title_key
 from settings.model import ListSelectors, SourceConfig
@@ -27,11 +26,10 @@ from sources.html.listing import ListEntry, unique_entries
 from sources.html.lists import list_entries, prepare_list_tree
 from sources.html.paging import next_page_url
 from sources.html.title_choice import Candidate, choose_title
-from sources.types import RawItem, SourceRead, Validators
+from sources.sniff import SNIFF_BYTES, attachment_type, binary_type, mostly_not_text, type_for
+from sources.types import Attachment, FetchResult, RawItem, SourceRead, Validators
 
 log = logging.getLogger("zonefeed.html")
-_DOCUMENTS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".7z", ".wps",
-              ".ofd", ".jpg", ".jpeg", ".png", ".gif", ".mp4")
 
 
 class HtmlLookup(Protocol):
@@ -126,59 +124,93 @@ def _empty_list_error(source: SourceConfig, had_items: bool) -> FetchError:
 def _read_articles(source: SourceConfig, fetcher: Fetcher,
                    entries: list[ListEntry]) -> tuple[list[RawItem], int, bool]:
     """RawItems for new entries; stop (incomplete) when the host asks us to wait or blocks us."""
-    read: list[tuple[ListEntry, Article | None]] = []
+    read: list[tuple[ListEntry, Article | Attachment | None]] = []
     requests, complete = 0, True
     for entry in entries:
-        if urlsplit(entry.url).path.lower().endswith(_DOCUMENTS):
-            read.append((entry, None))  # an attachment: the list says it all
-            continue
         try:
-            article, used = _fetch_article(source, fetcher, entry.url)
+            if attachment_type(entry.url):
+                article, used = _fetch_attachment(fetcher, entry.url)
+            else:
+                article, used = _fetch_article(source, fetcher, entry.url)
         except (RateLimitedError, BlockedError) as exc:
             log.warning("event=articles_deferred source=%s remaining=%d reason=%r",
                         source.id, len(entries) - len(read), str(exc))
             complete = False
             break
         except RobotsDisallowedError:
-            article, used = None, 0
+            article, used = _unread_attachment(entry.url), 0
         except FetchError as exc:
             log.info("event=article_unreadable source=%s url=%s reason=%r", source.id, entry.url, str(exc))
-            article, used = None, 1
+            article, used = _unread_attachment(entry.url), 1
         requests += used
+        if isinstance(article, Attachment):
+            log.info("event=non_text_item source=%s url=%s type=%s length=%s", source.id, entry.url,
+                     article.mime_type, article.length)
         read.append((entry, article))
     templates = template_titles(read)
     return [_raw_item(source, entry, article, templates) for entry, article in read], requests, complete
 
 
-def template_titles(read: list[tuple[ListEntry, Article | None]]) -> set[str]:
+def template_titles(read: list[tuple[ListEntry, Article | Attachment | None]]) -> set[str]:
     """Title keys the pages of this poll offer for two or more different URLs: a site name, a
     column name or a template heading, never one article's title."""
     urls_of: dict[str, set[str]] = {}
     for entry, article in read:
-        for candidate in article.title_candidates if article else ():
+        for candidate in article.title_candidates if isinstance(article, Article) else ():
             urls_of.setdefault(title_key(candidate.text), set()).add(entry.url)
     return {key for key, urls in urls_of.items() if key and len(urls) >= 2}
 
 
-def _fetch_article(source: SourceConfig, fetcher: Fetcher, url: str) -> tuple[Article, int]:
-    result = fetcher.get(url, truncate=True)
-    kind = result.content_type.split(";")[0].strip().lower()
-    if kind and "html" not in kind and not kind.startswith("text/"):
-        raise ParseError(f"not an HTML page ({kind}): {url}")
-    text, _ = decode_document(result.body, result.content_type, source.encoding)
-    target = stub_target(text, result.url)
+def _fetch_article(source: SourceConfig, fetcher: Fetcher, url: str) -> tuple[Article | Attachment, int]:
+    """The article at `url`, or the file it turned out to be (read no further than its start)."""
+    result = fetcher.get(url, truncate=True, stop_when=_file_start)
+    page = _page_text(source, result)
+    if isinstance(page, Attachment):
+        return page, 1
+    target = stub_target(page, result.url)
     if target and target != result.url:
-        followed = fetcher.get(target, truncate=True)  # once: a stub pointing at another stub is not chased
-        text, _ = decode_document(followed.body, followed.content_type, source.encoding)
+        # once: a stub pointing at another stub is not chased
+        followed = fetcher.get(target, truncate=True, stop_when=_file_start)
+        text = _page_text(source, followed)
+        if isinstance(text, Attachment):
+            return text, 2
         return offload.run(extract_article, text, followed.url, source.article), 2
-    return offload.run(extract_article, text, result.url, source.article), 1
+    return offload.run(extract_article, page, result.url, source.article), 1
 
 
-def _raw_item(source: SourceConfig, entry: ListEntry, article: Article | None,
+def _file_start(head: bytes) -> bool:
+    return binary_type(head[:SNIFF_BYTES], "") is not None
+
+
+def _page_text(source: SourceConfig, result: FetchResult) -> str | Attachment:
+    """The decoded page, or an Attachment when the bytes or the decoded text are not text."""
+    kind = binary_type(result.body[:SNIFF_BYTES], result.url, result.content_type)
+    text = "" if kind else decode_document(result.body, result.content_type, source.encoding)[0]
+    if kind or mostly_not_text(text):
+        length = result.content_length or (None if result.truncated else len(result.body))
+        return Attachment(result.url, kind or attachment_type(result.url) or "application/octet-stream", length)
+    return text
+
+
+def _fetch_attachment(fetcher: Fetcher, url: str) -> tuple[Attachment, int]:
+    """A linked file's type and size from its first bytes and headers; the rest is not read."""
+    result = fetcher.get(url, truncate=True, stop_when=lambda head: True)
+    kind = binary_type(result.body[:SNIFF_BYTES], result.url, result.content_type) or type_for(url)
+    return Attachment(result.url, kind, result.content_length), 1
+
+
+def _unread_attachment(url: str) -> Attachment | None:
+    """A link to a file we could not fetch is still a file (its type from the extension)."""
+    return Attachment(url, type_for(url)) if attachment_type(url) else None
+
+
+def _raw_item(source: SourceConfig, entry: ListEntry, article: Article | Attachment | None,
               templates: set[str]) -> RawItem:
     source_id = source.id
-    if article is None:
-        return RawItem(source_id=source_id, url=entry.url, title=entry.title, published=entry.date_text)
+    if not isinstance(article, Article):
+        note = "the list entry (the link is a file)" if article else "the list entry (the page was not read)"
+        return RawItem(source_id=source_id, url=entry.url, title=entry.title, published=entry.date_text,
+                       title_note=note, attachment=article)
     chosen = choose_title([Candidate("list", entry.title), *article.title_candidates],
                           (source.name, *article.site_names), templates)
     title = chosen.title if chosen else entry.title

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+import service
 from scheduler.collect import collect_source
 from settings import load_config
 from sources import Fetcher
@@ -78,3 +79,22 @@ def test_page_titles_lose_their_site_suffix_under_any_separator():
 def test_a_configured_selector_always_wins():
     chosen = choose(("list", "列表标题一则"), ("configured selector", "配置选择器的标题"))
     assert chosen.title == "配置选择器的标题"
+
+
+def test_explain_says_which_candidate_won_and_why(web, write_config, capsys):
+    url, truth = title_sites.serve_family(web, "dedecms")
+    config = write_config(f"""
+        [[sources]]
+        id = "dede"
+        name = "万州经开区"
+        kind = "html"
+        url = "{url}"
+        """)
+    assert service.main(["--config", str(config), "collect"]) == 0
+    article = next(iter(truth))
+    capsys.readouterr()
+    assert service.main(["--config", str(config), "explain", article]) == 0
+    out = capsys.readouterr().out
+    assert f"title {truth[article]!r}" in out
+    assert "title from h2 heading: agrees with the list entry" in out
+    assert "重庆万州经济技术开发区管委会" in out and "set aside" in out  # the <h1> and why it lost
