@@ -22,7 +22,7 @@ td.n{{text-align:right}}.state{{font-weight:600}}</style></head>
 <body><h1>{escape(title)} · sources</h1>
 <p>Generated {_when(now)} · <a href="/status.json">JSON</a> · <a href="/metrics">metrics</a> · <a href="/">feeds</a></p>
 <table><thead><tr><th>source</th><th>state</th><th>last success</th><th>last error</th>
-<th>failures</th><th>next poll</th><th>items 24 h</th><th>items 7 d</th><th>304 ratio</th></tr></thead>
+<th>failures</th><th>next poll</th><th>items 24 h</th><th>items 7 d</th><th>304 ratio</th><th>files</th></tr></thead>
 <tbody>
 {rows}
 </tbody></table></body></html>
@@ -38,7 +38,8 @@ def _row(s: SourceStatus) -> str:
             f'<td class="state" style="color:{colour}">{escape(s.state)}</td>'
             f"<td>{_when(s.last_success_at)}</td><td>{error}</td>"
             f'<td class="n">{s.consecutive_failures}</td><td>{_when(s.next_poll_at)}</td>'
-            f'<td class="n">{s.items_24h}</td><td class="n">{s.items_7d}</td><td class="n">{ratio}</td></tr>')
+            f'<td class="n">{s.items_24h}</td><td class="n">{s.items_7d}</td><td class="n">{ratio}</td>'
+            f'<td class="n" title="list items that were files, linked as enclosures">{s.non_text_items}</td></tr>')
 
 
 def _when(moment: datetime | None) -> str:

@@ -16,6 +16,7 @@ from settings import load_config
 from settings.model import FetchSettings
 from sources.fetch import Fetcher
 from sources.sniff import binary_type, mostly_not_text
+from tests.feeds.validity import atom_rule_errors, jing_errors, json_feed_errors, rss_profile_errors
 from tests.support import open_test_store
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -122,3 +123,11 @@ def test_a_file_served_as_a_page_is_not_downloaded_past_its_first_chunk(web):
 def test_real_text_is_text(text):
     assert not mostly_not_text(text)
     assert binary_type(text.encode("gb18030"), "http://x/a.html", "text/html") is None
+
+
+def test_feeds_with_enclosures_stay_valid(collected):
+    _, feeds = collected
+    assert jing_errors([feeds / "all.atom"]) == ""
+    assert atom_rule_errors((feeds / "all.atom").read_bytes()) == []
+    assert rss_profile_errors((feeds / "all.rss").read_bytes()) == []
+    assert json_feed_errors((feeds / "all.json").read_bytes()) == []
