@@ -152,10 +152,11 @@ def _read_articles(source: SourceConfig, fetcher: Fetcher,
 
 
 def template_titles(read: list[tuple[ListEntry, Article | Attachment | None]]) -> set[str]:
-    """Title keys the pages of this poll offer for two or more different URLs: a site name, a
-    column name or a template heading, never one article's title."""
+    """Title keys this poll's list entries or pages offer for two or more different URLs: a
+    site name, a column name, a template heading, a "查看详情" link, never one article's title."""
     urls_of: dict[str, set[str]] = {}
     for entry, article in read:
+        urls_of.setdefault(title_key(entry.title), set()).add(entry.url)
         for candidate in article.title_candidates if isinstance(article, Article) else ():
             urls_of.setdefault(title_key(candidate.text), set()).add(entry.url)
     return {key for key, urls in urls_of.items() if key and len(urls) >= 2}

@@ -98,3 +98,53 @@ def test_explain_says_which_candidate_won_and_why(web, write_config, capsys):
     assert f"title {truth[article]!r}" in out
     assert "title from h2 heading: agrees with the list entry" in out
     assert "重庆万州经济技术开发区管委会" in out and "set aside" in out  # the <h1> and why it lost
+
+
+def test_one_new_article_per_poll_still_gets_its_own_title(web, write_config):
+    """A later poll with one new article has no second page to show that the <h1> is the
+    site's name: agreement alone must decide."""
+    url, truth = title_sites.serve_family(web, "dedecms")
+    full = title_sites.dedecms_list("/dedecms/")
+    last = full.rindex("<li>")
+    web.add("/dedecms/index.html", full[:last] + full[full.index("</li>", last) + 5:], "text/html; charset=utf-8")
+    config = load_config(write_config(f"""
+        [[sources]]
+        id = "one"
+        name = "one"
+        kind = "html"
+        url = "{url}"
+        """))
+    store = open_test_store(config.storage.url)
+    with store.transaction() as tx:
+        tx.sync_sources(config.sources)
+    assert collect_source(config, config.sources[0], Fetcher(config.fetch), store).new == len(truth) - 1
+    web.add("/dedecms/index.html", full, "text/html; charset=utf-8")
+    assert collect_source(config, config.sources[0], Fetcher(config.fetch), store).new == 1
+    with store.transaction() as tx:
+        titles = dict(tx.connection.execute("SELECT url, title FROM appearances").fetchall())
+    assert titles == truth
+
+
+def test_a_list_of_identical_link_texts_is_no_title(web, write_config):
+    """"查看详情" under every entry: the pages' own titles win."""
+    rows = "".join(f"<li><a href='/more/{n}.html'>查看详情</a><span>2023-08-2{n}</span></li>" for n in range(3))
+    url = web.add("/more/index.html", f"<html><head><meta charset='utf-8'></head><body><ul>{rows}</ul></body></html>",
+                  "text/html; charset=utf-8")
+    for n in range(3):
+        web.add(f"/more/{n}.html", title_sites.jiyue_article(title_sites.TITLES[n], n), "text/html; charset=utf-8")
+    config = load_config(write_config(f"""
+        [[sources]]
+        id = "more"
+        name = "more"
+        kind = "html"
+        url = "{url}"
+        [sources.list]
+        item = "ul > li"
+        """))
+    store = open_test_store(config.storage.url)
+    with store.transaction() as tx:
+        tx.sync_sources(config.sources)
+    collect_source(config, config.sources[0], Fetcher(config.fetch), store)
+    with store.transaction() as tx:
+        titles = sorted(r[0] for r in tx.connection.execute("SELECT title FROM appearances").fetchall())
+    assert titles == sorted(title_sites.TITLES[:3])
