@@ -6,16 +6,19 @@ backends, one collect per source, in two source orders; plus the credit rule's v
 from __future__ import annotations
 
 import itertools
+import json
 from datetime import UTC, datetime
 
 import pytest
 
+import service
 from items.dedupe import match_doc
 from items.ingest import ingest
 from items.normalize import normalize
 from items.similarity import compare
+from sampleweb.server import LocalWeb
 from tests.items.credit_cases import APART, MERGE, all_cases, source_configs
-from tests.support import open_test_store
+from tests.support import ROOT, open_test_store
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 CONFIGS = {c.id: c for c in source_configs()}
@@ -69,3 +72,29 @@ def test_the_original_is_canonical_when_a_repost_credits_it(storage_url):
         rows = tx.connection.execute(
             "SELECT c.source_id FROM stories s JOIN appearances c ON c.id = s.canonical_id").fetchall()
     assert rows == [("wzkfq",)]
+
+
+def test_the_demo_pair_is_one_story_credited_to_the_zone(write_config, tmp_path):
+    """The sample web's own re-post (重庆投资促进网 re-posting 万州经开区's job fair with a longer
+    title and a short summary ending 来源：万州经开区管委会), collected over HTTP."""
+    with LocalWeb() as web:
+        web.add_directory(ROOT / "sampleweb" / "site")
+        config = write_config(f"""
+            [[sources]]
+            id = "wanzhou-kfq"
+            name = "万州经开区管委会"
+            kind = "feed"
+            url = "{web.url('/kfq/atom.xml')}"
+
+            [[sources]]
+            id = "cq-invest"
+            name = "重庆投资促进网"
+            kind = "feed"
+            url = "{web.url('/invest/rss.xml')}"
+            """)
+        assert service.main(["--config", str(config), "collect"]) == 0
+    items = json.loads((tmp_path / "data" / "public" / "feeds" / "all.json").read_text("utf-8"))["items"]
+    fairs = [i for i in items if "用工对接会" in i["title"]]
+    assert len(fairs) == 1
+    assert fairs[0]["title"] == "经开区举办2026年企业用工对接会"  # the zone's own appearance is canonical
+    assert fairs[0]["authors"] == [{"name": "万州经开区管委会"}]
