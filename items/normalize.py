@@ -35,8 +35,7 @@ def normalize(raw: RawItem, source: SourceConfig, default_tz: str,
     content = sanitize_html(without_unknown_entities(raw.content_html or raw.summary or ""), url)
     summary = without_unknown_entities(raw.summary or "")
     summary_text = html_to_text(sanitize_html(summary, url) if summary else content)
-    title = strip_own_name(clean_title(raw.title, strip_site_suffix=raw.title_from_page_title),
-                           (source.name,)) or summary_text[:60] or url
+    title = strip_own_name(clean_title(raw.title), (source.name,)) or summary_text[:60] or url
     file_url = xml_safe(canonical_url(file.url, source.url)) if file else None
     if file and file_url:  # a file's bytes are never content: its entry links it
         content = sanitize_html(attachment_html(title, file_url, file.mime_type, file.length), url)

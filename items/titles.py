@@ -8,27 +8,35 @@ import unicodedata
 
 from items.cleaning import squash_spaces, without_unknown_entities
 
-_SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|\s[-—–]\s)\s*[^_|｜\-—–]{2,40}$")
+# "标题_站名", "标题 - 站名", "标题 — 站名", "标题|站名", "标题·站名" (a dash needs spaces: "2023-2025年").
+_SITE_SUFFIX = re.compile(r"\s*(?:[_|｜·]|\s[-—–]{1,2}\s)\s*([^_|｜·\-—–]{2,40})$")
+MIN_TITLE_CHARS = 4
 _LABEL_PREFIX = re.compile(r"^\s*【[^】]{1,12}】\s*(?=\S)")
 
 
-def clean_title(raw: str, strip_site_suffix: bool = False) -> str:
-    """Collapse spacing and entities; optionally cut `_站点名` / ` - 站点名` from <title> text."""
+def clean_title(raw: str) -> str:
+    """Collapse spacing and entities; cut a 【栏目】 label."""
     title = squash_spaces(without_unknown_entities(html.unescape(raw or "")))
-    if strip_site_suffix:
-        while True:
-            shorter = _SITE_SUFFIX.sub("", title)
-            if shorter == title or len(shorter) < 4:
-                break
-            title = shorter
     stripped = _LABEL_PREFIX.sub("", title)
     return stripped if len(stripped) >= 4 else title
+
+
+def site_suffix_forms(page_title: str) -> tuple[list[str], list[str]]:
+    """`<title>` text with each site suffix cut in turn ("标题_栏目_站名" gives "标题_栏目" and
+    "标题"; the text itself when it has none), and the suffixes cut (site and column names)."""
+    forms, names = [], []
+    current = page_title
+    while (match := _SITE_SUFFIX.search(current)) and len(current[: match.start()].strip()) >= MIN_TITLE_CHARS:
+        names.append(match.group(1).strip())
+        current = current[: match.start()]
+        forms.append(current)
+    return forms or [page_title], names
 
 
 def strip_own_name(title: str, names: tuple[str, ...]) -> str:
     """Cut a `_站点名` / ` - 站点名` tail that names the site itself (feeds carry <title> text too)."""
     match = _SITE_SUFFIX.search(title)
-    if not match or len(title) - len(match.group(0)) < 4:
+    if not match or len(title) - len(match.group(0)) < MIN_TITLE_CHARS:
         return title
     tail = title_key(match.group(0))
     for name in filter(None, map(title_key, names)):

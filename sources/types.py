@@ -46,8 +46,6 @@ class RawItem:
     author: str | None = None
     publisher: str | None = None
     categories: tuple[str, ...] = field(default_factory=tuple)
-    # True when `title` is a page's <title>, which usually ends in "_站点名".
-    title_from_page_title: bool = False
     # Why this title and not another candidate (HTML pages: sources/html/title_choice.py).
     title_note: str | None = None
     attachment: Attachment | None = None  # set when the item is a file, not an article

@@ -224,6 +224,5 @@ def _raw_item(source: SourceConfig, entry: ListEntry, article: Article | Attachm
         author=article.author,
         publisher=article.publisher,
         categories=article.keywords,
-        title_from_page_title=bool(chosen and chosen.from_page_title),
         title_note=chosen.reason if chosen else "the list entry (the page offers no title)",
     )

@@ -19,18 +19,15 @@ without marking it).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from items.titles import title_key
+from items.titles import site_suffix_forms, title_key
 
 PREFIX_CHARS = 8
 MIN_CHARS = 4
 MAX_CHARS = 200
 TRUNCATED = ("...", "…", "..", "。。。")
-# Separators between a title and the site's name in <title>: "标题_站名", "标题 - 站名", "标题|站名".
-_SUFFIX = re.compile(r"\s*(?:[_|｜·]|\s[-—–]\s|[—–]{1,2}|-{1,2})\s*([^_|｜·\-—–]{2,40})$")
 # Origin order for ties; a configured selector always wins (the operator said where the title is).
 CONFIGURED = "configured selector"
 ORIGINS = (CONFIGURED, "ArticleTitle", "og:title", "heading", "list", "<title>")
@@ -58,19 +55,11 @@ class TitleChoice:
 
 
 def page_title_forms(page_title: str) -> tuple[list[str], list[str]]:
-    """`<title>` text with each site suffix cut in turn (the text itself when it has none),
-    and the suffixes cut (site names). The uncut text is no candidate when a suffix was cut:
-    it would agree with the title by prefix and win by length."""
-    forms, names = [], []
-    current = page_title
-    while True:
-        match = _SUFFIX.search(current)
-        if not match or len(title_key(current[: match.start()])) < MIN_CHARS:
-            break
-        names.append(match.group(1).strip())
-        current = current[: match.start()]
-        forms.append(current)
-    return forms or [page_title], names
+    """`<title>` (or `og:title`) text minus each site suffix in turn, and the names cut.
+
+    The uncut text is no candidate when a suffix was cut: it would agree with the title by
+    prefix and win by length."""
+    return site_suffix_forms(page_title)
 
 
 def truncated(text: str) -> bool:

@@ -13,7 +13,7 @@ from items.credit import credit_in_lines
 from items.matchtext import article_lines, article_text, comparison_text
 from items.normalize import normalize
 from items.sanitize import sanitize_html
-from items.titles import clean_title, strip_own_name, title_key
+from items.titles import clean_title, site_suffix_forms, strip_own_name, title_key
 from items.urls import canonical_url
 from settings.model import SourceConfig
 from sources.types import RawItem
@@ -25,11 +25,16 @@ XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]"
 
 
 def test_site_suffixes_are_cut_from_page_titles():
-    assert clean_title("云阳县召开招商推进会_云阳工业园区开发区管委会", strip_site_suffix=True) == "云阳县召开招商推进会"
-    assert clean_title("两江新区发布人才新政 - 投促中国", strip_site_suffix=True) == "两江新区发布人才新政"
-    assert clean_title("标题内容 | 栏目 | 重庆市人民政府网", strip_site_suffix=True) == "标题内容"
+    def cut(title: str) -> str:
+        return site_suffix_forms(title)[0][-1]
+
+    assert cut("云阳县召开招商推进会_云阳工业园区开发区管委会") == "云阳县召开招商推进会"
+    assert cut("两江新区发布人才新政 - 投促中国") == "两江新区发布人才新政"
+    assert cut("标题内容 | 栏目 | 重庆市人民政府网") == "标题内容"
+    assert cut("标题内容·云阳县人民政府") == cut("标题内容 — 云阳县人民政府") == "标题内容"
     # a hyphen inside the title is not a separator
-    assert clean_title("2023-2025年产业规划发布", strip_site_suffix=True) == "2023-2025年产业规划发布"
+    assert cut("2023-2025年产业规划发布") == "2023-2025年产业规划发布"
+    assert site_suffix_forms("2023-2025年产业规划发布")[1] == []
 
 
 def test_a_feed_title_ending_in_the_sources_own_name_loses_it():

@@ -55,7 +55,7 @@ def test_any_text_gives_an_aware_utc_time_or_none(text, now):
 # titles --------------------------------------------------------------------------------------
 @given(st.text(max_size=120))
 def test_clean_title_is_xml_safe_and_tidy(raw):
-    title = clean_title(raw, strip_site_suffix=True)
+    title = clean_title(raw)
     assert not _FORBIDDEN_XML.search(title)
     assert title == title.strip()
     assert "  " not in title and "\n" not in title
