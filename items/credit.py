@@ -22,6 +22,7 @@ _CREDIT = re.compile(
     r"(?P<name>[^\s|｜丨,，;；:：。()（）【】\[\]<>]{2,40}?)"
     rf"(?=\s|$|[|｜丨,，;；。()（）【】\[\]<]|{_NEXT_LABEL}|\d{{4}}\s*[-/.年])"
 )
+_OPENERS = " \t\n\u3000（(【[|｜丨"
 _GLUED_DATE = re.compile(r"(?<=日)(?=" + _LABEL + ")")
 _DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
 EDGE_LINES = 4  # a body's credit is in its first or last few lines
@@ -32,10 +33,13 @@ def credit_in(text: str) -> str | None:
     """The first credit in `text` (a line, an info line, a whole page's text), or None.
 
     A label counts where no Chinese character runs into it (`资金来源：` is prose) except a
-    date's 日 (`2023年08月28日来源：`); `来源` and its variants need a colon, `转自` does not.
+    date's 日 (`2023年08月28日来源：`); `来源` and its variants need a colon, `转自` needs one
+    unless it opens the line or a bracket (`。转自去年以来…` is prose).
     """
-    for match in _CREDIT.finditer(_GLUED_DATE.sub(" ", text or "")):
-        if match.group("colon") is None and "来源" in match.group("label"):
+    text = _GLUED_DATE.sub(" ", text or "")
+    for match in _CREDIT.finditer(text):
+        if match.group("colon") is None and ("来源" in match.group("label") or (
+                match.start() > 0 and text[match.start() - 1] not in _OPENERS)):
             continue
         name = clean_name(match.group("name"))
         if name:

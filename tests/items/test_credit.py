@@ -32,6 +32,7 @@ def test_every_credit_form_names_the_publisher(line, expected):
 
 
 @pytest.mark.parametrize("prose", ["项目资金来源：财政拨款", "收入来源:工资", "本文转自何处无从查证？",
+                                   "产值增长明显。转自去年以来持续回升", "经济运行,转自二季度起企稳",
                                    "来源", "来源：2023-08-28", "来源：12345"])
 def test_prose_and_empty_labels_credit_nobody(prose):
     assert credit_in(prose) is None
