@@ -8,8 +8,10 @@ import unicodedata
 
 from items.cleaning import squash_spaces, without_unknown_entities
 
-# "标题_站名", "标题 - 站名", "标题 — 站名", "标题|站名", "标题·站名" (a dash needs spaces: "2023-2025年").
-_SITE_SUFFIX = re.compile(r"\s*(?:[_|｜·]|\s[-—–]{1,2}\s)\s*([^_|｜·\-—–]{2,40})$")
+# "标题_站名", "标题 - 站名", "标题--站名", "标题|站名", "标题·站名"; a dash between digits is
+# part of the title ("2023-2025年", "1-8月").
+_SITE_SUFFIX = re.compile(r"\s*(?:[_|｜·]|\s[-—–]{1,2}\s|(?<![\d\s])[-—–]{1,2}(?![\d\s]))\s*"
+                          r"([^_|｜·\-—–]{2,40})$")
 MIN_TITLE_CHARS = 4
 _LABEL_PREFIX = re.compile(r"^\s*【[^】]{1,12}】\s*(?=\S)")
 

@@ -19,6 +19,7 @@ without marking it).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -28,6 +29,7 @@ PREFIX_CHARS = 8
 MIN_CHARS = 4
 MAX_CHARS = 200
 TRUNCATED = ("...", "…", "..", "。。。")
+_SEPARATOR = re.compile(r"\s*(?:[_|｜·:：/\\>»(（\[【]|[-—–]+(?!\d))")
 # Origin order for ties; a configured selector always wins (the operator said where the title is).
 CONFIGURED = "configured selector"
 ORIGINS = (CONFIGURED, "ArticleTitle", "og:title", "heading", "list", "<title>")
@@ -74,6 +76,16 @@ def _stem(text: str) -> str:
     return title_key(text)
 
 
+def _raw_end(text: str, key_chars: int) -> int:
+    """Where in `text` its first `key_chars` title-key characters end."""
+    seen = 0
+    for index, char in enumerate(text):
+        if seen >= key_chars:
+            return index
+        seen += len(title_key(char))
+    return len(text)
+
+
 def agree(a: str, b: str) -> bool:
     """Same title by key, or one starts with the other (cut short, marked or not)."""
     ka, kb = _stem(a), _stem(b)
@@ -81,9 +93,13 @@ def agree(a: str, b: str) -> bool:
         return False
     if ka == kb:
         return True
-    shorter, longer = sorted((ka, kb), key=len)
-    marked = truncated(a) if shorter == ka else truncated(b)
-    return longer.startswith(shorter) and (len(shorter) >= PREFIX_CHARS or (marked and len(shorter) >= MIN_CHARS))
+    (shorter, short_text), (longer, long_text) = sorted(((ka, a), (kb, b)), key=lambda p: len(p[0]))
+    if not longer.startswith(shorter):
+        return False
+    if truncated(short_text):
+        return len(shorter) >= MIN_CHARS
+    # Cut short without a mark: the longer text runs on, it does not start a suffix ("…_站名").
+    return len(shorter) >= PREFIX_CHARS and not _SEPARATOR.match(long_text[_raw_end(long_text, len(shorter)):])
 
 
 def choose_title(candidates: Sequence[Candidate], site_names: Iterable[str] = (),

@@ -70,10 +70,25 @@ def test_the_list_title_wins_when_no_page_candidate_agrees_with_it():
 
 def test_page_titles_lose_their_site_suffix_under_any_separator():
     for raw in ("标题文字一则_万州经开区", "标题文字一则 - 万州经开区", "标题文字一则|万州经开区",
-                "标题文字一则·万州经开区", "标题文字一则 — 万州经开区", "标题文字一则_园区动态_万州经开区"):
+                "标题文字一则·万州经开区", "标题文字一则 — 万州经开区", "标题文字一则_园区动态_万州经开区",
+                "标题文字一则-万州经开区", "标题文字一则--万州经开区"):
         forms, names = page_title_forms(raw)
         assert forms[-1] == "标题文字一则", raw
         assert names[0] in ("万州经开区",), raw
+
+
+def test_a_title_with_a_suffix_no_rule_cuts_does_not_beat_the_list_by_length():
+    chosen = choose(("list", "园区召开2023年安全生产工作会议"), ("<title>", "园区召开2023年安全生产工作会议 :: 万州经开区"),
+                    ("h1 heading", "万州经开区"))
+    assert chosen.title == "园区召开2023年安全生产工作会议"
+    silently_cut = choose(("list", "园区召开2023年安全生产"), ("<title>", "园区召开2023年安全生产工作会议"))
+    assert silently_cut.title == "园区召开2023年安全生产工作会议"  # a list cut without "…" is completed
+
+
+def test_a_dash_between_digits_is_part_of_the_title():
+    forms, names = page_title_forms("1-8月全市开发区规上工业增加值增长8.2%-万州经开区")
+    assert forms[-1] == "1-8月全市开发区规上工业增加值增长8.2%" and names == ["万州经开区"]
+    assert page_title_forms("2023-2025年产业发展规划") == (["2023-2025年产业发展规划"], [])
 
 
 def test_a_configured_selector_always_wins():
