@@ -102,6 +102,11 @@ MERGE = [
          ("来源：开州经开区管委会", "培训班邀请专家授课，120家企业参训。")),
     Case("m-kz-train", "portal", "开州经开区举办企业安全生产培训班", "2026-06-04 09:00",
          ("培训班邀请专家授课。转自：开州经开区",)),
+    # a one-line summary in other words: no text in common, found by the marked title alone
+    Case("m-fj-bridge", "fjzf", "奉节长江大桥主体工程完工", "2026-03-18 10:00",
+         ("大桥主体工程今日完工，预计年底通车。",)),
+    Case("m-fj-bridge", "portal", "转：奉节长江大桥主体工程完工", "2026-03-18 21:00",
+         ("该桥全长1.2公里，由县交通局组织建设。（来源：奉节县人民政府）",)),
     # a three-way story: original, a credited re-post, a re-post of the re-post
     Case("m-wz-expo", "wzkfq", "万州经开区组团参加西洽会", "2026-05-20 10:00",
          ("经开区组织18家企业参加西洽会，现场签约项目5个。",)),
