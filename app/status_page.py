@@ -24,7 +24,7 @@ td.n{{text-align:right}}.state{{font-weight:600}}</style></head>
 <body><h1>{escape(title)} · sources</h1>
 <p>Generated {shown_or_never(now, tz)} · times in {escape(tz.key)} · <a href="/status.json">JSON</a> · <a href="/metrics">metrics</a> · <a href="/">feeds</a></p>
 <table><thead><tr><th>source</th><th>state</th><th>last success</th><th>last error</th>
-<th>failures</th><th>next poll</th><th>items 24 h</th><th>items 7 d</th><th>304 ratio</th></tr></thead>
+<th>failures</th><th>next poll</th><th>items 24 h</th><th>items 7 d</th><th>304 ratio</th><th>files</th></tr></thead>
 <tbody>
 {rows}
 </tbody></table></body></html>
@@ -41,4 +41,5 @@ def _row(s: SourceStatus, tz: ZoneInfo) -> str:
             f'<td class="state" style="color:{colour}">{escape(s.state)}</td>'
             f"<td>{shown_or_never(s.last_success_at, tz)}</td><td>{error}</td>"
             f'<td class="n">{s.consecutive_failures}</td><td>{shown_or_never(s.next_poll_at, tz)}</td>'
-            f'<td class="n">{s.items_24h}</td><td class="n">{s.items_7d}</td><td class="n">{ratio}</td></tr>')
+            f'<td class="n">{s.items_24h}</td><td class="n">{s.items_7d}</td><td class="n">{ratio}</td>'
+            f'<td class="n" title="list items that were files, linked as enclosures">{s.non_text_items}</td></tr>')

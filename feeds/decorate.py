@@ -1,8 +1,8 @@
 """What feedgen cannot write, added to its output with lxml.
 
 - Atom entry links lose `rel` in feedgen (issue #135): "also at" links are added here as
-  `link rel="related"`, with Atom `<source>` naming the feed an entry was read from (feedgen
-  writes no Atom source at all).
+  `link rel="related"`, a file an entry links as `link rel="enclosure"`, with Atom `<source>`
+  naming the feed an entry was read from.
 - Feed-level `rel="hub"` (WebSub) and RFC 5005 archive links, which feedgen does not know.
 - The `xml-stylesheet` processing instruction that makes a browser show a readable page;
   feed readers ignore it.
@@ -77,6 +77,10 @@ def _decorate_atom_entry(element: etree._Element, entry: StoryEntry, meta: FeedM
         alternate.set("type", "text/html")
     for also in entry.also_at:
         element.append(_atom_link("related", also.url, title=also.source_name, type="text/html"))
+    if entry.enclosure_url and is_web_url(entry.enclosure_url):
+        size = {"length": str(entry.enclosure_length)} if entry.enclosure_length else {}
+        element.append(_atom_link("enclosure", entry.enclosure_url,
+                                  type=entry.enclosure_type or "application/octet-stream", **size))
     if entry.source_id in meta.sources and is_web_url(meta.sources[entry.source_id][1]):
         name, url, kind = meta.sources[entry.source_id]
         source = etree.SubElement(element, f"{_A}source")

@@ -46,6 +46,12 @@ def _item(entry: StoryEntry, meta: FeedMeta) -> dict[str, Any]:
     item["authors"] = [{"name": entry_credit(entry)}]
     if entry.categories:
         item["tags"] = list(entry.categories)
+    if entry.enclosure_url:
+        attachment: dict[str, Any] = {"url": entry.enclosure_url,
+                                      "mime_type": entry.enclosure_type or "application/octet-stream"}
+        if entry.enclosure_length:
+            attachment["size_in_bytes"] = entry.enclosure_length
+        item["attachments"] = [attachment]
     if entry.also_at:
         item["_zonefeed"] = {"also_at": [{"source": a.source_name, "url": a.url}
                                          for a in entry.also_at]}

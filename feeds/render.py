@@ -129,6 +129,9 @@ def _add_entry(fg: FeedGenerator, entry: StoryEntry, meta: FeedMeta, kind: str) 
     if entry.summary:
         fe.summary(xml_safe(entry.summary))
     fe.content(xml_safe(content_with_also_at(entry)), type="html")
+    if kind == "rss" and entry.enclosure_url:  # Atom: feeds/decorate.py (feedgen drops the rel)
+        fe.enclosure(xml_safe(entry.enclosure_url), str(entry.enclosure_length or 0),
+                     entry.enclosure_type or "application/octet-stream")
     if kind == "rss" and entry.source_id in meta.sources:
         name, url, _kind = meta.sources[entry.source_id]
         if is_web_url(url):

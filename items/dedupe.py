@@ -24,9 +24,9 @@ import numpy as np
 from items.matchtext import comparison_text
 from items.minhash import band_keys_many, shingle_hashes_many, signatures, title_band_key
 from items.similarity import WINDOW, MatchDoc, Verdict, compare
-from items.titles import title_key
 from model.stories import Appearance
 from store.match_tx import HitAppearance, MatchQueries, StoredText
+from text.titles import title_key
 
 PERIOD_DAYS = 8  # a lookup reads ~3 periods for the 10-day window
 KEY_CAP = 64  # appearances a band key keeps around a publish time; later ones are not stored
@@ -89,7 +89,8 @@ class Match:
 
 def match_doc(app: Appearance | StoredText, appearance_id: int = 0) -> MatchDoc:
     text = comparison_text(app.title, app.content_html or app.summary)
-    return MatchDoc(appearance_id, app.source_id, text.partition("\n")[0], text, app.published_at)
+    return MatchDoc(appearance_id, app.source_id, text.partition("\n")[0], text, app.published_at,
+                    app.title, app.publisher or "", app.source_name)
 
 
 def sketch_of(app: Appearance | StoredText, appearance_id: int = 0) -> Sketch:
@@ -134,8 +135,9 @@ class RecentDocs:
         for text in texts:
             doc = match_doc(text, text.id)
             known = self._docs.get(text.id)
-            if known is not None and (known.text, known.source_id, known.published_at) == (
-                    doc.text, doc.source_id, doc.published_at):
+            if known is not None and (known.text, known.source_id, known.published_at, known.publisher,
+                                      known.title) == (doc.text, doc.source_id, doc.published_at,
+                                                       doc.publisher, doc.title):
                 doc = known
             else:
                 built.append(doc)

@@ -36,6 +36,7 @@ def _explain_one(tx: MatchQueries, app: StoredText, tz: tzinfo) -> list[str]:
     member_texts = {t.id: t for t in tx.stored_texts(m.id for m in members)}
     lines = [f"appearance #{app.id} {app.url}",
              f"  source {app.source_id}, published {shown_time(app.published_at, tz)}, title {app.title!r}",
+             f"  title from {tx.title_note(app.id) or 'the item as the feed gave it'}",
              f"story #{app.story_id} {guid} ({len(members)} appearance(s))"]
     credited = original_publisher(members)
     for member in sorted(members, key=lambda m: (m.published_at, m.source_id, m.item_key)):

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from items.dedupe import NearDuplicates, Sketch, band_rows, sketch_of, sketches_of
-from items.titles import title_key
 from model.stories import Appearance
 from store.match_tx import CanonicalCandidate, Decision, StoredAppearance
 from store.tx import Tx
+from text.credit import MIN_NAME_CHARS
+from text.titles import title_key
 
 GUID_PREFIX = "tag:zonefeed,2026:story/"
 BACKFILL_PER_INGEST = 500  # appearances from before the dedupe index, indexed a slice at a time
-MIN_NAME_CHARS = 4  # shorter names ("开发区") are too generic to credit by containment
 
 
 @dataclass

@@ -12,7 +12,7 @@ import html
 import re
 import unicodedata
 
-from items.titles import title_key
+from text.titles import title_key
 
 _BLOCK_END = re.compile(r"<\s*(?:br|/p|/div|/h[1-6]|/li|/tr|/td|/blockquote|/table|hr)\b[^>]*>", re.I)
 _TAG = re.compile(r"<[^>]+>")
@@ -25,11 +25,6 @@ _FURNITURE_LINE = re.compile(rf"^\s*[(（\[【]?\s*(?:{_LABELS})\s*[:：]")
 # Editor notes glued to the last paragraph: "……（责任编辑：王五）".
 _INLINE_NOTE = re.compile(rf"[(（\[【]\s*(?:{_LABELS})\s*[:：][^)）\]】]{{0,40}}[)）\]】]")
 _ACTION_LINE = re.compile(r"^\s*(?:[【\[]?\s*(?:打印|关闭|打印本页|关闭窗口|返回顶部|收藏|分享)\s*[】\]]?\s*)+$")
-_PUBLISHER = re.compile(
-    r"(?:^|[\s|｜丨（(【\[])(?:文章|信息|稿件|新闻)?来源\s*[:：]\s*"
-    r"([^\s|｜丨,，;；:：)）】\]<>]{2,30}?)(?=\s|$|[|｜丨,，;；)）】\]]|发布|时间|日期|作者|编辑|浏览|点击)"
-)
-
 
 def article_lines(fragment: str) -> list[str]:
     """The text lines of an HTML fragment (block ends become line breaks)."""
@@ -66,13 +61,3 @@ def _words(text: str) -> str:
     """`text` without non-word characters and underscores, line breaks kept. (One class and a
     replace: an alternation `|_+` made the regex test every character twice, 40% slower.)"""
     return _NOT_WORD.sub("", text).replace("_", "")
-
-
-def publisher_from_text(fragment: str) -> str | None:
-    """The `来源：XX` credit of a page, looked for in its first and last lines."""
-    lines = article_lines(fragment)
-    for line in lines[:4] + lines[-4:]:
-        found = _PUBLISHER.search(line)
-        if found:
-            return unicodedata.normalize("NFC", found.group(1))
-    return None

@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from items.matchtext import publisher_from_text
+from items.attachments import attachment_html
+from items.matchtext import article_lines
 from items.sanitize import html_to_text, sanitize_html
-from items.titles import clean_title, strip_own_name
 from items.urls import canonical_url, is_web_url
 from model.raw import RawItem
 from model.stories import Appearance
 from settings.model import SourceConfig
-from text.cleaning import squash_spaces, xml_safe
+from text.cleaning import squash_spaces, without_unknown_entities, xml_safe
+from text.credit import MIN_NAME_CHARS, credit_in_lines
 from text.dates import parse_date, resolve_published
+from text.titles import clean_title, strip_own_name
 
 SUMMARY_CHARS = 280
 
@@ -41,14 +43,21 @@ def normalize(raw: RawItem, source: SourceConfig, default_tz: str,
     # Stated dates first (page or list; a feed's published, then updated), then the URL's day.
     published = resolve_published((raw.published, raw.updated), raw.url, tz, now)
     updated = parse_date(raw.updated, tz, now)
-    content = sanitize_html(raw.content_html or raw.summary or "", url)
-    summary_text = html_to_text(sanitize_html(raw.summary, url) if raw.summary else content)
+    file = raw.attachment
+    # No `&xxe;` left by a hostile document reaches a reader, whatever path it came by.
+    content = sanitize_html(without_unknown_entities(raw.content_html or raw.summary or ""), url)
+    summary = without_unknown_entities(raw.summary or "")
+    summary_text = html_to_text(sanitize_html(summary, url) if summary else content)
+    title = strip_own_name(clean_title(raw.title), (source.name,)) or summary_text[:60] or url
+    file_url = xml_safe(canonical_url(file.url, source.url)) if file else None
+    if file and file_url:  # a file's bytes are never content: its entry links it
+        content = sanitize_html(attachment_html(title, file_url, file.mime_type, file.length), url)
+        summary_text = html_to_text(content)
     return Appearance(
         source_id=source.id,
         item_key=guid or url,
         url=url,
-        title=strip_own_name(clean_title(raw.title, strip_site_suffix=raw.title_from_page_title),
-                             (source.name,)) or summary_text[:60] or url,
+        title=title,
         published_at=published or now,
         date_is_guess=published is None,
         updated_at=updated,
@@ -57,15 +66,26 @@ def normalize(raw: RawItem, source: SourceConfig, default_tz: str,
         author=squash_spaces(raw.author) if raw.author else None,
         publisher=_publisher(raw, content),
         regions=source.region,
+        source_name=source.name,
+        enclosure_url=file_url,
+        enclosure_type=file.mime_type if file else None,
+        enclosure_length=file.length if file else None,
+        title_note=raw.title_note,
         tags=tuple(dict.fromkeys(source.tags + tuple(filter(None, map(squash_spaces, raw.categories))))),
     )
 
 
 def _publisher(raw: RawItem, content: str) -> str | None:
-    """ContentSource/来源/author as the source gave it, else the `来源：XX` line of the body."""
+    """Who first published it: ContentSource/info line/feed <source> as the source gave it,
+    else the credit in the first or last lines of the body (`来源：XX`, `转自XX`), else a feed
+    author that names an organization (a person's name is two or three characters)."""
     if raw.publisher and raw.publisher.strip():
         return squash_spaces(raw.publisher)
-    return publisher_from_text(content)
+    credited = credit_in_lines(article_lines(content))
+    if credited:
+        return credited
+    author = squash_spaces(raw.author or "")
+    return author if len(author) > MIN_NAME_CHARS else None
 
 
 def _shorten(text: str) -> str:

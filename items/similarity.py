@@ -16,12 +16,18 @@ from functools import cached_property
 import numpy as np
 
 from items.minhash import shingle_hashes
+from text.credit import same_publisher
+from text.titles import repost_titles_agree
 
 MIN_JACCARD = 0.55
 MIN_CONTAINMENT = 0.85  # a shortened re-post: most of the shorter text is in the longer
 MIN_TITLE_OVERLAP = 0.5  # ... and then the titles must agree as well
 MIN_SHINGLES = 40  # below this (a bare title) text similarity proves nothing
 WINDOW = timedelta(days=10)  # re-posts appear within days; templates recur weekly or yearly
+# A re-post that credits the other's publisher, under the same title, is the same story even
+# when its text is short; its text must still not be another story's (look-alikes <= ~0.3
+# when long, re-posts of short items ~0.5-0.9).
+CREDITED_MIN_JACCARD = 0.3
 
 _NUMBER = re.compile(r"\d+|[零一二三四五六七八九十百千万两]+(?=[年月日号届次期批个项条家名季度])")
 _PLACE = re.compile(
@@ -76,6 +82,9 @@ class MatchDoc:
     title_key: str
     text: str
     published_at: datetime
+    title: str = ""  # as published: re-post marks (【转载】) are cut only for the credit rule
+    publisher: str = ""  # whom it credits as 来源 (or states as its own ContentSource)
+    site: str = ""  # the name of the source it was read on
 
     @cached_property
     def hashes(self) -> np.ndarray:
@@ -171,6 +180,19 @@ def token_conflict(a: MatchDoc, b: MatchDoc) -> str | None:
     return None
 
 
+def credited_repost(a: MatchDoc, b: MatchDoc) -> str | None:
+    """Why one appearance is a credited re-post of the other's story, if it is: it names the
+    other's site or publisher as its 来源 and the titles agree once re-post marks are cut."""
+    for x, y in ((a, b), (b, a)):
+        if not x.publisher:
+            continue
+        names = tuple(n for n in (y.site, y.publisher) if n)
+        credited = next((n for n in names if same_publisher(x.publisher, n)), None)
+        if credited and repost_titles_agree(x.title, y.title, (*names, x.site, x.publisher)):
+            return f"{x.source_id} credits {credited} ({y.source_id})"
+    return None
+
+
 def compare(a: MatchDoc, b: MatchDoc) -> Verdict:
     """The merge rule."""
     if a.source_id == b.source_id:
@@ -182,12 +204,15 @@ def compare(a: MatchDoc, b: MatchDoc) -> Verdict:
     jaccard, containment = hash_overlap(sa, sb)
     title_overlap = overlap(a.title_shingles, b.title_shingles)[1]
     scores = dict(jaccard=jaccard, containment=containment, title_overlap=title_overlap)
-    if min(len(sa), len(sb)) < MIN_SHINGLES:
-        return Verdict(False, "too little text to compare", **scores)
-    if jaccard >= MIN_JACCARD:
+    short = min(len(sa), len(sb)) < MIN_SHINGLES
+    if not short and jaccard >= MIN_JACCARD:
         rule = f"near-duplicate text (jaccard >= {MIN_JACCARD})"
-    elif containment >= MIN_CONTAINMENT and title_overlap >= MIN_TITLE_OVERLAP:
+    elif not short and containment >= MIN_CONTAINMENT and title_overlap >= MIN_TITLE_OVERLAP:
         rule = f"shorter text contained in the longer (containment >= {MIN_CONTAINMENT}) and titles agree"
+    elif (credit := credited_repost(a, b)) and (short or jaccard >= CREDITED_MIN_JACCARD):
+        rule = f"{credit}, and the titles agree after re-post marks are cut"
+    elif short:
+        return Verdict(False, "too little text to compare", **scores)
     else:
         return Verdict(False, "texts differ", **scores)
     conflict = token_conflict(a, b)  # only similar texts can be look-alikes

@@ -18,7 +18,17 @@ class FetchResult:
     last_modified: str | None = None
     not_modified: bool = False
     permanent_redirect: bool = False
-    truncated: bool = False  # cut at max_bytes (only when the caller asked for that)
+    truncated: bool = False  # cut at max_bytes, or where the caller's `stop_when` said so
+    content_length: int | None = None  # as the server announced it (the body may be cut)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file an item links instead of text (PDF, Word, a ZIP served as a page)."""
+
+    url: str
+    mime_type: str
+    length: int | None = None  # bytes, when the server said
 
 
 @dataclass(frozen=True)
@@ -36,8 +46,9 @@ class RawItem:
     author: str | None = None
     publisher: str | None = None
     categories: tuple[str, ...] = field(default_factory=tuple)
-    # True when `title` is a page's <title>, which usually ends in "_站点名".
-    title_from_page_title: bool = False
+    # Why this title and not another candidate (HTML pages: sources/html/title_choice.py).
+    title_note: str | None = None
+    attachment: Attachment | None = None  # set when the item is a file, not an article
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,11 @@ class Appearance:
     updated_at: datetime | None = None
     regions: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    source_name: str = ""  # the source's configured name, for the credit rule (not stored here)
+    enclosure_url: str | None = None  # set when the item is a file: linked, never read as text
+    enclosure_type: str | None = None
+    enclosure_length: int | None = None
+    title_note: str | None = None  # why this title (HTML pages), for `explain`
 
     @property
     def fingerprint(self) -> str:
@@ -57,6 +62,9 @@ class StoryEntry:
     publisher: str | None = None
     categories: tuple[str, ...] = ()
     also_at: tuple[AlsoAt, ...] = field(default_factory=tuple)
+    enclosure_url: str | None = None
+    enclosure_type: str | None = None
+    enclosure_length: int | None = None
     regions: tuple[str, ...] = ()  # the places among `categories`
 
 

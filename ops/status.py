@@ -39,6 +39,8 @@ class SourceStatus:
     not_modified_ratio: float | None
     leased_by: str | None = None        # the node polling it right now (host:pid:start)
     leased_since: datetime | None = None
+    non_text_items: int = 0  # list items that were files: linked as enclosures, never content
+    last_non_text_url: str | None = None
 
 
 def source_statuses(config: Config, store: Store, now: datetime) -> list[SourceStatus]:
@@ -46,12 +48,13 @@ def source_statuses(config: Config, store: Store, now: datetime) -> list[SourceS
     with store.read() as tx:
         states = {s.id: s for s in tx.source_states()}
         recent = tx.items_seen_since(now - timedelta(days=1), now - timedelta(days=7))
-    return [_status(source, states.get(source.id), *recent.get(source.id, (0, 0)), now)
-            for source in config.sources]
+        files = tx.non_text_items()
+    return [_status(source, states.get(source.id), *recent.get(source.id, (0, 0)), now,
+                    files.get(source.id, (0, None))) for source in config.sources]
 
 
 def _status(source: SourceConfig, state: SourceState | None, day: int, week: int,
-            now: datetime) -> SourceStatus:
+            now: datetime, files: tuple[int, str | None] = (0, None)) -> SourceStatus:
     polls = state.polls if state else 0
     return SourceStatus(
         id=source.id, name=source.name, kind=source.kind, url=source.url, enabled=source.enabled,
@@ -65,6 +68,7 @@ def _status(source: SourceConfig, state: SourceState | None, day: int, week: int
         items_24h=day, items_7d=week, items_total=state.appearances if state else 0, polls=polls,
         not_modified_ratio=round(state.not_modified_polls / polls, 3) if state and polls else None,
         leased_by=state.leased_by if state else None, leased_since=state.leased_at if state else None,
+        non_text_items=files[0], last_non_text_url=files[1],
     )
 
 
@@ -101,13 +105,13 @@ def status_json(statuses: list[SourceStatus], now: datetime) -> bytes:
 def status_table(statuses: list[SourceStatus], tz: ZoneInfo) -> str:
     """The same facts as /status, as fixed-width text for a terminal; times in `tz`, labelled."""
     header = (f"{'source':<20} {'state':<14} {'24h':>4} {'7d':>5} {'items':>6} {'304%':>5} "
-              f"{'fails':>5}  {'last success':<22} {'next poll':<22} last error")
+              f"{'fails':>5} {'files':>5}  {'last success':<22} {'next poll':<22} last error")
     lines = [f"times in {tz.key}", header]
     for s in statuses:
         ratio = f"{s.not_modified_ratio * 100:.0f}" if s.not_modified_ratio is not None else "-"
         lines.append(
             f"{s.id:<20} {s.state:<14} {s.items_24h:>4} {s.items_7d:>5} {s.items_total:>6} {ratio:>5} "
-            f"{s.consecutive_failures:>5}  {shown_or_never(s.last_success_at, tz):<22} "
+            f"{s.consecutive_failures:>5} {s.non_text_items:>5}  {shown_or_never(s.last_success_at, tz):<22} "
             f"{shown_or_never(s.next_poll_at, tz):<22} "
             f"{s.last_error or '-'}"
         )

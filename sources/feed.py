@@ -10,7 +10,7 @@ import feedparser
 from model.raw import RawItem
 from sources.decode import decode_document
 from sources.errors import ParseError
-from text.cleaning import nesting_depth
+from text.cleaning import nesting_depth, xml_named_refs
 
 _INTERNAL_SUBSET = re.compile(r"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.I | re.S)
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY[^>]*>", re.I)
@@ -42,7 +42,8 @@ def parse_feed(source_id: str, body: bytes, content_type: str, url: str,
         # feedparser slows down quadratically with depth; no real feed nests like this.
         raise ParseError(f"elements nested deeper than {MAX_DEPTH}: refused")
     text = _XML_DECL.sub('<?xml version="1.0" encoding="utf-8"?>', defuse(text), count=1)
-    text = _CHAR_REF.sub(_xml_char_ref, text)
+    # Named references the stripped DOCTYPE declared (`&xxe;`) go; HTML ones become numeric.
+    text = xml_named_refs(_CHAR_REF.sub(_xml_char_ref, text))
     parsed = feedparser.parse(
         io.BytesIO(text.encode("utf-8", "surrogatepass")),
         response_headers={

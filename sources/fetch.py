@@ -10,6 +10,7 @@ fetch an article, stub or next page with a trust of its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
@@ -64,10 +65,11 @@ class Fetcher:
         return SourceFetcher(self, guard)
 
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-            truncate: bool = False) -> FetchResult:
+            truncate: bool = False, stop_when: Callable[[bytes], bool] | None = None) -> FetchResult:
         """`url` alone, as a source of its own (probe, one-off reads): see SourceFetcher.get."""
         with self.for_source(url) as fetch:
-            return fetch.get(url, etag=etag, last_modified=last_modified, truncate=truncate)
+            return fetch.get(url, etag=etag, last_modified=last_modified, truncate=truncate,
+                             stop_when=stop_when)
 
 
 class SourceFetcher:
@@ -102,15 +104,18 @@ class SourceFetcher:
 
     def get(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-        truncate: bool = False,
+        truncate: bool = False, stop_when: Callable[[bytes], bool] | None = None,
     ) -> FetchResult:
         """GET `url`, following redirects; raise FetchError subclasses on failure.
 
         RefusedURLError when `url` or a redirect hop is not http(s) or is on an address this
         source may not reach. A body over max_bytes raises TooLargeError, or with `truncate`
         (HTML, which parses from any prefix) is cut at max_bytes and marked `truncated`.
+        `stop_when` sees the first chunk read: when it says so the rest is not downloaded (a
+        file where a page was expected), and the result is marked `truncated`.
         """
-        result = self._follow(url, _conditional(etag, last_modified), truncate, obey_robots=True)
+        result = self._follow(url, _conditional(etag, last_modified), truncate, obey_robots=True,
+                              stop_when=stop_when)
         if result is None:
             raise FetchError(f"too many redirects (more than {MAX_REDIRECTS}) from {url}")
         return result
@@ -120,7 +125,8 @@ class SourceFetcher:
         result = self._follow(url, _conditional(etag, last_modified), truncate=True, obey_robots=False)
         return result or FetchResult(url=url, status=404, body=b"")  # RFC 9309: give up after 5 hops, as 404
 
-    def _follow(self, url: str, headers: dict[str, str], truncate: bool, obey_robots: bool) -> FetchResult | None:
+    def _follow(self, url: str, headers: dict[str, str], truncate: bool, obey_robots: bool,
+                stop_when: Callable[[bytes], bool] | None = None) -> FetchResult | None:
         """Follow redirects hop by hop, each hop guarded (and robots-checked); None past MAX_REDIRECTS."""
         permanent = False
         current = url
@@ -131,7 +137,7 @@ class SourceFetcher:
                 if not self._robots.allowed(current, self._get_robots_txt):
                     raise RobotsDisallowedError(f"robots.txt disallows {current}")
                 crawl_delay = self._robots.crawl_delay(current, self._get_robots_txt)
-            outcome = self._exchange(current, headers, permanent, truncate, crawl_delay)
+            outcome = self._exchange(current, headers, permanent, truncate, crawl_delay, stop_when)
             if isinstance(outcome, FetchResult):
                 return outcome
             status, location = outcome
@@ -140,7 +146,8 @@ class SourceFetcher:
         return None
 
     def _exchange(self, url: str, headers: dict[str, str], permanent: bool,
-                  truncate: bool = False, crawl_delay: float = 0.0) -> FetchResult | tuple[int, str]:
+                  truncate: bool = False, crawl_delay: float = 0.0,
+                  stop_when: Callable[[bytes], bool] | None = None) -> FetchResult | tuple[int, str]:
         """One request within the host's slot and the total time budget: a result or a redirect."""
         host = urlsplit(url).netloc.lower()
         wait = self.gate.wait_remaining(host)
@@ -153,7 +160,7 @@ class SourceFetcher:
                 if response.is_redirect:
                     response.close()
                     return response.status_code, response.headers.get("Location", "")
-                return self._result(response, permanent, deadline, truncate)
+                return self._result(response, permanent, deadline, truncate, stop_when)
             except FetchError as exc:
                 # a failing or overloaded host gets more rest; a 404 says nothing about its load
                 visit.strained = not isinstance(exc, HTTPStatusError) or exc.status >= 500
@@ -182,8 +189,9 @@ class SourceFetcher:
         return response
 
     def _result(self, response: requests.Response, permanent: bool, deadline: Deadline,
-                truncate: bool = False) -> FetchResult:
+                truncate: bool = False, stop_when: Callable[[bytes], bool] | None = None) -> FetchResult:
         url = response.url
+        length = response.headers.get("Content-Length", "").strip()
         common = dict(
             url=url,
             status=response.status_code,
@@ -191,11 +199,12 @@ class SourceFetcher:
             etag=response.headers.get("ETag"),
             last_modified=response.headers.get("Last-Modified"),
             permanent_redirect=permanent,
+            content_length=int(length) if length.isdigit() else None,
         )
         if response.status_code == 304:
             response.close()
             return FetchResult(body=b"", not_modified=True, **common)
-        body, truncated = self._read_capped(response, truncate)
+        body, truncated = self._read_capped(response, truncate, stop_when)
         if deadline.expired:
             # The watchdog's shutdown reads as a clean end of a body without Content-Length.
             raise FetchError(f"too slow: body cut off after {deadline.seconds:g}s at {url}")
@@ -207,12 +216,15 @@ class SourceFetcher:
             raise HTTPStatusError(url, response.status_code)
         return FetchResult(body=body, truncated=truncated, **common)
 
-    def _read_capped(self, response: requests.Response, truncate: bool = False) -> tuple[bytes, bool]:
+    def _read_capped(self, response: requests.Response, truncate: bool = False,
+                     stop_when: Callable[[bytes], bool] | None = None) -> tuple[bytes, bool]:
         """Read at most max_bytes of decompressed body; the Deadline bounds the time."""
         limit = self.settings.max_bytes
         chunks, size = [], 0
         try:
             for chunk in response.iter_content(_CHUNK):
+                if stop_when is not None and not chunks and response.status_code < 300 and stop_when(chunk):
+                    return chunk, True
                 size += len(chunk)
                 if size > limit and truncate:
                     chunks.append(chunk[: len(chunk) - (size - limit)])

@@ -68,6 +68,8 @@ class StoredText:
     content_html: str
     summary: str
     published_at: datetime
+    publisher: str | None = None
+    source_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -168,12 +170,13 @@ class MatchQueries:
         texts = []
         for chunk in _chunks(sorted(set(appearance_ids))):
             rows = self._q(
-                "SELECT id, story_id, source_id, url, title, content_html, summary, published_at "
-                f"FROM appearances WHERE id IN ({_marks(chunk)})",
+                "SELECT a.id, a.story_id, a.source_id, a.url, a.title, a.content_html, a.summary, "
+                "a.published_at, a.publisher, COALESCE(s.name, a.source_id) "
+                f"FROM appearances a LEFT JOIN sources s ON s.id = a.source_id WHERE a.id IN ({_marks(chunk)})",
                 chunk,
             ).fetchall()
-            texts.extend(StoredText(int(r[0]), int(r[1]), r[2], r[3], r[4], r[5], r[6], from_db(r[7]))
-                         for r in rows)
+            texts.extend(StoredText(int(r[0]), int(r[1]), r[2], r[3], r[4], r[5], r[6], from_db(r[7]),
+                                    r[8], r[9]) for r in rows)
         return texts
 
     def lock_dedupe(self) -> None:
@@ -193,6 +196,11 @@ class MatchQueries:
         last = max((t.id for t in texts), default=int(row[1]))
         self._q("UPDATE dedupe_backfill SET done_through = ?", (last,))
         return texts
+
+    def title_note(self, appearance_id: int) -> str | None:
+        """Why the appearance has its title (HTML pages), as the poll decided it."""
+        row = self._q("SELECT title_note FROM appearances WHERE id = ?", (appearance_id,)).fetchone()
+        return row[0] if row else None
 
     def appearance_ids_at(self, url: str) -> list[int]:
         rows = self._q("SELECT id FROM appearances WHERE url = ? ORDER BY id", (url,)).fetchall()

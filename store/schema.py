@@ -164,6 +164,14 @@ MIGRATIONS: tuple[Migration, ...] = (
     """
     ALTER TABLE sources ADD COLUMN leased_at TEXT;
     """,
+    # 10: an item that is a file is linked as an enclosure (its bytes are never content), and an
+    # HTML title's choice among its candidates is kept for `explain`.
+    """
+    ALTER TABLE appearances ADD COLUMN enclosure_url TEXT;
+    ALTER TABLE appearances ADD COLUMN enclosure_type TEXT;
+    ALTER TABLE appearances ADD COLUMN enclosure_length BIGINT;
+    ALTER TABLE appearances ADD COLUMN title_note TEXT;
+    """,
 )
 
 IDENTITY = {

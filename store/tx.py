@@ -159,6 +159,16 @@ class Tx(ReadingQueries, MatchQueries):
         ).fetchall()
         return {r[0]: tuple(int(n) for n in r[1:]) for r in rows}
 
+    def non_text_items(self) -> dict[str, tuple[int, str]]:
+        """source id -> (items that were files, the newest one's URL), for status pages."""
+        rows = self._q(
+            "SELECT source_id, COUNT(*), MAX(id) FROM appearances WHERE enclosure_type IS NOT NULL "
+            "GROUP BY source_id").fetchall()
+        newest = dict(self._q(
+            "SELECT id, url FROM appearances WHERE id IN (SELECT MAX(id) FROM appearances "
+            "WHERE enclosure_type IS NOT NULL GROUP BY source_id)").fetchall()) if rows else {}
+        return {r[0]: (int(r[1]), newest.get(r[2], "")) for r in rows}
+
     def source_states(self) -> list[SourceState]:
         rows = self._q(
             "SELECT s.id, s.name, s.url, s.last_attempt_at, s.last_success_at, s.last_error, "
@@ -240,16 +250,23 @@ class Tx(ReadingQueries, MatchQueries):
         return int(row[0])
 
     def insert_appearance(self, app: Appearance, story_id: int, now: datetime) -> int | None:
-        """Store a new appearance; None when another node stored the same one first."""
+        """Store a new appearance; None when another node stored the same one first.
+
+        The columns only some appearances fill (a file's enclosure, an HTML title's note) are
+        named only when set, so a feed item's insert is the statement it always was."""
+        optional = {name: value for name, value in (
+            ("enclosure_url", app.enclosure_url), ("enclosure_type", app.enclosure_type),
+            ("enclosure_length", app.enclosure_length), ("title_note", app.title_note)) if value is not None}
+        columns = "".join(f", {name}" for name in optional)
         row = self._q(
             "INSERT INTO appearances (story_id, source_id, item_key, url, title, published_at, "
-            "date_is_guess, updated_at, first_seen_at, content_html, summary, author, publisher, "
-            "regions, tags, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (source_id, item_key) DO NOTHING RETURNING id",
+            f"date_is_guess, updated_at, first_seen_at, content_html, summary, author, publisher, "
+            f"regions, tags, fingerprint{columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+            f"{', ?' * len(optional)}) ON CONFLICT (source_id, item_key) DO NOTHING RETURNING id",
             (story_id, app.source_id, app.item_key, app.url, app.title, to_db(app.published_at),
              int(app.date_is_guess), _opt(app.updated_at), to_db(now), app.content_html,
              app.summary, app.author, app.publisher, "\n".join(app.regions),
-             "\n".join(app.tags), app.fingerprint),
+             "\n".join(app.tags), app.fingerprint, *optional.values()),
         ).fetchone()
         return int(row[0]) if row else None
 
@@ -260,11 +277,13 @@ class Tx(ReadingQueries, MatchQueries):
             "published_at = CASE WHEN ? = 1 THEN published_at ELSE ? END, "
             "date_is_guess = CASE WHEN ? = 1 THEN date_is_guess ELSE 0 END, "
             "updated_at = ?, content_html = ?, summary = ?, author = ?, publisher = ?, "
-            "regions = ?, tags = ?, fingerprint = ? WHERE id = ?",
+            "regions = ?, tags = ?, fingerprint = ?, enclosure_url = ?, enclosure_type = ?, "
+            "enclosure_length = ?, title_note = ? WHERE id = ?",
             (app.url, app.title, int(app.date_is_guess), to_db(app.published_at),
              int(app.date_is_guess), _opt(app.updated_at), app.content_html, app.summary,
              app.author, app.publisher, "\n".join(app.regions), "\n".join(app.tags),
-             app.fingerprint, appearance_id),
+             app.fingerprint, app.enclosure_url, app.enclosure_type, app.enclosure_length,
+             app.title_note, appearance_id),
         )
 
     def story_count(self) -> int:
@@ -305,7 +324,8 @@ class Tx(ReadingQueries, MatchQueries):
         rows = self._q(
             "SELECT s.id, s.guid, c.url, c.title, s.published_at, s.updated_at, c.source_id, "
             "COALESCE(src.name, c.source_id), c.content_html, c.summary, c.author, c.publisher, "
-            "c.regions, c.tags FROM stories s JOIN appearances c ON c.id = s.canonical_id "
+            "c.regions, c.tags, c.enclosure_url, c.enclosure_type, c.enclosure_length "
+            "FROM stories s JOIN appearances c ON c.id = s.canonical_id "
             "LEFT JOIN sources src ON src.id = c.source_id "
             f"WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
             (*params, limit, offset),
@@ -319,6 +339,8 @@ class Tx(ReadingQueries, MatchQueries):
                 categories=tuple(dict.fromkeys(t for t in (r[12] + "\n" + r[13]).split("\n") if t)),
                 regions=tuple(t for t in r[12].split("\n") if t),
                 also_at=tuple(a for a in others.get(int(r[0]), ()) if a.url != r[2]),
+                enclosure_url=r[14], enclosure_type=r[15],
+                enclosure_length=int(r[16]) if r[16] is not None else None,
             )
             for r in rows
         ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html.entities import html5
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 _SPACES = re.compile(r"[\s\u3000\xa0]+")
@@ -15,6 +16,43 @@ def xml_safe(text: str) -> str:
 
 def squash_spaces(text: str) -> str:
     return _SPACES.sub(" ", xml_safe(text)).strip()
+
+
+_NAMED_REF = re.compile(r"&([A-Za-z][A-Za-z0-9._:-]{0,63});")
+_NAMED_REF_OR_ESCAPED = re.compile(r"&(?:amp;)?([A-Za-z][A-Za-z0-9._:-]{0,63});")
+_XML_PREDEFINED = frozenset({"amp", "lt", "gt", "quot", "apos"})
+
+
+def without_unknown_entities(text: str) -> str:
+    """Drop `&name;` references that no HTML or XML standard defines (`&xxe;`, `&probe;`).
+
+    A hostile feed declares them in a DOCTYPE we strip (nothing is ever expanded), and
+    parsers then keep the bare reference as text; no reader should see it. Known
+    references (`&amp;`, `&nbsp;`, `&copy;`) are left for the HTML/XML layer to resolve. In
+    HTML an escaped `&amp;xxe;` shows a reader `&xxe;`, so it goes too.
+    """
+    if "&" not in text:
+        return text
+    return _NAMED_REF_OR_ESCAPED.sub(lambda m: m.group(0) if _known(m.group(1)) else "", text)
+
+
+def xml_named_refs(text: str) -> str:
+    """An XML document's named references made safe for any XML parser: HTML names become
+    numeric references (`&nbsp;` -> `&#160;`), undefined names are dropped."""
+    if "&" not in text:
+        return text
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in _XML_PREDEFINED:
+            return match.group(0)
+        expansion = html5.get(name + ";")
+        return "".join(f"&#{ord(c)};" for c in expansion) if expansion else ""
+    return _NAMED_REF.sub(replace, text)
+
+
+def _known(name: str) -> bool:
+    return name in _XML_PREDEFINED or name + ";" in html5
 
 
 _TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*?(/?)>")

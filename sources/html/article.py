@@ -29,6 +29,7 @@ from sources.html.metadata import (
     page_info_facts,
 )
 from sources.html.paging import article_next_page
+from sources.html.title_choice import CONFIGURED, Candidate, choose_title, page_title_forms
 from text.dates import script_date, with_clock
 
 _BOILERPLATE_TEXT = re.compile(
@@ -56,6 +57,7 @@ BODY_PRESETS = ("div.TRS_Editor", "div.TRS_UEDITOR", "div.Custom_UnionStyle", "#
                 "#Zoom", "#fontzoom", "div.bt-content", "div.pages_content", "div.article-content",
                 "div.news_content", "div.content_text")
 PRESET_MIN_CHARS = 20
+HEADINGS = 12  # page headings offered as title candidates (the title is near the top)
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,9 @@ class Article:
     body_html: str
     body_text: str
     next_page: str | None = None  # the article continues there (split over pages)
+    # What the page offers as its title, for the choice with the list entry (title_choice.py).
+    title_candidates: tuple[Candidate, ...] = ()
+    site_names: tuple[str, ...] = ()
 
 
 def stub_target(text: str, url: str) -> str | None:
@@ -100,7 +105,10 @@ def extract_article(text: str, url: str, selectors: ArticleSelectors | None = No
     selected = _selected_facts(tree, selectors)
     body = tree.find("body")
     info = page_info_facts(body) if body is not None else PageFacts()
-    title, is_page_title = _title(tree, selected, metas)
+    candidates, site_names = title_candidates(tree, selected, metas)
+    chosen = choose_title(candidates, site_names)
+    title = chosen.title if chosen else None
+    is_page_title = bool(chosen and chosen.from_page_title)
     body_html = _selected_body(tree, selectors) if selectors and selectors.body else _extracted_body(tree, url)
     body_html, body_text = _without_boilerplate(body_html, title)
     if not body_text and not (selectors and selectors.body):
@@ -115,6 +123,8 @@ def extract_article(text: str, url: str, selectors: ArticleSelectors | None = No
         body_html=body_html,
         body_text=body_text,
         next_page=next_page,
+        title_candidates=tuple(candidates),
+        site_names=tuple(site_names),
     )
 
 
@@ -161,18 +171,32 @@ def _selected_facts(tree: lxml.html.HtmlElement, selectors: ArticleSelectors | N
     )
 
 
-def _title(tree, selected: PageFacts, metas: PageFacts) -> tuple[str | None, bool]:
-    if selected.title or metas.title:
-        return selected.title or metas.title, False
-    page_title = element_text(tree.find(".//title")) if tree.find(".//title") is not None else ""
-    for heading in tree.iter("h1", "h2"):
-        text = element_text(heading)
-        if len(text) >= 4 and page_title and text in page_title:
-            return text, False
+def title_candidates(tree: lxml.html.HtmlElement, selected: PageFacts,
+                     metas: PageFacts) -> tuple[list[Candidate], list[str]]:
+    """The page's title candidates and the site names its `<title>` suffixes give.
+
+    A configured title selector is the only candidate: the operator said where the title is.
+    """
+    if selected.title:
+        return [Candidate(CONFIGURED, selected.title)], []
+    candidates = [Candidate("ArticleTitle", metas.title)] if metas.title else []
+    names: list[str] = []
     for meta in tree.iter("meta"):
         if (meta.get("property") or "").lower() == "og:title" and squash(meta.get("content")):
-            return squash(meta.get("content")), False
-    return (page_title or None), bool(page_title)
+            forms, og_names = page_title_forms(squash(meta.get("content")))  # often "标题 – 站名" too
+            candidates += [Candidate("og:title", form) for form in forms]
+            names += og_names
+            break
+    headings = (h for h in tree.iter("h1", "h2", "h3") if h.getparent() is not None)
+    for heading in list(headings)[:HEADINGS]:
+        text = element_text(heading)
+        if text:
+            candidates.append(Candidate(f"{heading.tag} heading", text))
+    title_element = tree.find(".//title")
+    page_title = element_text(title_element) if title_element is not None else ""
+    forms, title_names = page_title_forms(page_title) if page_title else ([], [])
+    candidates += [Candidate("<title>", form) for form in forms]
+    return candidates, names + title_names
 
 
 def _selected_body(tree: lxml.html.HtmlElement, selectors: ArticleSelectors) -> str:

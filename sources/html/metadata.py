@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import lxml.html
 
 from sources.html.dom import element_text, short_text, squash
-from text.dates import CLOCK, DATE_LABEL, DATE_WITH_YEAR, YEAR_MONTH_DAY, find_date
+from text.credit import clean_name, credit_in
+from text.dates import CLOCK, DATE_LABEL, YEAR_MONTH_DAY, find_date
 
 _META_KEYS = {
     "articletitle": "title", "pubdate": "date", "publishdate": "date", "firstpublishedtime": "date",
@@ -21,7 +22,6 @@ _COLON = r"\s*[:：]\s*"
 _INFO_DATE = re.compile(DATE_LABEL + _COLON
                         + f"({YEAR_MONTH_DAY}|{CLOCK})")
 _LABELS = r"(?:发布时间|发布日期|发文日期|更新时间|时间|日期|来源|信息来源|文章来源|作者|责任编辑|编辑|浏览|点击|阅读|字号|访问量)"
-_INFO_SOURCE = re.compile(r"(?:信息来源|文章来源|来源)" + _COLON + r"([^\s|｜【\[]+?)(?=\s|$|[|｜【\[]|" + _LABELS + ")")
 _INFO_AUTHOR = re.compile(r"(?<!责任)(?:作者|文)" + _COLON + r"([^\s|｜【\[]+?)(?=\s|$|[|｜【\[]|" + _LABELS + ")")
 _ANY_LABEL = re.compile(r"(?:发布时间|发布日期|信息来源|文章来源|来源)" + _COLON)
 _LINE_TAGS = ("p", "div", "span", "td", "li", "ul", "h3", "h4", "h5", "h6", "em", "font", "small")
@@ -72,11 +72,10 @@ def page_info_facts(body: lxml.html.HtmlElement) -> PageFacts:
 def info_line_facts(text: str) -> PageFacts:
     """Facts from the first info line in `text` (the page text, spaces already squashed)."""
     date = _INFO_DATE.search(text)
-    source = _INFO_SOURCE.search(text)
     author = _INFO_AUTHOR.search(text)
     return PageFacts(
         date=squash(date.group(1)) if date else None,
-        source=_clean_value(source.group(1)) if source else None,
+        source=credit_in(text),
         author=_clean_value(author.group(1)) if author else None,
     )
 
@@ -92,9 +91,5 @@ def looks_like_info_line(text: str) -> bool:
 
 
 def _clean_value(value: str) -> str | None:
-    """A publisher or author name: no label, no trailing date, not just digits (CMS user ids)."""
-    value = _LABEL_PREFIX.sub("", value)
-    value = DATE_WITH_YEAR.sub("", value).strip(" ,，;；、:：")
-    if not re.search(r"[^\W\d_]", value):
-        return None
-    return value if 1 < len(value) <= 40 else None
+    """A publisher or author name as a meta tag or selector gives it: no label, no date."""
+    return clean_name(_LABEL_PREFIX.sub("", value))

@@ -7,9 +7,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from typing import Protocol
-from urllib.parse import urlsplit
 
-from model.raw import RawItem, SourceRead, Validators
+from model.raw import Attachment, FetchResult, RawItem, SourceRead, Validators
 from settings.model import ListSelectors, SourceConfig
 from sources import offload
 from sources.decode import decode_document
@@ -28,11 +27,12 @@ from sources.html.dom import parse_html
 from sources.html.listing import ListEntry, unique_entries
 from sources.html.lists import list_entries, prepare_list_tree
 from sources.html.paging import ARTICLE_PAGE_LIMIT, next_page_url
+from sources.html.title_choice import Candidate, choose_title
+from sources.sniff import SNIFF_BYTES, attachment_type, binary_type, mostly_not_text, type_for
 from text.dates import find_date, with_clock
+from text.titles import title_key
 
 log = logging.getLogger("zonefeed.html")
-_DOCUMENTS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".7z", ".wps",
-              ".ofd", ".jpg", ".jpeg", ".png", ".gif", ".mp4")
 
 
 class HtmlLookup(Protocol):
@@ -163,49 +163,97 @@ def _read_articles(source: SourceConfig, fetch: SourceFetcher, entries: list[Lis
     """RawItems for new entries; stop (incomplete) when the host asks us to wait or blocks us.
 
     An article whose redirect, stub target or iframe is refused keeps what the list shows."""
-    items, requests = [], 0
+    read: list[tuple[ListEntry, Article | Attachment | None]] = []
+    requests, complete = 0, True
     for entry in entries:
-        if urlsplit(entry.url).path.lower().endswith(_DOCUMENTS):
-            items.append(_raw_item(source.id, entry, None))  # an attachment: the list says it all
-            continue
         try:
-            article, used = _fetch_article(source, fetch, entry.url, refused)
+            if attachment_type(entry.url):
+                article, used = _fetch_attachment(fetch, entry.url)
+            else:
+                article, used = _fetch_article(source, fetch, entry.url, refused)
         except (RateLimitedError, BlockedError) as exc:
             log.warning("event=articles_deferred source=%s remaining=%d reason=%r",
-                        source.id, len(entries) - len(items), str(exc))
-            return items, requests, False
+                        source.id, len(entries) - len(read), str(exc))
+            complete = False
+            break
         except RobotsDisallowedError:
-            article, used = None, 0
+            article, used = _unread_attachment(entry.url), 0
         except RefusedURLError as exc:  # a redirect into space this source may not reach
             _refused(source, entry.url, exc, refused)
             article, used = None, 1
         except FetchError as exc:
             log.info("event=article_unreadable source=%s url=%s reason=%r", source.id, entry.url, str(exc))
-            article, used = None, 1
+            article, used = _unread_attachment(entry.url), 1
         requests += used
-        items.append(_raw_item(source.id, entry, article))
-    return items, requests, True
+        if isinstance(article, Attachment):
+            log.info("event=non_text_item source=%s url=%s type=%s length=%s", source.id, entry.url,
+                     article.mime_type, article.length)
+        read.append((entry, article))
+    templates = template_titles(read)
+    return [_raw_item(source, entry, article, templates) for entry, article in read], requests, complete
+
+
+def template_titles(read: list[tuple[ListEntry, Article | Attachment | None]]) -> set[str]:
+    """Title keys this poll's list entries or pages offer for two or more different URLs: a
+    site name, a column name, a template heading, a "查看详情" link, never one article's title."""
+    urls_of: dict[str, set[str]] = {}
+    for entry, article in read:
+        urls_of.setdefault(title_key(entry.title), set()).add(entry.url)
+        for candidate in article.title_candidates if isinstance(article, Article) else ():
+            urls_of.setdefault(title_key(candidate.text), set()).add(entry.url)
+    return {key for key, urls in urls_of.items() if key and len(urls) >= 2}
 
 
 def _fetch_article(source: SourceConfig, fetch: SourceFetcher, url: str,
-                   refused: list[str]) -> tuple[Article | None, int]:
-    result = fetch.get(url, truncate=True)
-    _require_html(result.content_type, url)
-    text, _ = decode_document(result.body, result.content_type, source.encoding)
-    target = stub_target(text, result.url)
+                   refused: list[str]) -> tuple[Article | Attachment | None, int]:
+    """The article at `url` (with its later pages when it is split over pages), or the file it
+    turned out to be (read no further than its start)."""
+    result = fetch.get(url, truncate=True, stop_when=_file_start)
+    page = _page_text(source, result)
+    if isinstance(page, Attachment):
+        return page, 1
     used = 1
+    target = stub_target(page, result.url)
     if target and target != result.url:
-        try:
-            result = fetch.get(target, truncate=True)  # once: a stub pointing at another stub is not chased
+        try:  # once: a stub pointing at another stub is not chased
+            result = fetch.get(target, truncate=True, stop_when=_file_start)
         except RefusedURLError as exc:
             _refused(source, target, exc, refused)
             return None, 1
-        text, _ = decode_document(result.body, result.content_type, source.encoding)
+        page = _page_text(source, result)
+        if isinstance(page, Attachment):
+            return page, 2
         used = 2
-    article = offload.run(extract_article, text, result.url, source.article)
+    article = offload.run(extract_article, page, result.url, source.article)
     if article.next_page is None:
         return article, used
-    return _with_later_pages(source, fetch, article, result.url, text, used)
+    return _with_later_pages(source, fetch, article, result.url, page, used)
+
+
+def _file_start(head: bytes) -> bool:
+    return binary_type(head[:SNIFF_BYTES], "") is not None
+
+
+def _page_text(source: SourceConfig, result: FetchResult) -> str | Attachment:
+    """The decoded page, or an Attachment when the bytes or the decoded text are not text."""
+    kind = binary_type(result.body[:SNIFF_BYTES], result.url, result.content_type)
+    text = "" if kind else decode_document(result.body, result.content_type, source.encoding)[0]
+    if kind or mostly_not_text(text):
+        length = result.content_length or (None if result.truncated else len(result.body))
+        return Attachment(result.url, kind or attachment_type(result.url) or "application/octet-stream", length)
+    return text
+
+
+def _fetch_attachment(fetch: SourceFetcher, url: str) -> tuple[Attachment, int]:
+    """A linked file's type and size from its first bytes and headers; the rest is not read."""
+    result = fetch.get(url, truncate=True, stop_when=lambda head: True)
+    kind = binary_type(result.body[:SNIFF_BYTES], result.url, result.content_type) or type_for(url)
+    return Attachment(result.url, kind, result.content_length), 1
+
+
+def _unread_attachment(url: str) -> Attachment | None:
+    """A link to a file we could not fetch is still a file (its type from the extension)."""
+    return Attachment(url, type_for(url)) if attachment_type(url) else None
 
 
 def _require_html(content_type: str, url: str) -> None:
@@ -244,20 +292,24 @@ def _with_later_pages(source: SourceConfig, fetch: SourceFetcher, first: Article
     return replace(first, body_html="".join(html), body_text="\n".join(texts), next_page=None), used
 
 
-def _raw_item(source_id: str, entry: ListEntry, article: Article | None) -> RawItem:
-    if article is None:
-        return RawItem(source_id=source_id, url=entry.url, title=entry.title, published=entry.date_text)
-    title, from_page_title = _best_title(entry, article)
+def _raw_item(source: SourceConfig, entry: ListEntry, article: Article | Attachment | None,
+              templates: set[str]) -> RawItem:
+    if not isinstance(article, Article):
+        note = "the list entry (the link is a file)" if article else "the list entry (the page was not read)"
+        return RawItem(source_id=source.id, url=entry.url, title=entry.title, published=entry.date_text,
+                       title_note=note, attachment=article)
+    chosen = choose_title([Candidate("list", entry.title), *article.title_candidates],
+                          (source.name, *article.site_names), templates)
     return RawItem(
-        source_id=source_id,
+        source_id=source.id,
         url=entry.url,
-        title=title,
+        title=chosen.title if chosen else entry.title,
         published=_stated_date(article.published, entry.date_text),
         content_html=article.body_html or None,
         author=article.author,
         publisher=article.publisher,
         categories=article.keywords,
-        title_from_page_title=from_page_title,
+        title_note=chosen.reason if chosen else "the list entry (the page offers no title)",
     )
 
 
@@ -268,14 +320,3 @@ def _stated_date(page: str | None, listed: str | None) -> str | None:
     if page and listed and find_date(page) is None:
         return f"{listed} {page}"
     return with_clock(page, listed)
-
-
-def _best_title(entry: ListEntry, article: Article) -> tuple[str, bool]:
-    """The article's own title, else the list title unless cut short, else the page <title>."""
-    if article.title and not article.title_is_page_title:
-        return article.title, False
-    if entry.title and not entry.title.endswith(("...", "…")):
-        return entry.title, False
-    if article.title:
-        return article.title, True
-    return entry.title, False

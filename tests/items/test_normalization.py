@@ -8,14 +8,15 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from items.matchtext import article_text, comparison_text, publisher_from_text
+from items.matchtext import article_lines, article_text, comparison_text
 from items.normalize import normalize
 from items.sanitize import sanitize_html
-from items.titles import clean_title, strip_own_name, title_key
 from items.urls import canonical_url
 from model.raw import RawItem
 from settings.model import SourceConfig
 from text.cleaning import xml_safe
+from text.credit import credit_in_lines
+from text.titles import clean_title, site_suffix_forms, strip_own_name, title_key
 
 BASE = "http://www.example.gov.cn/news/2023/article.html"
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -24,11 +25,16 @@ XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]"
 
 
 def test_site_suffixes_are_cut_from_page_titles():
-    assert clean_title("云阳县召开招商推进会_云阳工业园区开发区管委会", strip_site_suffix=True) == "云阳县召开招商推进会"
-    assert clean_title("两江新区发布人才新政 - 投促中国", strip_site_suffix=True) == "两江新区发布人才新政"
-    assert clean_title("标题内容 | 栏目 | 重庆市人民政府网", strip_site_suffix=True) == "标题内容"
+    def cut(title: str) -> str:
+        return site_suffix_forms(title)[0][-1]
+
+    assert cut("云阳县召开招商推进会_云阳工业园区开发区管委会") == "云阳县召开招商推进会"
+    assert cut("两江新区发布人才新政 - 投促中国") == "两江新区发布人才新政"
+    assert cut("标题内容 | 栏目 | 重庆市人民政府网") == "标题内容"
+    assert cut("标题内容·云阳县人民政府") == cut("标题内容 — 云阳县人民政府") == "标题内容"
     # a hyphen inside the title is not a separator
-    assert clean_title("2023-2025年产业规划发布", strip_site_suffix=True) == "2023-2025年产业规划发布"
+    assert cut("2023-2025年产业规划发布") == "2023-2025年产业规划发布"
+    assert site_suffix_forms("2023-2025年产业规划发布")[1] == []
 
 
 def test_a_feed_title_ending_in_the_sources_own_name_loses_it():
@@ -151,6 +157,9 @@ def test_xml_safe_removes_every_forbidden_character(text):
 
 
 def test_publisher_from_the_source_line_of_the_body():
+    def publisher_from_text(fragment: str) -> str | None:
+        return credit_in_lines(article_lines(fragment))
+
     assert publisher_from_text("<p>发布时间：2023-08-28 来源：云阳网 浏览次数：12</p><p>正文。</p>") == "云阳网"
     assert publisher_from_text("<p>正文。</p><p>（来源：重庆日报）</p>") == "重庆日报"
     assert publisher_from_text("<div>文章来源：两江新区管委会发布时间：2023-09-05</div>") == "两江新区管委会"

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from lxml import html
 
 from items.sanitize import sanitize_html
-from items.titles import clean_title
 from items.urls import canonical_url
 from text.cleaning import xml_safe
 from text.dates import parse_date
+from text.titles import clean_title
 
 CHINA = timezone(timedelta(hours=8))
 _FORBIDDEN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -55,7 +55,7 @@ def test_any_text_gives_an_aware_utc_time_or_none(text, now):
 # titles --------------------------------------------------------------------------------------
 @given(st.text(max_size=120))
 def test_clean_title_is_xml_safe_and_tidy(raw):
-    title = clean_title(raw, strip_site_suffix=True)
+    title = clean_title(raw)
     assert not _FORBIDDEN_XML.search(title)
     assert title == title.strip()
     assert "  " not in title and "\n" not in title

@@ -8,11 +8,11 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from feeds.render import FeedMeta, render_atom, render_rss
-from items.titles import clean_title
 from model.stories import StoryEntry
 from sources.decode import decode_document
 from sources.feed import parse_feed
 from text.dates import parse_date
+from text.titles import clean_title
 
 CHINA = timezone(timedelta(hours=8))
 

@@ -193,7 +193,7 @@ def test_a_private_source_reaches_its_own_host_on_any_port_and_no_other(web):
     other_port = LocalWeb()
     inside = LocalWeb("127.0.0.2")
     with other_port, inside:
-        other_port.add("/news/2.html", "<html><body><h1>同一主机另一端口</h1><p>" + "正文" * 60 + "</p></body></html>",
+        other_port.add("/news/2.html", "<html><body><h1>同一主机另一端口的新闻</h1><p>" + "正文" * 60 + "</p></body></html>",
                        "text/html")
         inside.add("/secret/1.html", f"<html><body><p>{SECRET}</p></body></html>", "text/html")
         web.add("/news/1.html", "<html><body><h1>本站新闻</h1><p>" + "正文" * 60 + "</p></body></html>", "text/html")
