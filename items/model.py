@@ -24,6 +24,12 @@ class Appearance:
     updated_at: datetime | None = None
     regions: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    # how it was read (sources.types.RawItem): stored for corrections and extraction health,
+    # not part of the fingerprint (a reader sees none of it)
+    listed_key: str = ""
+    text_origin: str = ""
+    titles_agree: bool | None = None
+    article_failures: int = 0
 
     @property
     def fingerprint(self) -> str:

@@ -45,6 +45,10 @@ def normalize(raw: RawItem, source: SourceConfig, default_tz: str,
         publisher=_publisher(raw, content),
         regions=source.region,
         tags=tuple(dict.fromkeys(source.tags + tuple(filter(None, map(squash_spaces, raw.categories))))),
+        listed_key=raw.listed_key,
+        text_origin=raw.text_origin,
+        titles_agree=raw.titles_agree,
+        article_failures=raw.article_failures,
     )
 
 

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from settings.model import SourceConfig
 from sources import offload
 from sources.errors import FetchError
 from sources.feed import parse_feed
 from sources.fetch import Fetcher
+from sources.fulltext import complete_texts
 from sources.html.poll import HtmlLookup, read_html
 from sources.types import SourceRead, Validators
-
-
-class ValidatorLookup(Protocol):
-    def validators_for(self, url: str) -> Validators | None: ...
 
 
 def read_source(source: SourceConfig, fetcher: Fetcher, known: HtmlLookup) -> SourceRead:
@@ -26,7 +21,7 @@ def read_source(source: SourceConfig, fetcher: Fetcher, known: HtmlLookup) -> So
     raise FetchError(f"source kind {source.kind!r} is not supported by this build")
 
 
-def _read_feed(source: SourceConfig, fetcher: Fetcher, known: ValidatorLookup) -> SourceRead:
+def _read_feed(source: SourceConfig, fetcher: Fetcher, known: HtmlLookup) -> SourceRead:
     previous = known.validators_for(source.url)
     result = fetcher.get(
         source.url,
@@ -37,5 +32,8 @@ def _read_feed(source: SourceConfig, fetcher: Fetcher, known: ValidatorLookup) -
     if result.not_modified:
         return SourceRead(source.id, (), not_modified=True, moved_to=moved_to)
     items = offload.run(parse_feed, source.id, result.body, result.content_type, result.url, source.encoding)
-    validators = Validators(source.url, result.etag, result.last_modified)
-    return SourceRead(source.id, tuple(items), validators=(validators,), moved_to=moved_to)
+    items, requests, complete = complete_texts(source, fetcher, known, items)
+    # Validators only once every wanted article page was read: a 304 would hide the rest.
+    validators = (Validators(source.url, result.etag, result.last_modified),) if complete else ()
+    return SourceRead(source.id, tuple(items), validators=validators, requests=1 + requests,
+                      moved_to=moved_to)

@@ -38,6 +38,26 @@ class RawItem:
     categories: tuple[str, ...] = field(default_factory=tuple)
     # True when `title` is a page's <title>, which usually ends in "_站点名".
     title_from_page_title: bool = False
+    # How it was read (see TEXT_ORIGINS); kept beside the item, never shown to readers.
+    listed_key: str = ""          # digest of what the list page or feed showed (corrections)
+    text_origin: str = ""         # where content_html came from
+    titles_agree: bool | None = None  # list/feed title vs the article page's own title
+    article_failures: int = 0  # failures to add: 1 (worth a retry) or MAX_TEXT_FAILURES (gone for good)
+
+
+# Where an item's text came from: the feed itself, the article page, only the feed's summary
+# (a summary-only feed whose page could not be read), or nothing but the list entry.
+TEXT_ORIGINS = ("feed", "page", "summary", "list")
+FULL_TEXT_ORIGINS = frozenset({"feed", "page"})
+
+
+@dataclass(frozen=True)
+class StoredReading:
+    """What the store remembers of how an item was read: enough to skip, re-read or retry it."""
+
+    listed_key: str
+    text_origin: str
+    text_failures: int
 
 
 @dataclass(frozen=True)

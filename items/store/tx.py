@@ -15,7 +15,7 @@ from items.model import AlsoAt, Appearance, StoryEntry
 from items.store.match_tx import MatchQueries
 from items.store.times import from_db, to_db
 from settings.model import SourceConfig
-from sources.types import RobotsRecord, Validators
+from sources.types import RobotsRecord, StoredReading, Validators
 
 
 @dataclass(frozen=True)
@@ -241,12 +241,14 @@ class Tx(MatchQueries):
         row = self._q(
             "INSERT INTO appearances (story_id, source_id, item_key, url, title, published_at, "
             "date_is_guess, updated_at, first_seen_at, content_html, summary, author, publisher, "
-            "regions, tags, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "regions, tags, fingerprint, listed_key, text_origin, titles_agree, text_failures) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (source_id, item_key) DO NOTHING RETURNING id",
             (story_id, app.source_id, app.item_key, app.url, app.title, to_db(app.published_at),
              int(app.date_is_guess), _opt(app.updated_at), to_db(now), app.content_html,
              app.summary, app.author, app.publisher, "\n".join(app.regions),
-             "\n".join(app.tags), app.fingerprint),
+             "\n".join(app.tags), app.fingerprint, app.listed_key, app.text_origin,
+             _opt_bool(app.titles_agree), app.article_failures),
         ).fetchone()
         return int(row[0]) if row else None
 
@@ -263,6 +265,35 @@ class Tx(MatchQueries):
              app.author, app.publisher, "\n".join(app.regions), "\n".join(app.tags),
              app.fingerprint, appearance_id),
         )
+
+    def record_readings(self, rows: Iterable[tuple[int, Appearance]]) -> None:
+        """How stored appearances were read this time (a poll that re-read or retried them).
+
+        A failed article fetch adds its weight to the failures in a row; any other reading
+        resets them. An item read without a listed key keeps the stored one."""
+        self._many(
+            "UPDATE appearances SET listed_key = CASE WHEN ? = '' THEN listed_key ELSE ? END, "
+            "text_origin = CASE WHEN ? = '' THEN text_origin ELSE ? END, "
+            "titles_agree = COALESCE(?, titles_agree), "
+            "text_failures = CASE WHEN ? > 0 THEN text_failures + ? ELSE 0 END WHERE id = ?",
+            ((a.listed_key, a.listed_key, a.text_origin, a.text_origin, _opt_bool(a.titles_agree),
+              a.article_failures, a.article_failures, appearance_id) for appearance_id, a in rows),
+        )
+
+    def item_readings(self, source_id: str, urls: Sequence[str]) -> dict[str, StoredReading]:
+        """url -> how the source's appearance at that URL was read, for those of `urls` stored."""
+        found: dict[str, StoredReading] = {}
+        unique = sorted(set(urls))
+        for start in range(0, len(unique), 200):
+            chunk = unique[start : start + 200]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self._q(
+                "SELECT url, listed_key, text_origin, text_failures FROM appearances "
+                f"WHERE source_id = ? AND url IN ({marks}) ORDER BY id DESC",
+                (source_id, *chunk),
+            ).fetchall()
+            found.update((r[0], StoredReading(r[1], r[2], int(r[3]))) for r in rows)
+        return found
 
     def story_count(self) -> int:
         return int(self._q("SELECT COUNT(*) FROM stories").fetchone()[0])
@@ -356,6 +387,10 @@ def _feed_filter(query: FeedQuery) -> tuple[str | None, list[Any]]:
 
 def _opt(moment: datetime | None) -> str | None:
     return to_db(moment) if moment else None
+
+
+def _opt_bool(value: bool | None) -> int | None:
+    return None if value is None else int(value)
 
 
 def _dt(text: str | None) -> datetime | None:

@@ -4,7 +4,7 @@ then each NEW item's article page, fetched once and never again."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -25,7 +25,8 @@ from sources.html.dom import parse_html
 from sources.html.listing import ListEntry, unique_entries
 from sources.html.lists import list_entries, prepare_list_tree
 from sources.html.paging import next_page_url
-from sources.types import RawItem, SourceRead, Validators
+from sources.reading import MAX_TEXT_FAILURES, failure_weight, listed_key, titles_agree
+from sources.types import RawItem, SourceRead, StoredReading, Validators
 
 log = logging.getLogger("zonefeed.html")
 _DOCUMENTS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".7z", ".wps",
@@ -33,10 +34,11 @@ _DOCUMENTS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip",
 
 
 class HtmlLookup(Protocol):
-    """What a poll may ask the store: validators, which item URLs it has, whether it has any."""
+    """What a poll may ask the store: validators, how the items at these URLs were read (the
+    absent ones are new), whether the source has any item."""
 
     def validators_for(self, url: str) -> Validators | None: ...
-    def known_urls(self, source_id: str, urls: list[str]) -> set[str]: ...
+    def readings(self, source_id: str, urls: list[str]) -> dict[str, StoredReading]: ...
     def has_items(self, source_id: str) -> bool: ...
 
 
@@ -57,9 +59,9 @@ def read_html(source: SourceConfig, fetcher: Fetcher, known: HtmlLookup) -> Sour
     if not listed.modified:
         return SourceRead(source.id, (), not_modified=True, requests=listed.requests,
                           moved_to=listed.moved_to)
-    stored = known.known_urls(source.id, [e.url for e in listed.entries])
-    new = [e for e in listed.entries if e.url not in stored]
-    items, requests, complete = _read_articles(source, fetcher, new)
+    stored = known.readings(source.id, [e.url for e in listed.entries])
+    wanted = [e for e in listed.entries if _worth_reading(e, stored.get(e.url))]
+    items, requests, complete = _read_articles(source, fetcher, wanted, stored)
     # Validators are saved only when every new item was read; otherwise a 304 would hide the rest.
     validators = tuple(listed.validators) if complete else ()
     return SourceRead(source.id, tuple(items), validators=validators,
@@ -121,31 +123,46 @@ def _empty_list_error(source: SourceConfig, had_items: bool) -> FetchError:
                       "try `python service.py probe URL` and set [sources.list] selectors")
 
 
-def _read_articles(source: SourceConfig, fetcher: Fetcher,
-                   entries: list[ListEntry]) -> tuple[list[RawItem], int, bool]:
-    """RawItems for new entries; stop (incomplete) when the host asks us to wait or blocks us."""
-    items, requests = [], 0
+def _worth_reading(entry: ListEntry, stored: StoredReading | None) -> bool:
+    """A new entry; a stored one whose list title changed (a correction: re-read it once); a
+    stored one whose article could not be read, a few times more."""
+    if stored is None:
+        return True
+    if stored.listed_key and stored.listed_key != listed_key(entry.title):
+        return True
+    return stored.text_origin == "list" and 0 < stored.text_failures < MAX_TEXT_FAILURES
+
+
+def _read_articles(source: SourceConfig, fetcher: Fetcher, entries: list[ListEntry],
+                   stored: dict[str, StoredReading]) -> tuple[list[RawItem], int, bool]:
+    """RawItems for the entries worth reading; stop (incomplete) when the host asks us to wait
+    or blocks us. A stored item whose page cannot be read again keeps what it has."""
+    items, requests, done = [], 0, 0
     for entry in entries:
+        done += 1
         if urlsplit(entry.url).path.lower().endswith(_DOCUMENTS):
             items.append(_raw_item(source.id, entry, None))  # an attachment: the list says it all
             continue
+        failures = 0
         try:
-            article, used = _fetch_article(source, fetcher, entry.url)
+            article, used = fetch_article(source, fetcher, entry.url)
         except (RateLimitedError, BlockedError) as exc:
             log.warning("event=articles_deferred source=%s remaining=%d reason=%r",
-                        source.id, len(entries) - len(items), str(exc))
+                        source.id, len(entries) - done + 1, str(exc))
             return items, requests, False
         except RobotsDisallowedError:
             article, used = None, 0
         except FetchError as exc:
             log.info("event=article_unreadable source=%s url=%s reason=%r", source.id, entry.url, str(exc))
-            article, used = None, 1
+            article, used, failures = None, 1, failure_weight(exc)
         requests += used
-        items.append(_raw_item(source.id, entry, article))
+        if article is None and entry.url in stored and stored[entry.url].text_origin != "list":
+            continue  # a correction whose page is down: keep the stored text until a later poll
+        items.append(replace(_raw_item(source.id, entry, article), article_failures=failures))
     return items, requests, True
 
 
-def _fetch_article(source: SourceConfig, fetcher: Fetcher, url: str) -> tuple[Article, int]:
+def fetch_article(source: SourceConfig, fetcher: Fetcher, url: str) -> tuple[Article, int]:
     result = fetcher.get(url, truncate=True)
     kind = result.content_type.split(";")[0].strip().lower()
     if kind and "html" not in kind and not kind.startswith("text/"):
@@ -161,7 +178,8 @@ def _fetch_article(source: SourceConfig, fetcher: Fetcher, url: str) -> tuple[Ar
 
 def _raw_item(source_id: str, entry: ListEntry, article: Article | None) -> RawItem:
     if article is None:
-        return RawItem(source_id=source_id, url=entry.url, title=entry.title, published=entry.date_text)
+        return RawItem(source_id=source_id, url=entry.url, title=entry.title, published=entry.date_text,
+                       listed_key=listed_key(entry.title), text_origin="list")
     title, from_page_title = _best_title(entry, article)
     return RawItem(
         source_id=source_id,
@@ -173,6 +191,9 @@ def _raw_item(source_id: str, entry: ListEntry, article: Article | None) -> RawI
         publisher=article.publisher,
         categories=article.keywords,
         title_from_page_title=from_page_title,
+        listed_key=listed_key(entry.title),
+        text_origin="page" if article.body_html else "list",
+        titles_agree=titles_agree(entry.title, article.title),
     )
 
 
