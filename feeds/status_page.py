@@ -8,7 +8,7 @@ from html import escape
 from ops.status import SourceStatus
 
 _STATE_COLOURS = {"ok": "#1a7f37", "failing": "#cf222e", "blocked": "#8250df",
-                  "stale": "#9a6700", "layout changed": "#bc4c00"}
+                  "stale": "#9a6700", "layout changed": "#bc4c00", "degraded": "#bc4c00"}
 
 
 def render_status_page(title: str, statuses: list[SourceStatus], now: datetime) -> bytes:
@@ -22,7 +22,9 @@ td.n{{text-align:right}}.state{{font-weight:600}}</style></head>
 <body><h1>{escape(title)} · sources</h1>
 <p>Generated {_when(now)} · <a href="/status.json">JSON</a> · <a href="/metrics">metrics</a> · <a href="/">feeds</a></p>
 <table><thead><tr><th>source</th><th>state</th><th>last success</th><th>last error</th>
-<th>failures</th><th>next poll</th><th>items 24 h</th><th>items 7 d</th><th>304 ratio</th></tr></thead>
+<th>failures</th><th>next poll</th><th>items 24 h</th><th>items 7 d</th><th>304 ratio</th>
+<th title="latest items: with full text / date read from the page / list and page titles agreeing">text · date · title</th>
+<th>template titles</th><th>files</th></tr></thead>
 <tbody>
 {rows}
 </tbody></table></body></html>
@@ -32,13 +34,21 @@ td.n{{text-align:right}}.state{{font-weight:600}}</style></head>
 def _row(s: SourceStatus) -> str:
     colour = _STATE_COLOURS.get(s.state, "#57606a")
     ratio = f"{s.not_modified_ratio:.0%}" if s.not_modified_ratio is not None else "—"
-    error = escape(s.last_error) if s.last_error else "—"
+    error = escape(s.last_error or (s.health and s.health.degraded) or "—")
+    h = s.health
     return (f'<tr id="{escape(s.id)}"><td><a href="{escape(s.url)}">{escape(s.id)}</a><br>'
             f"<small>{escape(s.name)}</small></td>"
             f'<td class="state" style="color:{colour}">{escape(s.state)}</td>'
             f"<td>{_when(s.last_success_at)}</td><td>{error}</td>"
             f'<td class="n">{s.consecutive_failures}</td><td>{_when(s.next_poll_at)}</td>'
-            f'<td class="n">{s.items_24h}</td><td class="n">{s.items_7d}</td><td class="n">{ratio}</td></tr>')
+            f'<td class="n">{s.items_24h}</td><td class="n">{s.items_7d}</td><td class="n">{ratio}</td>'
+            f'<td class="n">{_share(h and h.full_text)} · {_share(h and h.date_from_page)} · '
+            f'{_share(h and h.titles_agree)}</td><td class="n">{h.template_titles if h else "—"}</td>'
+            f'<td class="n">{h.non_text if h else "—"}</td></tr>')
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
 
 
 def _when(moment: datetime | None) -> str:

@@ -60,12 +60,15 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
     stored = tx.find_appearances((a.source_id, a.item_key) for a in batch)
     missing = [a for a in batch if (a.source_id, a.item_key) not in stored]
     at_url = tx.appearances_at_urls(u for a in missing for u in (a.url, *other_spellings(a.url)))
-    _join_same_page(missing, stored, at_url)
-    fresh = [a for a in batch if (a.source_id, a.item_key) not in stored]
+    twice = _join_same_page(missing, stored, at_url)
+    fresh = [a for a in batch if (a.source_id, a.item_key) not in stored and id(a) not in twice]
     url_story = {url: hits[0].story_id for url, hits in at_url.items()}
     sketches = {id(a): sketch for a, sketch in zip(fresh, sketches_of(fresh), strict=True)}
     near = NearDuplicates(tx, list(sketches.values()))
-    stored.update(_moved_pages(tx, fresh, sketches, near, stored))
+    twice |= _moved_pages(tx, fresh, sketches, near, stored)
+    if twice:  # one page listed twice in one poll (both spellings): it is stored once
+        report.unchanged += len(twice)
+        batch = [a for a in batch if id(a) not in twice]
     changed = {old.id for a in batch if (old := stored.get((a.source_id, a.item_key)))
                and old.fingerprint != a.fingerprint}
     olds = tx.stored_texts(changed) if changed else []
@@ -124,49 +127,58 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
 
 
 def _join_same_page(missing: list[Appearance], stored: dict[tuple[str, str], StoredAppearance],
-                    at_url: dict[str, list[UrlHit]]) -> None:
-    """Map items that are a stored appearance of their own source under another key onto it.
+                    at_url: dict[str, list[UrlHit]]) -> set[int]:
+    """Map items that are a stored appearance of their own source under another key onto it;
+    return (as id()) those whose stored appearance another item of the batch already is.
 
     A new GUID for a URL the source already gave us is the same appearance, and so is the same
     URL spelled with the other scheme or with/without `www.` (a site moved to https)."""
     taken = {old.id for old in stored.values()}
+    twice = set()
     for app in missing:
-        hit = next((h for h in at_url.get(app.url, ()) if h.source_id == app.source_id), None) or next(
-            (h for url in other_spellings(app.url) for h in at_url.get(url, ())
-             if h.source_id == app.source_id and h.id not in taken), None)
+        hit = next((h for h in at_url.get(app.url, ()) if h.source_id == app.source_id), None)
+        if hit is None:
+            hit = next((h for url in other_spellings(app.url) for h in at_url.get(url, ())
+                        if h.source_id == app.source_id), None)
+            if hit is not None and hit.id in taken:
+                twice.add(id(app))
+                continue
         if hit is not None:
             stored[(app.source_id, app.item_key)] = StoredAppearance(hit.id, hit.story_id, hit.fingerprint)
             taken.add(hit.id)
+    return twice
 
 
 def _moved_pages(tx: Tx, fresh: list[Appearance], sketches: dict[int, Sketch], near: NearDuplicates,
-                 stored: dict[tuple[str, str], StoredAppearance]) -> dict[tuple[str, str], StoredAppearance]:
+                 stored: dict[tuple[str, str], StoredAppearance]) -> set[int]:
     """New items that are a stored page of their own source at a moved URL (a new port or
     host, a new path): the same title and the same real publish time, and the same text (or,
     for a text too short to tell two notices apart, the same path and query too).
 
     Two different articles of one site with one title on one day differ in their text, so they
-    stay apart. Candidates come from the band lookup the batch already made."""
+    stay apart. Candidates come from the band lookup the batch already made. Moves are added to
+    `stored`; returned (as id()) are items whose page another item of the batch already is."""
     twins = {id(a): near.same_page_candidates(sketches[id(a)], a.title)
              for a in fresh if not a.date_is_guess}
     wanted = {i for ids in twins.values() for i in ids}
     if not wanted:
-        return {}
+        return set()
     texts = {t.id: t for t in tx.stored_texts(wanted)}
     taken = {old.id for old in stored.values()}
-    moved: dict[tuple[str, str], StoredAppearance] = {}
+    twice = set()
     for app in fresh:
         for candidate in twins.get(id(app), ()):
             text = texts.get(candidate)
-            if text is None or candidate in taken:
+            if text is None or match_doc(text).text != sketches[id(app)].doc.text or not (
+                    len(sketches[id(app)].doc.body) >= MOVED_MIN_CHARS or same_path(text.url, app.url)):
                 continue
-            same_text = match_doc(text).text == sketches[id(app)].doc.text
-            if same_text and (len(sketches[id(app)].doc.body) >= MOVED_MIN_CHARS
-                              or same_path(text.url, app.url)):
-                moved[(app.source_id, app.item_key)] = StoredAppearance(candidate, text.story_id, "")
+            if candidate in taken:
+                twice.add(id(app))
+            else:
+                stored[(app.source_id, app.item_key)] = StoredAppearance(candidate, text.story_id, "")
                 taken.add(candidate)
-                break
-    return moved
+            break
+    return twice
 
 
 def _index_older(tx: Tx) -> None:

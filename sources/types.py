@@ -46,8 +46,8 @@ class RawItem:
 
 
 # Where an item's text came from: the feed itself, the article page, only the feed's summary
-# (a summary-only feed whose page could not be read), or nothing but the list entry.
-TEXT_ORIGINS = ("feed", "page", "summary", "list")
+# (a summary-only feed whose page could not be read), nothing but the list entry, or a file.
+TEXT_ORIGINS = ("feed", "page", "summary", "list", "attachment")
 FULL_TEXT_ORIGINS = frozenset({"feed", "page"})
 
 

@@ -35,6 +35,17 @@ class SourceState:
 
 
 @dataclass(frozen=True)
+class ReadingRow:
+    """How one stored item was read, for a source's extraction health (newest first)."""
+
+    url: str
+    title: str
+    text_origin: str
+    date_is_guess: bool
+    titles_agree: bool | None
+
+
+@dataclass(frozen=True)
 class FeedQuery:
     """Which stories a feed wants; None means "no filter" for that dimension."""
 
@@ -155,6 +166,14 @@ class Tx(MatchQueries):
             (*(to_db(m) for m in moments), to_db(min(moments))),
         ).fetchall()
         return {r[0]: tuple(int(n) for n in r[1:]) for r in rows}
+
+    def latest_readings(self, source_id: str, limit: int) -> list[ReadingRow]:
+        """The source's `limit` most recently first seen items (index on source, first seen)."""
+        rows = self._q(
+            "SELECT url, title, text_origin, date_is_guess, titles_agree FROM appearances "
+            "WHERE source_id = ? ORDER BY first_seen_at DESC, id DESC LIMIT ?", (source_id, limit),
+        ).fetchall()
+        return [ReadingRow(r[0], r[1], r[2], bool(r[3]), None if r[4] is None else bool(r[4])) for r in rows]
 
     def source_states(self) -> list[SourceState]:
         rows = self._q(

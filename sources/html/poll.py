@@ -141,7 +141,7 @@ def _read_articles(source: SourceConfig, fetcher: Fetcher, entries: list[ListEnt
     for entry in entries:
         done += 1
         if urlsplit(entry.url).path.lower().endswith(_DOCUMENTS):
-            items.append(_raw_item(source.id, entry, None))  # an attachment: the list says it all
+            items.append(_raw_item(source.id, entry, None, "attachment"))  # the list says it all
             continue
         failures = 0
         try:
@@ -156,7 +156,7 @@ def _read_articles(source: SourceConfig, fetcher: Fetcher, entries: list[ListEnt
             log.info("event=article_unreadable source=%s url=%s reason=%r", source.id, entry.url, str(exc))
             article, used, failures = None, 1, failure_weight(exc)
         requests += used
-        if article is None and entry.url in stored and stored[entry.url].text_origin != "list":
+        if article is None and entry.url in stored and stored[entry.url].text_origin == "page":
             continue  # a correction whose page is down: keep the stored text until a later poll
         items.append(replace(_raw_item(source.id, entry, article), article_failures=failures))
     return items, requests, True
@@ -176,10 +176,10 @@ def fetch_article(source: SourceConfig, fetcher: Fetcher, url: str) -> tuple[Art
     return offload.run(extract_article, text, result.url, source.article), 1
 
 
-def _raw_item(source_id: str, entry: ListEntry, article: Article | None) -> RawItem:
+def _raw_item(source_id: str, entry: ListEntry, article: Article | None, origin: str = "list") -> RawItem:
     if article is None:
         return RawItem(source_id=source_id, url=entry.url, title=entry.title, published=entry.date_text,
-                       listed_key=listed_key(entry.title), text_origin="list")
+                       listed_key=listed_key(entry.title), text_origin=origin)
     title, from_page_title = _best_title(entry, article)
     return RawItem(
         source_id=source_id,
