@@ -17,6 +17,7 @@ WINDOW = 20  # latest items measured; the WINDOW before them are the baseline
 MIN_ITEMS = 5  # fewer items than this in either window: too few to call a fall
 FALL = 0.3  # a share this much lower than the baseline (and under half of it) is a fall
 NON_TEXT = "attachment"  # text_origin of an item whose link is a file, not an article
+MIN_FULL_TEXT = 100  # stored content HTML shorter than this is a scrap (a menu line), not an article
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def extraction_health(rows: list[ReadingRow]) -> ExtractionHealth | None:
     for label, name in _MEASURES if earlier and latest.items >= MIN_ITEMS else ():
         now, before = getattr(latest, name), getattr(earlier, name)
         if now is not None and before is not None and before - now >= FALL and now < before / 2:
-            reasons.append(f"{label} {before:.0%} -> {now:.0%} over the latest {latest.items} items")
+            reasons.append(f"{label} {before:.0%} → {now:.0%} over the latest {latest.items} items")
     return ExtractionHealth(latest.items, latest.full_text, latest.date_from_page, latest.titles_agree,
                             latest.template_titles, latest.non_text, "; ".join(reasons) or None)
 
@@ -57,7 +58,8 @@ def _measure(rows: list[ReadingRow]) -> ExtractionHealth:
         urls_of.setdefault(row.title, set()).add(row.url)
     return ExtractionHealth(
         items=len(rows),
-        full_text=_share(sum(r.text_origin in FULL_TEXT_ORIGINS for r in texts), len(texts)),
+        full_text=_share(sum(r.text_origin in FULL_TEXT_ORIGINS and r.content_chars >= MIN_FULL_TEXT
+                             for r in texts), len(texts)),
         date_from_page=_share(sum(not r.date_is_guess for r in rows), len(rows)),
         titles_agree=_share(sum(compared), len(compared)),
         template_titles=sum(len(urls) > 1 for urls in urls_of.values()),

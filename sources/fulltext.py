@@ -38,8 +38,18 @@ class ReadingLookup(Protocol):
 def is_summary(item: RawItem) -> bool:
     """Whether a feed item's text is a summary rather than the article: it ends where the feed
     cut it (…, ..., 阅读全文), or it is short (a description with no full content)."""
-    text = " ".join(_ENTITY.sub(" ", _TAG.sub(" ", item.content_html or item.summary or "")).split())
+    text = _text(item.content_html or item.summary or "")
     return not text or bool(_CUT_MARK.search(text)) or len(text) < FULL_TEXT_CHARS
+
+
+def _own_origin(item: RawItem) -> str:
+    """What the item's own text is when its page adds nothing: a summary, or (fulltext =
+    "always") the feed's full text."""
+    return "summary" if is_summary(item) else "feed"
+
+
+def _text(markup: str) -> str:
+    return " ".join(_ENTITY.sub(" ", _TAG.sub(" ", markup)).split())
 
 
 def wants_page(item: RawItem, mode: str) -> bool:
@@ -63,7 +73,7 @@ def complete_texts(source: SourceConfig, fetcher: Fetcher, known: ReadingLookup,
             continue
         state = stored.get(item.url)
         if state is not None and state.listed_key == key and (
-                state.text_origin == "page" or state.text_failures >= MAX_TEXT_FAILURES):
+                state.text_origin in ("page", "feed") or state.text_failures >= MAX_TEXT_FAILURES):
             continue  # stored as it stands: nothing to fetch, nothing to change
         if stopped:  # the host asked us to wait: stored items keep what they have, new ones wait
             complete = False
@@ -81,11 +91,13 @@ def complete_texts(source: SourceConfig, fetcher: Fetcher, known: ReadingLookup,
             complete = complete and weight >= MAX_TEXT_FAILURES  # worth a retry: read the feed again
             if weight < MAX_TEXT_FAILURES and state is not None and state.text_origin == "page":
                 continue  # a correction whose page is down for now: keep the stored text
-            out.append(replace(item, listed_key=key, text_origin="summary", article_failures=weight))
+            out.append(replace(item, listed_key=key, text_origin=_own_origin(item), article_failures=weight))
             continue
         requests += used
-        if not article.body_html:  # nothing the extraction could call a body: the summary stays
-            out.append(replace(item, listed_key=key, text_origin="summary", article_failures=MAX_TEXT_FAILURES))
+        if len(_text(article.body_html)) <= len(_text(item.content_html or item.summary or "")):
+            # the extraction found no more than the feed gave (a script-built page, a menu): keep it
+            out.append(replace(item, listed_key=key, text_origin=_own_origin(item),
+                               article_failures=MAX_TEXT_FAILURES))
             continue
         out.append(replace(
             item, content_html=article.body_html, listed_key=key, text_origin="page",

@@ -43,6 +43,7 @@ class ReadingRow:
     text_origin: str
     date_is_guess: bool
     titles_agree: bool | None
+    content_chars: int  # length of the stored content HTML
 
 
 @dataclass(frozen=True)
@@ -170,10 +171,11 @@ class Tx(MatchQueries):
     def latest_readings(self, source_id: str, limit: int) -> list[ReadingRow]:
         """The source's `limit` most recently first seen items (index on source, first seen)."""
         rows = self._q(
-            "SELECT url, title, text_origin, date_is_guess, titles_agree FROM appearances "
+            "SELECT url, title, text_origin, date_is_guess, titles_agree, LENGTH(content_html) FROM appearances "
             "WHERE source_id = ? ORDER BY first_seen_at DESC, id DESC LIMIT ?", (source_id, limit),
         ).fetchall()
-        return [ReadingRow(r[0], r[1], r[2], bool(r[3]), None if r[4] is None else bool(r[4])) for r in rows]
+        return [ReadingRow(r[0], r[1], r[2], bool(r[3]), None if r[4] is None else bool(r[4]), int(r[5] or 0))
+                for r in rows]
 
     def source_states(self) -> list[SourceState]:
         rows = self._q(
