@@ -109,7 +109,8 @@ def test_always_reads_the_page_of_full_items_too(web, write_config, storage_url)
     _serve(web)
     assert _collect(_config(web, write_config, "always")) == 0
     assert [web.count(p) for p in ARTICLES] == [1, 1, 1]
-    assert {origin for origin, _ in _texts(storage_url).values()} == {"page"}
+    origins = {name: origin for name, (origin, _) in _texts(storage_url).items()}
+    assert origins == {"a.html": "page", "b.html": "page", "c.html": "feed"}  # c's page adds nothing
 
 
 def test_a_failing_page_keeps_the_summary_and_is_retried_a_bounded_number_of_times(
@@ -176,3 +177,15 @@ def test_unknown_fulltext_mode_is_a_config_error(write_config, capsys):
     assert service.main(["--config", str(config), "check-config"]) == 2
     err = capsys.readouterr()
     assert "fulltext" in err.out + err.err and "'sometimes'" in err.out + err.err
+
+
+def test_a_page_with_no_more_text_than_the_summary_keeps_the_summary(web, write_config, storage_url):
+    """A script-built article page: extraction finds a menu line, not the article."""
+    _serve(web)
+    web.add("/news/a.html", "<html><head><title>x</title></head><body><div class='nav'><a href='/'>首页</a></div>"
+            "<div id='app'></div><script>render()</script></body></html>", "text/html; charset=utf-8")
+    config = _config(web, write_config)
+    assert _collect(config) == 0
+    assert _collect(config) == 0
+    assert _texts(storage_url)["a.html"] == ("summary", "8月28日，云阳县与重庆某新材料科技有限公司举行项目签约仪式……")
+    assert web.count("/news/a.html") == 1
