@@ -24,7 +24,7 @@ def _published(tmp_path) -> dict[str, dict[str, tuple[str, str]]]:
     found = {}
     for kind in ("atom", "rss"):
         parsed = feedparser.parse(io.BytesIO((feeds / f"all.{kind}").read_bytes()))
-        found[kind] = {e.id: (e.title, e.get("updated") or e.get("published")) for e in parsed.entries}
+        found[kind] = {e.id: (e.title, dict.get(e, "updated") or e.get("published")) for e in parsed.entries}
     document = json.loads((feeds / "all.json").read_text(encoding="utf-8"))
     found["json"] = {i["id"]: (i["title"], i.get("date_modified")) for i in document["items"]}
     return found
