@@ -189,3 +189,34 @@ def test_a_page_with_no_more_text_than_the_summary_keeps_the_summary(web, write_
     assert _collect(config) == 0
     assert _texts(storage_url)["a.html"] == ("summary", "8月28日，云阳县与重庆某新材料科技有限公司举行项目签约仪式……")
     assert web.count("/news/a.html") == 1
+
+
+def test_an_atom_feed_of_summaries_gets_gbk_pages_read_and_robots_txt_obeyed(web, write_config, storage_url):
+    """Atom `<summary>` with no `<content>`; GBK article pages; one page robots.txt disallows."""
+    entries = "".join(
+        f"<entry><id>urn:kfq:{n}</id><title>{title}</title><link href=\"{web.url(f'/{d}/{n}.html')}\"/>"
+        f"<updated>2023-08-2{n}T10:00:00+08:00</updated><summary>{title}。……</summary></entry>"
+        for n, (d, title) in enumerate([("news", "经开区新签约项目十二个"), ("private", "经开区内部通知不公开")]))
+    web.add("/atom.xml", '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            f"<title>经开区</title><id>urn:kfq</id><updated>2023-08-28T00:00:00Z</updated>{entries}</feed>",
+            "application/atom+xml")
+    web.add("/news/0.html", article_page("经开区新签约项目十二个", "2023-08-20 10:00", "经开区管委会").encode("gb18030"),
+            "text/html")
+    web.add("/private/1.html", article_page("经开区内部通知不公开", "2023-08-21 10:00", "经开区").encode("gb18030"),
+            "text/html")
+    web.add("/robots.txt", "User-agent: *\nDisallow: /private/\n", "text/plain")
+    config = write_config(f"""
+        [[sources]]
+        id = "kfq"
+        name = "经开区"
+        kind = "feed"
+        url = "{web.url('/atom.xml')}"
+        """, respect_robots=True)
+    assert _collect(config) == 0
+    assert _collect(config) == 0
+    rows = dict(query(storage_url, "SELECT title, text_origin FROM appearances"))
+    assert rows == {"经开区新签约项目十二个": "page", "经开区内部通知不公开": "summary"}
+    texts = [html for _, html in _texts(storage_url).values()]
+    assert any(PARAGRAPHS[2] in html for html in texts)  # decoded from GBK, not mojibake
+    assert web.count("/news/0.html") == 1 and web.count("/private/1.html") == 0
+    assert [h["x-status"] for _, p, h in web.requests if p == "/atom.xml"] == ["200", "304"]
