@@ -220,20 +220,6 @@ class Tx(MatchQueries):
              record.last_modified),
         )
 
-    def known_item_urls(self, source_id: str, urls: Sequence[str]) -> set[str]:
-        """Which of `urls` this source already has an appearance for."""
-        found: set[str] = set()
-        unique = sorted(set(urls))
-        for start in range(0, len(unique), 200):
-            chunk = unique[start : start + 200]
-            marks = ", ".join("?" for _ in chunk)
-            rows = self._q(
-                f"SELECT url FROM appearances WHERE source_id = ? AND url IN ({marks})",
-                (source_id, *chunk),
-            ).fetchall()
-            found.update(r[0] for r in rows)
-        return found
-
     def source_has_appearances(self, source_id: str) -> bool:
         row = self._q("SELECT 1 FROM appearances WHERE source_id = ? LIMIT 1", (source_id,)).fetchone()
         return row is not None
