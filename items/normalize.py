@@ -10,7 +10,7 @@ from items.dates import parse_date
 from items.matchtext import publisher_from_text
 from items.model import Appearance
 from items.sanitize import html_to_text, sanitize_html
-from items.titles import clean_title, strip_own_name
+from items.titles import clean_title, strip_own_name, titles_agree
 from items.urls import canonical_url
 from settings.model import SourceConfig
 from sources.types import RawItem
@@ -47,7 +47,7 @@ def normalize(raw: RawItem, source: SourceConfig, default_tz: str,
         tags=tuple(dict.fromkeys(source.tags + tuple(filter(None, map(squash_spaces, raw.categories))))),
         listed_key=raw.listed_key,
         text_origin=raw.text_origin,
-        titles_agree=raw.titles_agree,
+        titles_agree=titles_agree(raw.listed_title, raw.page_title),
         article_failures=raw.article_failures,
     )
 

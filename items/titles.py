@@ -10,6 +10,8 @@ from items.cleaning import squash_spaces
 
 _SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|\s[-—–]\s)\s*[^_|｜\-—–]{2,40}$")
 _LABEL_PREFIX = re.compile(r"^\s*【[^】]{1,12}】\s*(?=\S)")
+_CUT_MARKS = ("……", "…", "...", "。。。")
+MIN_PREFIX_CHARS = 6  # a list title cut short still agrees with the page title it begins
 
 
 def clean_title(raw: str, strip_site_suffix: bool = False) -> str:
@@ -35,6 +37,19 @@ def strip_own_name(title: str, names: tuple[str, ...]) -> str:
         if tail and (tail == name or (len(min(tail, name, key=len)) >= 4 and (tail in name or name in tail))):
             return title[: match.start()]
     return title
+
+
+def titles_agree(listed: str | None, page: str | None) -> bool | None:
+    """Whether a list (or feed) title and the article page's own title name the same thing;
+    None when either is missing. A list title cut with "…" agrees with the title it begins, and
+    so does a page `<title>` that adds the site's name."""
+    cut = (listed or "").strip()
+    for mark in _CUT_MARKS:
+        cut = cut.removesuffix(mark)
+    first, second = title_key(cut), title_key(page or "")
+    if not first or not second:
+        return None
+    return first == second or (len(first) >= MIN_PREFIX_CHARS and second.startswith(first))
 
 
 def title_key(title: str) -> str:

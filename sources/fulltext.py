@@ -18,7 +18,7 @@ from settings.model import SourceConfig
 from sources.errors import BlockedError, FetchError, RateLimitedError, RobotsDisallowedError
 from sources.fetch import Fetcher
 from sources.html.poll import fetch_article
-from sources.reading import MAX_TEXT_FAILURES, failure_weight, listed_key, titles_agree
+from sources.reading import MAX_TEXT_FAILURES, failure_weight, listed_key
 from sources.types import RawItem, StoredReading
 
 log = logging.getLogger("zonefeed.fulltext")
@@ -101,7 +101,7 @@ def complete_texts(source: SourceConfig, fetcher: Fetcher, known: ReadingLookup,
             continue
         out.append(replace(
             item, content_html=article.body_html, listed_key=key, text_origin="page",
-            titles_agree=titles_agree(item.title, article.title),
+            listed_title=item.title, page_title=article.title,
             published=item.published or article.published,
             publisher=item.publisher or article.publisher,
         ))

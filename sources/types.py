@@ -41,7 +41,8 @@ class RawItem:
     # How it was read (see TEXT_ORIGINS); kept beside the item, never shown to readers.
     listed_key: str = ""          # digest of what the list page or feed showed (corrections)
     text_origin: str = ""         # where content_html came from
-    titles_agree: bool | None = None  # list/feed title vs the article page's own title
+    listed_title: str | None = None  # the list entry's or feed item's own title, as shown
+    page_title: str | None = None  # the article page's own title, when the page was read
     article_failures: int = 0  # failures to add: 1 (worth a retry) or MAX_TEXT_FAILURES (gone for good)
 
 

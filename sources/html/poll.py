@@ -25,7 +25,7 @@ from sources.html.dom import parse_html
 from sources.html.listing import ListEntry, unique_entries
 from sources.html.lists import list_entries, prepare_list_tree
 from sources.html.paging import next_page_url
-from sources.reading import MAX_TEXT_FAILURES, failure_weight, listed_key, titles_agree
+from sources.reading import MAX_TEXT_FAILURES, failure_weight, listed_key
 from sources.types import RawItem, SourceRead, StoredReading, Validators
 
 log = logging.getLogger("zonefeed.html")
@@ -193,7 +193,8 @@ def _raw_item(source_id: str, entry: ListEntry, article: Article | None, origin:
         title_from_page_title=from_page_title,
         listed_key=listed_key(entry.title),
         text_origin="page" if article.body_html else "list",
-        titles_agree=titles_agree(entry.title, article.title),
+        listed_title=entry.title,
+        page_title=article.title,
     )
 
 

@@ -97,6 +97,7 @@ def test_a_site_whose_pages_lose_their_text_shows_degraded_in_every_status_view(
     status = source_statuses(config, open_test_store(storage_url), now)[0]
     assert status.state == "degraded"
     assert status.health.full_text == 0.2 and "full text 100% → 20%" in status.health.degraded
+    assert status.health.titles_agree == 1.0 and status.health.date_from_page == 1.0
 
     document = json.loads(status_json([status], now))
     assert document["states"] == {"degraded": 1}
