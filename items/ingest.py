@@ -153,13 +153,14 @@ def _moved_pages(tx: Tx, fresh: list[Appearance], sketches: dict[int, Sketch], n
                  stored: dict[tuple[str, str], StoredAppearance]) -> set[int]:
     """New items that are a stored page of their own source at a moved URL (a new port or
     host, a new path): the same title and the same real publish time, and the same text (or,
-    for a text too short to tell two notices apart, the same path and query too).
+    for a text too short to tell two notices apart, the same path and query too). An item with
+    no date of its own (its time is the fetch time) moves only to the same path and query.
 
     Two different articles of one site with one title on one day differ in their text, so they
     stay apart. Candidates come from the band lookup the batch already made. Moves are added to
     `stored`; returned (as id()) are items whose page another item of the batch already is."""
-    twins = {id(a): near.same_page_candidates(sketches[id(a)], a.title)
-             for a in fresh if not a.date_is_guess}
+    twins = {id(a): near.same_page_candidates(sketches[id(a)], a.title, any_time=a.date_is_guess)
+             for a in fresh}
     wanted = {i for ids in twins.values() for i in ids}
     if not wanted:
         return set()
@@ -169,8 +170,10 @@ def _moved_pages(tx: Tx, fresh: list[Appearance], sketches: dict[int, Sketch], n
     for app in fresh:
         for candidate in twins.get(id(app), ()):
             text = texts.get(candidate)
-            if text is None or match_doc(text).text != sketches[id(app)].doc.text or not (
-                    len(sketches[id(app)].doc.body) >= MOVED_MIN_CHARS or same_path(text.url, app.url)):
+            if text is None or match_doc(text).text != sketches[id(app)].doc.text:
+                continue
+            if not same_path(text.url, app.url) and (
+                    app.date_is_guess or len(sketches[id(app)].doc.body) < MOVED_MIN_CHARS):
                 continue
             if candidate in taken:
                 twice.add(id(app))

@@ -97,10 +97,18 @@ def test_short_texts_need_the_same_path_to_be_one_page(storage_url):
     assert len({guid for guid, _ in _stories(storage_url)}) == 2
 
 
-def test_a_guessed_date_never_makes_a_move(storage_url):
-    _ingest_rounds(storage_url, [_app("http://127.0.0.1:41001/news/1.html", guess=True)],
-                   [_app("http://127.0.0.1:41002/news/1.html", guess=True)])
-    assert len(_stories(storage_url)) == 2
+def test_a_page_with_no_date_of_its_own_moves_only_to_the_same_path(storage_url):
+    """Its time is the fetch time, so only the path (and title and text) can say it is the same."""
+    later = PUBLISHED + timedelta(days=1)
+    _ingest_rounds(storage_url, [_app("http://127.0.0.1:41001/news/1.html", guess=True),
+                                 _app("http://127.0.0.1:41001/news/2.html", title="另一条", guess=True)],
+                   [_app("http://127.0.0.1:41002/news/1.html", published=later, guess=True),
+                    _app("http://127.0.0.1:41002/news/9.html", title="另一条", published=later, guess=True)])
+    urls = sorted(url for _, url in _stories(storage_url))
+    assert urls == ["http://127.0.0.1:41001/news/2.html", "http://127.0.0.1:41002/news/1.html",
+                    "http://127.0.0.1:41002/news/9.html"]
+    published = query(storage_url, "SELECT published_at FROM appearances WHERE url LIKE '%41002/news/1.html'")
+    assert published == [(PUBLISHED.strftime("%Y-%m-%dT%H:%M:%SZ"),)]  # the first time it was seen stays
 
 
 @pytest.mark.parametrize("other", ["https://ljxq.gov.cn/news/1.html", "http://ljxq.gov.cn:8080/news/1.html"])
