@@ -1,5 +1,5 @@
 """One poll of an html source: list pages (conditional GET, paging, first-poll backfill),
-then each NEW item's article page, fetched once and never again."""
+then each NEW item's article page, fetched once (again only when its list title changes)."""
 
 from __future__ import annotations
 

@@ -38,3 +38,23 @@ def test_the_same_site_on_a_new_port_adds_no_story(write_config, storage_url):
         assert service.main(["--config", str(_config(write_config, second.url("/trs/index.html"))),
                              "collect"]) == 0
         assert [p for _, p, _ in second.requests[requests:]] == ["/trs/index.html"]  # a 304, nothing more
+
+
+def test_restarting_the_demo_on_a_new_port_adds_no_story(tmp_path):
+    """The issue's own case: `make demo` serves its sample web on a new port after a restart."""
+    from pathlib import Path
+
+    site = Path(__file__).resolve().parents[2] / "sampleweb" / "site"
+    template = (site.parent / "demo.toml").read_text(encoding="utf-8").replace("{port}", "8080")
+    config = tmp_path / "config.toml"
+
+    def collect_once() -> list[tuple]:
+        with LocalWeb() as web:
+            web.add_directory(site)
+            config.write_text(template.replace("{web}", web.base_url), encoding="utf-8")
+            assert service.main(["--config", str(config), "collect"]) == 0
+        return query(f"sqlite:///{tmp_path / 'zonefeed.db'}", "SELECT guid FROM stories ORDER BY id")
+
+    first = collect_once()
+    assert len(first) >= 5
+    assert collect_once() == first
