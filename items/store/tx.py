@@ -277,14 +277,19 @@ class Tx(MatchQueries):
         """How stored appearances were read this time (a poll that re-read or retried them).
 
         A failed article fetch adds its weight to the failures in a row; any other reading
-        resets them. An item read without a listed key keeps the stored one."""
+        resets them. An item read without a listed key keeps the stored one. A row that would
+        not change is not written (on PostgreSQL every UPDATE leaves a dead row version)."""
         self._many(
             "UPDATE appearances SET listed_key = CASE WHEN ? = '' THEN listed_key ELSE ? END, "
             "text_origin = CASE WHEN ? = '' THEN text_origin ELSE ? END, "
             "titles_agree = COALESCE(?, titles_agree), "
-            "text_failures = CASE WHEN ? > 0 THEN text_failures + ? ELSE 0 END WHERE id = ?",
+            "text_failures = CASE WHEN ? > 0 THEN text_failures + ? ELSE 0 END WHERE id = ? "
+            "AND NOT (listed_key = ? AND text_origin = ? AND COALESCE(titles_agree, -1) = ? "
+            "AND text_failures = 0 AND ? = 0)",
             ((a.listed_key, a.listed_key, a.text_origin, a.text_origin, _opt_bool(a.titles_agree),
-              a.article_failures, a.article_failures, appearance_id) for appearance_id, a in rows),
+              a.article_failures, a.article_failures, appearance_id, a.listed_key, a.text_origin,
+              -1 if a.titles_agree is None else int(a.titles_agree), a.article_failures)
+             for appearance_id, a in rows),
         )
 
     def item_readings(self, source_id: str, urls: Sequence[str]) -> dict[str, StoredReading]:
