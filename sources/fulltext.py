@@ -32,6 +32,8 @@ _CUT_MARK = re.compile(r"(?:…|\.\.\.|。。。|\[…\]|\[\.\.\.\]|阅读全文
 
 
 class ReadingLookup(Protocol):
+    """What the store says of how the items at these URLs were read (absent: never stored)."""
+
     def readings(self, source_id: str, urls: list[str]) -> dict[str, StoredReading]: ...
 
 
@@ -53,6 +55,7 @@ def _text(markup: str) -> str:
 
 
 def wants_page(item: RawItem, mode: str) -> bool:
+    """Whether the item's article page should be read, under the source's `fulltext` mode."""
     if mode == "never" or not item.url.lower().startswith(("http://", "https://")):
         return False
     return mode == "always" or is_summary(item)
