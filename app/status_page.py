@@ -10,7 +10,7 @@ from items.urls import is_web_url
 from ops.status import SourceStatus, shown_or_never
 
 _STATE_COLOURS = {"ok": "#1a7f37", "failing": "#cf222e", "blocked": "#8250df",
-                  "stale": "#9a6700", "layout changed": "#bc4c00"}
+                  "stale": "#9a6700", "layout changed": "#bc4c00", "degraded": "#bc4c00"}
 
 
 def render_status_page(title: str, statuses: list[SourceStatus], now: datetime, tz: ZoneInfo) -> bytes:
@@ -24,7 +24,9 @@ td.n{{text-align:right}}.state{{font-weight:600}}</style></head>
 <body><h1>{escape(title)} · sources</h1>
 <p>Generated {shown_or_never(now, tz)} · times in {escape(tz.key)} · <a href="/status.json">JSON</a> · <a href="/metrics">metrics</a> · <a href="/">feeds</a></p>
 <table><thead><tr><th>source</th><th>state</th><th>last success</th><th>last error</th>
-<th>failures</th><th>next poll</th><th>items 24 h</th><th>items 7 d</th><th>304 ratio</th><th>files</th></tr></thead>
+<th>failures</th><th>next poll</th><th>items 24 h</th><th>items 7 d</th><th>304 ratio</th>
+<th title="latest items: with full text / date read from the page / list and page titles agreeing">text · date · title</th>
+<th>template titles</th><th>files</th></tr></thead>
 <tbody>
 {rows}
 </tbody></table></body></html>
@@ -34,7 +36,8 @@ td.n{{text-align:right}}.state{{font-weight:600}}</style></head>
 def _row(s: SourceStatus, tz: ZoneInfo) -> str:
     colour = _STATE_COLOURS.get(s.state, "#57606a")
     ratio = f"{s.not_modified_ratio:.0%}" if s.not_modified_ratio is not None else "—"
-    error = escape(s.last_error) if s.last_error else "—"
+    error = escape(s.last_error or (s.health and s.health.degraded) or "—")
+    h = s.health
     link = f'<a href="{escape(s.url)}">{escape(s.id)}</a>' if is_web_url(s.url) else escape(s.id)
     return (f'<tr id="{escape(s.id)}"><td>{link}<br>'
             f"<small>{escape(s.name)}</small></td>"
@@ -42,4 +45,10 @@ def _row(s: SourceStatus, tz: ZoneInfo) -> str:
             f"<td>{shown_or_never(s.last_success_at, tz)}</td><td>{error}</td>"
             f'<td class="n">{s.consecutive_failures}</td><td>{shown_or_never(s.next_poll_at, tz)}</td>'
             f'<td class="n">{s.items_24h}</td><td class="n">{s.items_7d}</td><td class="n">{ratio}</td>'
+            f'<td class="n">{_share(h and h.full_text)} · {_share(h and h.date_from_page)} · '
+            f'{_share(h and h.titles_agree)}</td><td class="n">{h.template_titles if h else "—"}</td>'
             f'<td class="n" title="list items that were files, linked as enclosures">{s.non_text_items}</td></tr>')
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"

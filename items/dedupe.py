@@ -248,6 +248,20 @@ class NearDuplicates:
                         wanted.add(appearance_id)
         return wanted
 
+    def same_page_candidates(self, sketch: Sketch, title: str, any_time: bool = False) -> list[int]:
+        """Stored appearances of the sketch's own source sharing a band with it, under the very
+        same title and (unless `any_time`: the sketch's time is only its fetch time) publish
+        time: the only ones that can be its page at a moved URL."""
+        doc, held, met = sketch.doc, self._hits, self._met
+        found = []
+        for key in sketch.keys:
+            for appearance_id in self._sharing(key) if key in held else ():
+                hit = met.get(appearance_id)
+                if (hit is not None and hit.source_id == doc.source_id and hit.title == title
+                        and (any_time or hit.published_at == doc.published_at) and appearance_id not in found):
+                    found.append(appearance_id)
+        return found
+
     def story(self, story_id: int) -> int:
         while story_id in self._redirect:
             story_id = self._redirect[story_id]

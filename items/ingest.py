@@ -12,15 +12,17 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from items.dedupe import NearDuplicates, Sketch, band_rows, sketch_of, sketches_of
+from items.dedupe import NearDuplicates, Sketch, band_rows, match_doc, sketch_of, sketches_of
+from items.urls import other_spellings, same_path
 from model.stories import Appearance
-from store.match_tx import CanonicalCandidate, Decision, StoredAppearance
+from store.match_tx import CanonicalCandidate, Decision, StoredAppearance, UrlHit
 from store.tx import Tx
 from text.credit import MIN_NAME_CHARS
 from text.titles import title_key
 
 GUID_PREFIX = "tag:zonefeed,2026:story/"
 BACKFILL_PER_INGEST = 500  # appearances from before the dedupe index, indexed a slice at a time
+MOVED_MIN_CHARS = 60  # a moved page is recognized by its text alone only when it has this much
 
 
 @dataclass
@@ -56,25 +58,27 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
     _index_older(tx)
     batch = list({(a.source_id, a.item_key): a for a in appearances}.values())
     stored = tx.find_appearances((a.source_id, a.item_key) for a in batch)
-    at_url = tx.appearances_at_urls(a.url for a in batch if (a.source_id, a.item_key) not in stored)
-    for app in batch:  # a new GUID for a URL its source already gave us is the same appearance
-        same = [h for h in at_url.get(app.url, ()) if h.source_id == app.source_id]
-        if (app.source_id, app.item_key) not in stored and same:
-            stored[(app.source_id, app.item_key)] = StoredAppearance(same[0].id, same[0].story_id,
-                                                                     same[0].fingerprint)
-    fresh = [a for a in batch if (a.source_id, a.item_key) not in stored]
+    missing = [a for a in batch if (a.source_id, a.item_key) not in stored]
+    at_url = tx.appearances_at_urls(u for a in missing for u in (a.url, *other_spellings(a.url)))
+    twice = _join_same_page(missing, stored, at_url)
+    fresh = [a for a in batch if (a.source_id, a.item_key) not in stored and id(a) not in twice]
+    url_story = {url: hits[0].story_id for url, hits in at_url.items()}
+    sketches = {id(a): sketch for a, sketch in zip(fresh, sketches_of(fresh), strict=True)}
+    near = NearDuplicates(tx, list(sketches.values()))
+    twice |= _moved_pages(tx, fresh, sketches, near, stored)
+    if twice:  # one page listed twice in one poll (both spellings): it is stored once
+        report.unchanged += len(twice)
+        batch = [a for a in batch if id(a) not in twice]
     changed = {old.id for a in batch if (old := stored.get((a.source_id, a.item_key)))
                and old.fingerprint != a.fingerprint}
     olds = tx.stored_texts(changed) if changed else []
     previous = {t.id: sketch for t, sketch in zip(olds, sketches_of(olds), strict=True)}
-    url_story = {url: hits[0].story_id for url, hits in at_url.items()}
-    sketches = {id(a): sketch for a, sketch in zip(fresh, sketches_of(fresh), strict=True)}
-    near = NearDuplicates(tx, list(sketches.values()))
     changed_at: dict[int, datetime] = {}
     indexed: list[tuple[Sketch, int]] = []  # (sketch, appearance id) whose band rows to store
     alone: dict[int, tuple[int, datetime]] = {}  # story inserted here -> its only appearance so far
     created_before = set(tx.created_stories)  # by an earlier ingest in this transaction
     decisions: list[Decision] = []
+    readings: list[tuple[int, Appearance]] = []  # stored appearances read again: how, this time
     for app in batch:
         old = stored.get((app.source_id, app.item_key))
         if old is None:
@@ -108,14 +112,76 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
             report.updated += 1
         else:
             report.unchanged += 1
+            readings.append((old.id, app))
             continue
+        if old is not None:
+            readings.append((old.id, app))
         changed_at[story_id] = max(moment, changed_at.get(story_id, moment))
+    tx.record_readings(readings)
     tx.add_bands(band_rows(indexed))
     tx.record_decisions(decisions)
     live = {near.story(s) for s in changed_at}
     _choose_canonicals(tx, live, {s: t for s, t in changed_at.items() if s in live}, alone)
     report.touched_stories = live
     return report
+
+
+def _join_same_page(missing: list[Appearance], stored: dict[tuple[str, str], StoredAppearance],
+                    at_url: dict[str, list[UrlHit]]) -> set[int]:
+    """Map items that are a stored appearance of their own source under another key onto it;
+    return (as id()) those whose stored appearance another item of the batch already is.
+
+    A new GUID for a URL the source already gave us is the same appearance, and so is the same
+    URL spelled with the other scheme or with/without `www.` (a site moved to https)."""
+    taken = {old.id for old in stored.values()}
+    twice = set()
+    for app in missing:
+        hit = next((h for h in at_url.get(app.url, ()) if h.source_id == app.source_id), None)
+        if hit is None:
+            hit = next((h for url in other_spellings(app.url) for h in at_url.get(url, ())
+                        if h.source_id == app.source_id), None)
+            if hit is not None and hit.id in taken:
+                twice.add(id(app))
+                continue
+        if hit is not None:
+            stored[(app.source_id, app.item_key)] = StoredAppearance(hit.id, hit.story_id, hit.fingerprint)
+            taken.add(hit.id)
+    return twice
+
+
+def _moved_pages(tx: Tx, fresh: list[Appearance], sketches: dict[int, Sketch], near: NearDuplicates,
+                 stored: dict[tuple[str, str], StoredAppearance]) -> set[int]:
+    """New items that are a stored page of their own source at a moved URL (a new port or
+    host, a new path): the same title and the same real publish time, and the same text (or,
+    for a text too short to tell two notices apart, the same path and query too). An item with
+    no date of its own (its time is the fetch time) moves only to the same path and query.
+
+    Two different articles of one site with one title on one day differ in their text, so they
+    stay apart. Candidates come from the band lookup the batch already made. Moves are added to
+    `stored`; returned (as id()) are items whose page another item of the batch already is."""
+    twins = {id(a): near.same_page_candidates(sketches[id(a)], a.title, any_time=a.date_is_guess)
+             for a in fresh}
+    wanted = {i for ids in twins.values() for i in ids}
+    if not wanted:
+        return set()
+    texts = {t.id: t for t in tx.stored_texts(wanted)}
+    taken = {old.id for old in stored.values()}
+    twice = set()
+    for app in fresh:
+        for candidate in twins.get(id(app), ()):
+            text = texts.get(candidate)
+            if text is None or match_doc(text).text != sketches[id(app)].doc.text:
+                continue
+            if not same_path(text.url, app.url) and (
+                    app.date_is_guess or len(sketches[id(app)].doc.body) < MOVED_MIN_CHARS):
+                continue
+            if candidate in taken:
+                twice.add(id(app))
+            else:
+                stored[(app.source_id, app.item_key)] = StoredAppearance(candidate, text.story_id, "")
+                taken.add(candidate)
+            break
+    return twice
 
 
 def _index_older(tx: Tx) -> None:

@@ -15,7 +15,7 @@ from settings.model import SourceConfig
 from text.cleaning import squash_spaces, without_unknown_entities, xml_safe
 from text.credit import MIN_NAME_CHARS, credit_in_lines
 from text.dates import parse_date, resolve_published
-from text.titles import clean_title, strip_own_name
+from text.titles import clean_title, strip_own_name, titles_agree
 
 SUMMARY_CHARS = 280
 
@@ -72,6 +72,10 @@ def normalize(raw: RawItem, source: SourceConfig, default_tz: str,
         enclosure_length=file.length if file else None,
         title_note=raw.title_note,
         tags=tuple(dict.fromkeys(source.tags + tuple(filter(None, map(squash_spaces, raw.categories))))),
+        listed_key=raw.listed_key,
+        text_origin=raw.text_origin,
+        titles_agree=titles_agree(raw.listed_title, raw.page_title),
+        article_failures=raw.article_failures,
     )
 
 

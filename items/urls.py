@@ -53,3 +53,22 @@ def is_web_url(url: str) -> bool:
 def _is_tracking(name: str) -> bool:
     lowered = name.lower()
     return lowered.startswith(_TRACKING_PREFIXES) or lowered in _TRACKING_NAMES
+
+
+def other_spellings(url: str) -> tuple[str, ...]:
+    """The same canonical http(s) URL with the other scheme and with/without a leading `www.`:
+    where one site's page is found after a move to https or to or from `www.`."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ()
+    bare = parts.netloc[4:] if parts.netloc.startswith("www.") else parts.netloc
+    spellings = {urlunsplit((scheme, host, parts.path, parts.query, ""))
+                 for scheme in ("http", "https") for host in (bare, "www." + bare)}
+    spellings.discard(url)
+    return tuple(sorted(spellings))
+
+
+def same_path(a: str, b: str) -> bool:
+    """Whether two URLs name the same path and query (whatever their scheme, host or port)."""
+    first, second = urlsplit(a), urlsplit(b)
+    return (first.path, first.query) == (second.path, second.query)

@@ -46,9 +46,30 @@ class RawItem:
     author: str | None = None
     publisher: str | None = None
     categories: tuple[str, ...] = field(default_factory=tuple)
+    # How it was read (see TEXT_ORIGINS); kept beside the item, never shown to readers.
+    listed_key: str = ""          # digest of what the list page or feed showed (corrections)
+    text_origin: str = ""         # where content_html came from
+    listed_title: str | None = None  # the list entry's or feed item's own title, as shown
+    page_title: str | None = None  # the article page's own title, when the page was read
+    article_failures: int = 0  # failures to add: 1 (worth a retry) or MAX_TEXT_FAILURES (gone for good)
     # Why this title and not another candidate (HTML pages: sources/html/title_choice.py).
     title_note: str | None = None
     attachment: Attachment | None = None  # set when the item is a file, not an article
+
+
+# Where an item's text came from: the feed itself, the article page, only the feed's summary
+# (a summary-only feed whose page could not be read), nothing but the list entry, or a file.
+TEXT_ORIGINS = ("feed", "page", "summary", "list", "attachment")
+FULL_TEXT_ORIGINS = frozenset({"feed", "page"})
+
+
+@dataclass(frozen=True)
+class StoredReading:
+    """What the store remembers of how an item was read: enough to skip, re-read or retry it."""
+
+    listed_key: str
+    text_origin: str
+    text_failures: int
 
 
 @dataclass(frozen=True)

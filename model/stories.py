@@ -29,6 +29,12 @@ class Appearance:
     enclosure_type: str | None = None
     enclosure_length: int | None = None
     title_note: str | None = None  # why this title (HTML pages), for `explain`
+    # how it was read (model.raw.RawItem): stored for corrections and extraction health,
+    # not part of the fingerprint (a reader sees none of it)
+    listed_key: str = ""
+    text_origin: str = ""
+    titles_agree: bool | None = None
+    article_failures: int = 0
 
     @property
     def fingerprint(self) -> str:

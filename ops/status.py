@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from model.holders import parse_holder
+from ops.health import WINDOW, ExtractionHealth, extraction_health
 from settings.model import Config, SourceConfig
 from store.base import Store
 from store.times import shown_time
@@ -24,7 +25,7 @@ class SourceStatus:
     kind: str
     url: str
     enabled: bool
-    state: str  # ok | failing | blocked | stale | layout changed | new | disabled
+    state: str  # ok | failing | blocked | stale | layout changed | degraded | new | disabled
     interval_seconds: int
     last_attempt_at: datetime | None
     last_success_at: datetime | None
@@ -39,6 +40,7 @@ class SourceStatus:
     not_modified_ratio: float | None
     leased_by: str | None = None        # the node polling it right now (host:pid:start)
     leased_since: datetime | None = None
+    health: ExtractionHealth | None = None  # over the latest items (ops/health.py)
     non_text_items: int = 0  # list items that were files: linked as enclosures, never content
     last_non_text_url: str | None = None
 
@@ -48,17 +50,23 @@ def source_statuses(config: Config, store: Store, now: datetime) -> list[SourceS
     with store.read() as tx:
         states = {s.id: s for s in tx.source_states()}
         recent = tx.items_seen_since(now - timedelta(days=1), now - timedelta(days=7))
+        health = {s.id: extraction_health(tx.latest_readings(s.id, 2 * WINDOW)) for s in config.sources
+                  if s.id in states and states[s.id].appearances}
         files = tx.non_text_items()
     return [_status(source, states.get(source.id), *recent.get(source.id, (0, 0)), now,
-                    files.get(source.id, (0, None))) for source in config.sources]
+                    files.get(source.id, (0, None)), health.get(source.id)) for source in config.sources]
 
 
 def _status(source: SourceConfig, state: SourceState | None, day: int, week: int,
-            now: datetime, files: tuple[int, str | None] = (0, None)) -> SourceStatus:
+            now: datetime, files: tuple[int, str | None] = (0, None),
+            health: ExtractionHealth | None = None) -> SourceStatus:
     polls = state.polls if state else 0
+    state_word = classify(source, state, now)
+    if state_word == "ok" and health and health.degraded:
+        state_word = "degraded"
     return SourceStatus(
         id=source.id, name=source.name, kind=source.kind, url=source.url, enabled=source.enabled,
-        state=classify(source, state, now), interval_seconds=source.interval,
+        state=state_word, interval_seconds=source.interval,
         last_attempt_at=state.last_attempt_at if state else None,
         last_success_at=state.last_success_at if state else None,
         last_error=state.last_error if state else None,
@@ -68,7 +76,7 @@ def _status(source: SourceConfig, state: SourceState | None, day: int, week: int
         items_24h=day, items_7d=week, items_total=state.appearances if state else 0, polls=polls,
         not_modified_ratio=round(state.not_modified_polls / polls, 3) if state and polls else None,
         leased_by=state.leased_by if state else None, leased_since=state.leased_at if state else None,
-        non_text_items=files[0], last_non_text_url=files[1],
+        non_text_items=files[0], last_non_text_url=files[1], health=health,
     )
 
 
@@ -92,6 +100,8 @@ def classify(source: SourceConfig, state: SourceState | None, now: datetime) -> 
 
 def status_json(statuses: list[SourceStatus], now: datetime) -> bytes:
     def encode(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: encode(v) for k, v in value.items()}
         return value.strftime("%Y-%m-%dT%H:%M:%SZ") if isinstance(value, datetime) else value
 
     sources = [{k: encode(v) for k, v in asdict(s).items()} for s in statuses]
@@ -105,19 +115,26 @@ def status_json(statuses: list[SourceStatus], now: datetime) -> bytes:
 def status_table(statuses: list[SourceStatus], tz: ZoneInfo) -> str:
     """The same facts as /status, as fixed-width text for a terminal; times in `tz`, labelled."""
     header = (f"{'source':<20} {'state':<14} {'24h':>4} {'7d':>5} {'items':>6} {'304%':>5} "
-              f"{'fails':>5} {'files':>5}  {'last success':<22} {'next poll':<22} last error")
+              f"{'fails':>5} {'files':>5} {'text%':>5} {'date%':>5} {'title%':>6}  {'last success':<22} "
+              f"{'next poll':<22} last error / degraded because")
     lines = [f"times in {tz.key}", header]
     for s in statuses:
         ratio = f"{s.not_modified_ratio * 100:.0f}" if s.not_modified_ratio is not None else "-"
+        h = s.health
         lines.append(
             f"{s.id:<20} {s.state:<14} {s.items_24h:>4} {s.items_7d:>5} {s.items_total:>6} {ratio:>5} "
-            f"{s.consecutive_failures:>5} {s.non_text_items:>5}  {shown_or_never(s.last_success_at, tz):<22} "
-            f"{shown_or_never(s.next_poll_at, tz):<22} "
-            f"{s.last_error or '-'}"
+            f"{s.consecutive_failures:>5} {s.non_text_items:>5} {_percent(h and h.full_text):>5} "
+            f"{_percent(h and h.date_from_page):>5} {_percent(h and h.titles_agree):>6}  "
+            f"{shown_or_never(s.last_success_at, tz):<22} {shown_or_never(s.next_poll_at, tz):<22} "
+            f"{s.last_error or (h and h.degraded) or '-'}"
         )
     lines += [f"{s.id}: being polled by {_holder(s.leased_by)} since {shown_or_never(s.leased_since, tz)}"
               for s in statuses if s.leased_by]
     return "\n".join(lines)
+
+
+def _percent(share: float | None) -> str:
+    return "-" if share is None else f"{share * 100:.0f}"
 
 
 def _holder(node_id: str) -> str:

@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 
 from items.ingest import ingest
 from items.normalize import RejectedItem, normalize
-from items.urls import canonical_url
-from model.raw import RawItem, RobotsRecord, Validators
+from items.urls import canonical_url, other_spellings
+from model.raw import RawItem, RobotsRecord, StoredReading, Validators
 from model.stories import Appearance
 from obs import metrics
 from obs.logs import source_context
@@ -61,12 +61,19 @@ class _StoredValidators:
         with self._store.read() as tx:
             return tx.validators_for(url)
 
-    def known_urls(self, source_id: str, urls: list[str]) -> set[str]:
-        """Raw item URLs whose canonical form is already stored for the source."""
+    def readings(self, source_id: str, urls: list[str]) -> dict[str, StoredReading]:
+        """Raw item URL -> how the source's stored item there was read, found by its canonical
+        form or that form with the other scheme or with/without `www.` (the ingest rule)."""
         canonical = {url: canonical_url(url) for url in urls}
+        spelled = {key: (key, *other_spellings(key)) for key in set(canonical.values())}
         with self._store.read() as tx:
-            stored = tx.known_item_urls(source_id, list(canonical.values()))
-        return {url for url, key in canonical.items() if key in stored}
+            stored = tx.item_readings(source_id, [s for keys in spelled.values() for s in keys])
+        found = {}
+        for url, key in canonical.items():
+            reading = next((stored[s] for s in spelled[key] if s in stored), None)
+            if reading is not None:
+                found[url] = reading
+        return found
 
     def has_items(self, source_id: str) -> bool:
         with self._store.read() as tx:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from settings.intervals import format_interval, parse_interval
 from settings.model import (
+    FULLTEXT_MODES,
     ArticleSelectors,
     Config,
     FeedConfig,
@@ -234,6 +235,7 @@ _SOURCE = {
     "backfill_pages": _Field(_integer(1, 1000), SourceConfig.backfill_pages),
     "list": _Field(dict),
     "article": _Field(dict),
+    "fulltext": _Field(_choice(*FULLTEXT_MODES), "auto"),
 }
 _FEED = {
     "id": _Field(_identifier, required=True),
@@ -356,8 +358,11 @@ def _sources(reader: _Reader, raw: Any, default_interval: int) -> list[SourceCon
             )
         if values["backfill_pages"] < values["pages"]:
             values["backfill_pages"] = values["pages"]  # the first poll reads at least `pages`
-        if values["kind"] == "feed" and (values["list"] or values["article"]):
-            reader.problems.append(f"{path}: list/article selectors only apply to kind = \"html\"")
+        if values["kind"] == "feed" and values["list"]:
+            reader.problems.append(f"{path}: list selectors only apply to kind = \"html\"")
+        if values["kind"] == "html" and values["fulltext"] != "auto":
+            reader.problems.append(f"{path}.fulltext: only applies to kind = \"feed\" "
+                                   "(html sources always read the article page)")
         values["interval"] = values["interval"] or default_interval
         values["name"] = values["name"] or values["id"] or "?"
         if values["id"] and values["kind"] and values["url"]:

@@ -82,6 +82,12 @@ class SourceConfig:
     backfill_pages: int = 3
     list: ListSelectors | None = None
     article: ArticleSelectors | None = None
+    # feed sources: fetch the article page when an item carries only a summary ("auto"),
+    # for every item ("always"), or never
+    fulltext: str = "auto"
+
+
+FULLTEXT_MODES = ("auto", "always", "never")
 
 
 @dataclass(frozen=True)

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from model.raw import SourceRead, Validators
 from settings.model import SourceConfig
 from sources import offload
 from sources.errors import FetchError
 from sources.feed import parse_feed
 from sources.fetch import Fetcher
+from sources.fulltext import complete_texts
 from sources.html.poll import HtmlLookup, read_html
-
-
-class ValidatorLookup(Protocol):
-    def validators_for(self, url: str) -> Validators | None: ...
 
 
 def read_source(source: SourceConfig, fetcher: Fetcher, known: HtmlLookup) -> SourceRead:
@@ -26,7 +21,7 @@ def read_source(source: SourceConfig, fetcher: Fetcher, known: HtmlLookup) -> So
     raise FetchError(f"source kind {source.kind!r} is not supported by this build")
 
 
-def _read_feed(source: SourceConfig, fetcher: Fetcher, known: ValidatorLookup) -> SourceRead:
+def _read_feed(source: SourceConfig, fetcher: Fetcher, known: HtmlLookup) -> SourceRead:
     previous = known.validators_for(source.url)
     with fetcher.for_source(source.url) as fetch:
         result = fetch.get(
@@ -34,9 +29,13 @@ def _read_feed(source: SourceConfig, fetcher: Fetcher, known: ValidatorLookup) -
             etag=previous.etag if previous else None,
             last_modified=previous.last_modified if previous else None,
         )
-    moved_to = result.url if result.permanent_redirect and result.url != source.url else None
-    if result.not_modified:
-        return SourceRead(source.id, (), not_modified=True, moved_to=moved_to)
-    items = offload.run(parse_feed, source.id, result.body, result.content_type, result.url, source.encoding)
-    validators = Validators(source.url, result.etag, result.last_modified)
-    return SourceRead(source.id, tuple(items), validators=(validators,), moved_to=moved_to)
+        moved_to = result.url if result.permanent_redirect and result.url != source.url else None
+        if result.not_modified:
+            return SourceRead(source.id, (), not_modified=True, moved_to=moved_to)
+        items = offload.run(parse_feed, source.id, result.body, result.content_type, result.url, source.encoding)
+        refused: list[str] = []
+        items, requests, complete = complete_texts(source, fetch, known, items, refused)
+    # Validators only once every wanted article page was read: a 304 would hide the rest.
+    validators = (Validators(source.url, result.etag, result.last_modified),) if complete else ()
+    return SourceRead(source.id, tuple(items), validators=validators, requests=1 + requests,
+                      moved_to=moved_to, refused=tuple(refused))

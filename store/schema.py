@@ -172,6 +172,17 @@ MIGRATIONS: tuple[Migration, ...] = (
     ALTER TABLE appearances ADD COLUMN enclosure_length BIGINT;
     ALTER TABLE appearances ADD COLUMN title_note TEXT;
     """,
+    # 11: how each appearance was read, for corrections, summary-only feeds and extraction health:
+    # a digest of what the list page or feed showed (a change is a correction: re-read once),
+    # where its text came from ('feed' | 'page' | 'summary' | 'list'; '' = before this),
+    # whether the list and page titles agreed (NULL: nothing to compare), and how many article
+    # fetches failed in a row (retries of a summary-only item stop at a bound).
+    """
+    ALTER TABLE appearances ADD COLUMN listed_key TEXT NOT NULL DEFAULT '';
+    ALTER TABLE appearances ADD COLUMN text_origin TEXT NOT NULL DEFAULT '';
+    ALTER TABLE appearances ADD COLUMN titles_agree INTEGER;
+    ALTER TABLE appearances ADD COLUMN text_failures INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 IDENTITY = {

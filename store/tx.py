@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from model.raw import RobotsRecord, Validators
+from model.raw import RobotsRecord, StoredReading, Validators
 from model.stories import AlsoAt, Appearance, StoryEntry
 from settings.model import SourceConfig
 from store.match_tx import MatchQueries
@@ -35,6 +35,18 @@ class SourceState:
     appearances: int
     leased_by: str | None = None      # the node polling it now (scheduler/leases.py names it)
     leased_at: datetime | None = None  # since when
+
+
+@dataclass(frozen=True)
+class ReadingRow:
+    """How one stored item was read, for a source's extraction health (newest first)."""
+
+    url: str
+    title: str
+    text_origin: str
+    date_is_guess: bool
+    titles_agree: bool | None
+    content_chars: int  # length of the stored content HTML
 
 
 @dataclass(frozen=True)
@@ -159,6 +171,15 @@ class Tx(ReadingQueries, MatchQueries):
         ).fetchall()
         return {r[0]: tuple(int(n) for n in r[1:]) for r in rows}
 
+    def latest_readings(self, source_id: str, limit: int) -> list[ReadingRow]:
+        """The source's `limit` most recently first seen items (index on source, first seen)."""
+        rows = self._q(
+            "SELECT url, title, text_origin, date_is_guess, titles_agree, LENGTH(content_html) FROM appearances "
+            "WHERE source_id = ? ORDER BY first_seen_at DESC, id DESC LIMIT ?", (source_id, limit),
+        ).fetchall()
+        return [ReadingRow(r[0], r[1], r[2], bool(r[3]), None if r[4] is None else bool(r[4]), int(r[5] or 0))
+                for r in rows]
+
     def non_text_items(self) -> dict[str, tuple[int, str]]:
         """source id -> (items that were files, the newest one's URL), for status pages."""
         rows = self._q(
@@ -212,20 +233,6 @@ class Tx(ReadingQueries, MatchQueries):
              record.last_modified),
         )
 
-    def known_item_urls(self, source_id: str, urls: Sequence[str]) -> set[str]:
-        """Which of `urls` this source already has an appearance for."""
-        found: set[str] = set()
-        unique = sorted(set(urls))
-        for start in range(0, len(unique), 200):
-            chunk = unique[start : start + 200]
-            marks = ", ".join("?" for _ in chunk)
-            rows = self._q(
-                f"SELECT url FROM appearances WHERE source_id = ? AND url IN ({marks})",
-                (source_id, *chunk),
-            ).fetchall()
-            found.update(r[0] for r in rows)
-        return found
-
     def source_has_appearances(self, source_id: str) -> bool:
         row = self._q("SELECT 1 FROM appearances WHERE source_id = ? LIMIT 1", (source_id,)).fetchone()
         return row is not None
@@ -253,20 +260,22 @@ class Tx(ReadingQueries, MatchQueries):
         """Store a new appearance; None when another node stored the same one first.
 
         The columns only some appearances fill (a file's enclosure, an HTML title's note) are
-        named only when set, so a feed item's insert is the statement it always was."""
+        named only when set."""
         optional = {name: value for name, value in (
             ("enclosure_url", app.enclosure_url), ("enclosure_type", app.enclosure_type),
             ("enclosure_length", app.enclosure_length), ("title_note", app.title_note)) if value is not None}
         columns = "".join(f", {name}" for name in optional)
         row = self._q(
             "INSERT INTO appearances (story_id, source_id, item_key, url, title, published_at, "
-            f"date_is_guess, updated_at, first_seen_at, content_html, summary, author, publisher, "
-            f"regions, tags, fingerprint{columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
-            f"{', ?' * len(optional)}) ON CONFLICT (source_id, item_key) DO NOTHING RETURNING id",
+            "date_is_guess, updated_at, first_seen_at, content_html, summary, author, publisher, "
+            f"regions, tags, fingerprint, listed_key, text_origin, titles_agree, text_failures{columns}) "
+            f"VALUES ({', '.join('?' * (20 + len(optional)))}) "
+            "ON CONFLICT (source_id, item_key) DO NOTHING RETURNING id",
             (story_id, app.source_id, app.item_key, app.url, app.title, to_db(app.published_at),
              int(app.date_is_guess), _opt(app.updated_at), to_db(now), app.content_html,
              app.summary, app.author, app.publisher, "\n".join(app.regions),
-             "\n".join(app.tags), app.fingerprint, *optional.values()),
+             "\n".join(app.tags), app.fingerprint, app.listed_key, app.text_origin,
+             _opt_bool(app.titles_agree), app.article_failures, *optional.values()),
         ).fetchone()
         return int(row[0]) if row else None
 
@@ -285,6 +294,40 @@ class Tx(ReadingQueries, MatchQueries):
              app.fingerprint, app.enclosure_url, app.enclosure_type, app.enclosure_length,
              app.title_note, appearance_id),
         )
+
+    def record_readings(self, rows: Iterable[tuple[int, Appearance]]) -> None:
+        """How stored appearances were read this time (a poll that re-read or retried them).
+
+        A failed article fetch adds its weight to the failures in a row; any other reading
+        resets them. An item read without a listed key keeps the stored one. A row that would
+        not change is not written (on PostgreSQL every UPDATE leaves a dead row version)."""
+        self._many(
+            "UPDATE appearances SET listed_key = CASE WHEN ? = '' THEN listed_key ELSE ? END, "
+            "text_origin = CASE WHEN ? = '' THEN text_origin ELSE ? END, "
+            "titles_agree = COALESCE(?, titles_agree), "
+            "text_failures = CASE WHEN ? > 0 THEN text_failures + ? ELSE 0 END WHERE id = ? "
+            "AND NOT (listed_key = ? AND text_origin = ? AND COALESCE(titles_agree, -1) = ? "
+            "AND text_failures = 0 AND ? = 0)",
+            ((a.listed_key, a.listed_key, a.text_origin, a.text_origin, _opt_bool(a.titles_agree),
+              a.article_failures, a.article_failures, appearance_id, a.listed_key, a.text_origin,
+              -1 if a.titles_agree is None else int(a.titles_agree), a.article_failures)
+             for appearance_id, a in rows),
+        )
+
+    def item_readings(self, source_id: str, urls: Sequence[str]) -> dict[str, StoredReading]:
+        """url -> how the source's appearance at that URL was read, for those of `urls` stored."""
+        found: dict[str, StoredReading] = {}
+        unique = sorted(set(urls))
+        for start in range(0, len(unique), 200):
+            chunk = unique[start : start + 200]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self._q(
+                "SELECT url, listed_key, text_origin, text_failures FROM appearances "
+                f"WHERE source_id = ? AND url IN ({marks}) ORDER BY id DESC",
+                (source_id, *chunk),
+            ).fetchall()
+            found.update((r[0], StoredReading(r[1], r[2], int(r[3]))) for r in rows)
+        return found
 
     def story_count(self) -> int:
         return int(self._q("SELECT COUNT(*) FROM stories").fetchone()[0])
@@ -387,6 +430,10 @@ def _feed_filter(query: FeedQuery) -> tuple[str | None, list[Any]]:
 
 def _opt(moment: datetime | None) -> str | None:
     return to_db(moment) if moment else None
+
+
+def _opt_bool(value: bool | None) -> int | None:
+    return None if value is None else int(value)
 
 
 def _dt(text: str | None) -> datetime | None:

@@ -14,11 +14,23 @@ _SITE_SUFFIX = re.compile(r"\s*(?:[_|｜·]|\s[-—–]{1,2}\s|(?<![\d\s])[-—�
                           r"([^_|｜·\-—–]{2,40})$")
 MIN_TITLE_CHARS = 4
 _LABEL_PREFIX = re.compile(r"^\s*【[^】]{1,12}】\s*(?=\S)")
+_CUT_MARKS = ("……", "…", "...", "。。。")
+MIN_PREFIX_CHARS = 6  # a list title cut short still agrees with the page title it begins
+
+
+_CLEAN_PASSES = 5
 
 
 def clean_title(raw: str) -> str:
-    """Collapse spacing and entities; cut a 【栏目】 label."""
-    title = squash_spaces(without_unknown_entities(html.unescape(raw or "")))
+    """Collapse spacing and entities; cut a 【栏目】 label. Cleaning until nothing changes keeps
+    it idempotent: dropping a control character or an unknown reference can reveal another
+    reference ("&\x08x;", "&a&x;mp;")."""
+    title = raw or ""
+    for _ in range(_CLEAN_PASSES):
+        cleaned = squash_spaces(without_unknown_entities(squash_spaces(html.unescape(title))))
+        if cleaned == title:
+            break
+        title = cleaned
     stripped = _LABEL_PREFIX.sub("", title)
     return stripped if len(stripped) >= 4 else title
 
@@ -45,6 +57,19 @@ def strip_own_name(title: str, names: tuple[str, ...]) -> str:
         if tail and (tail == name or (len(min(tail, name, key=len)) >= 4 and (tail in name or name in tail))):
             return title[: match.start()]
     return title
+
+
+def titles_agree(listed: str | None, page: str | None) -> bool | None:
+    """Whether a list (or feed) title and the article page's own title name the same thing;
+    None when either is missing. A list title cut with "…" agrees with the title it begins, and
+    so does a page `<title>` that adds the site's name."""
+    cut = (listed or "").strip()
+    for mark in _CUT_MARKS:
+        cut = cut.removesuffix(mark)
+    first, second = title_key(cut), title_key(page or "")
+    if not first or not second:
+        return None
+    return first == second or (len(first) >= MIN_PREFIX_CHARS and second.startswith(first))
 
 
 def title_key(title: str) -> str:

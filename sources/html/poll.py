@@ -1,6 +1,6 @@
 """One poll of an html source: list pages (conditional GET, paging, first-poll backfill),
-then each NEW item's article page, fetched once and never again (with its later pages when the
-article is split over pages)."""
+then each NEW item's article page, fetched once (again only when its list title changes: a
+correction), with its later pages when the article is split over pages."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from model.raw import Attachment, FetchResult, RawItem, SourceRead, Validators
+from model.raw import Attachment, FetchResult, RawItem, SourceRead, StoredReading, Validators
 from settings.model import ListSelectors, SourceConfig
 from sources import offload
 from sources.decode import decode_document
@@ -28,6 +28,7 @@ from sources.html.listing import ListEntry, unique_entries
 from sources.html.lists import list_entries, prepare_list_tree
 from sources.html.paging import ARTICLE_PAGE_LIMIT, next_page_url
 from sources.html.title_choice import Candidate, choose_title
+from sources.reading import MAX_TEXT_FAILURES, failure_weight, listed_key
 from sources.sniff import SNIFF_BYTES, attachment_type, binary_type, mostly_not_text, type_for
 from text.dates import find_date, with_clock
 from text.titles import title_key
@@ -36,10 +37,11 @@ log = logging.getLogger("zonefeed.html")
 
 
 class HtmlLookup(Protocol):
-    """What a poll may ask the store: validators, which item URLs it has, whether it has any."""
+    """What a poll may ask the store: validators, how the items at these URLs were read (the
+    absent ones are new), whether the source has any item."""
 
     def validators_for(self, url: str) -> Validators | None: ...
-    def known_urls(self, source_id: str, urls: list[str]) -> set[str]: ...
+    def readings(self, source_id: str, urls: list[str]) -> dict[str, StoredReading]: ...
     def has_items(self, source_id: str) -> bool: ...
 
 
@@ -71,9 +73,9 @@ def _read(source: SourceConfig, fetch: SourceFetcher, known: HtmlLookup) -> Sour
         return SourceRead(source.id, (), not_modified=True, requests=listed.requests,
                           moved_to=listed.moved_to, refused=tuple(listed.refused))
     reachable = _reachable(source, fetch, listed)
-    stored = known.known_urls(source.id, [e.url for e in reachable])
-    new = [e for e in reachable if e.url not in stored]
-    items, requests, complete = _read_articles(source, fetch, new, listed.refused)
+    stored = known.readings(source.id, [e.url for e in reachable])
+    wanted = [e for e in reachable if _worth_reading(e, stored.get(e.url))]
+    items, requests, complete = _read_articles(source, fetch, wanted, stored, listed.refused)
     # Validators are saved only when every new item was read; otherwise a 304 would hide the rest.
     validators = tuple(listed.validators) if complete else ()
     return SourceRead(source.id, tuple(items), validators=validators,
@@ -158,19 +160,30 @@ def _empty_list_error(source: SourceConfig, had_items: bool) -> FetchError:
                       "try `python service.py probe URL` and set [sources.list] selectors")
 
 
-def _read_articles(source: SourceConfig, fetch: SourceFetcher, entries: list[ListEntry],
-                   refused: list[str]) -> tuple[list[RawItem], int, bool]:
-    """RawItems for new entries; stop (incomplete) when the host asks us to wait or blocks us.
+def _worth_reading(entry: ListEntry, stored: StoredReading | None) -> bool:
+    """A new entry; a stored one whose list title changed (a correction: re-read it once); a
+    stored one whose article could not be read, a few times more."""
+    if stored is None:
+        return True
+    if stored.listed_key and stored.listed_key != listed_key(entry.title):
+        return True
+    return stored.text_origin == "list" and 0 < stored.text_failures < MAX_TEXT_FAILURES
 
-    An article whose redirect, stub target or iframe is refused keeps what the list shows."""
-    read: list[tuple[ListEntry, Article | Attachment | None]] = []
+
+def _read_articles(source: SourceConfig, fetch: SourceFetcher, entries: list[ListEntry],
+                   stored: dict[str, StoredReading], refused: list[str]) -> tuple[list[RawItem], int, bool]:
+    """RawItems for the entries worth reading; stop (incomplete) when the host asks us to wait
+    or blocks us. A stored item whose page cannot be read again keeps what it has; an article
+    whose redirect, stub target or iframe is refused keeps what the list shows."""
+    read: list[tuple[ListEntry, Article | Attachment | None, int]] = []
     requests, complete = 0, True
     for entry in entries:
+        failures = 0
         try:
             if attachment_type(entry.url):
                 article, used = _fetch_attachment(fetch, entry.url)
             else:
-                article, used = _fetch_article(source, fetch, entry.url, refused)
+                article, used = fetch_article(source, fetch, entry.url, refused)
         except (RateLimitedError, BlockedError) as exc:
             log.warning("event=articles_deferred source=%s remaining=%d reason=%r",
                         source.id, len(entries) - len(read), str(exc))
@@ -183,14 +196,17 @@ def _read_articles(source: SourceConfig, fetch: SourceFetcher, entries: list[Lis
             article, used = None, 1
         except FetchError as exc:
             log.info("event=article_unreadable source=%s url=%s reason=%r", source.id, entry.url, str(exc))
-            article, used = _unread_attachment(entry.url), 1
+            article, used, failures = _unread_attachment(entry.url), 1, failure_weight(exc)
         requests += used
+        if article is None and entry.url in stored and stored[entry.url].text_origin == "page":
+            continue  # a correction whose page is down: keep the stored text until a later poll
         if isinstance(article, Attachment):
             log.info("event=non_text_item source=%s url=%s type=%s length=%s", source.id, entry.url,
                      article.mime_type, article.length)
-        read.append((entry, article))
-    templates = template_titles(read)
-    return [_raw_item(source, entry, article, templates) for entry, article in read], requests, complete
+        read.append((entry, article, failures))
+    templates = template_titles([(entry, article) for entry, article, _ in read])
+    return [replace(_raw_item(source, entry, article, templates), article_failures=failures)
+            for entry, article, failures in read], requests, complete
 
 
 def template_titles(read: list[tuple[ListEntry, Article | Attachment | None]]) -> set[str]:
@@ -204,7 +220,7 @@ def template_titles(read: list[tuple[ListEntry, Article | Attachment | None]]) -
     return {key for key, urls in urls_of.items() if key and len(urls) >= 2}
 
 
-def _fetch_article(source: SourceConfig, fetch: SourceFetcher, url: str,
+def fetch_article(source: SourceConfig, fetch: SourceFetcher, url: str,
                    refused: list[str]) -> tuple[Article | Attachment | None, int]:
     """The article at `url` (with its later pages when it is split over pages), or the file it
     turned out to be (read no further than its start)."""
@@ -297,7 +313,8 @@ def _raw_item(source: SourceConfig, entry: ListEntry, article: Article | Attachm
     if not isinstance(article, Article):
         note = "the list entry (the link is a file)" if article else "the list entry (the page was not read)"
         return RawItem(source_id=source.id, url=entry.url, title=entry.title, published=entry.date_text,
-                       title_note=note, attachment=article)
+                       title_note=note, attachment=article, listed_key=listed_key(entry.title),
+                       text_origin="attachment" if article else "list")
     chosen = choose_title([Candidate("list", entry.title), *article.title_candidates],
                           (source.name, *article.site_names), templates)
     return RawItem(
@@ -310,6 +327,10 @@ def _raw_item(source: SourceConfig, entry: ListEntry, article: Article | Attachm
         publisher=article.publisher,
         categories=article.keywords,
         title_note=chosen.reason if chosen else "the list entry (the page offers no title)",
+        listed_key=listed_key(entry.title),
+        text_origin="page" if article.body_html else "list",
+        listed_title=entry.title,
+        page_title=article.title,
     )
 
 

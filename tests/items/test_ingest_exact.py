@@ -10,6 +10,7 @@ from model.stories import Appearance
 from settings.model import SourceConfig
 from store.schema import MIGRATIONS
 from store.sqlite import SQLiteStore
+from store.times import to_db
 from tests.items.dedupe_cases import STORIES
 
 NOW = datetime(2023, 9, 1, tzinfo=UTC)
@@ -125,7 +126,12 @@ def test_appearances_stored_before_the_dedupe_migration_get_indexed(tmp_path, mo
         tx.sync_sources([SourceConfig(id=i, name=i, kind="feed", url="http://x/", interval=60)
                          for i in ("a", "b")])
         story = tx.create_story("tag:old", NOW, NOW)
-        tx.insert_appearance(_app("a", "g1", "http://a/1.html"), story, NOW)
+        app = _app("a", "g1", "http://a/1.html")  # the columns that schema had
+        tx.connection.execute(
+            "INSERT INTO appearances (story_id, source_id, item_key, url, title, published_at, "
+            "date_is_guess, first_seen_at, content_html, summary, regions, tags, fingerprint) "
+            "VALUES (?, 'a', 'g1', ?, ?, ?, 0, ?, ?, '', '', '', ?)",
+            (story, app.url, app.title, to_db(NOW), to_db(NOW), app.content_html, app.fingerprint))
         tx.set_canonicals([(story, 1, NOW, None)])
     old.close()
 

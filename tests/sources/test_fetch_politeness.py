@@ -23,8 +23,8 @@ class EmptyStore:
     def validators_for(self, url):
         return None
 
-    def known_urls(self, source_id, urls):
-        return set()
+    def readings(self, source_id, urls):
+        return {}
 
     def has_items(self, source_id):
         return False

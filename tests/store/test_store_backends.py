@@ -10,11 +10,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from items.dedupe import band_rows, sketch_of
 from items.ingest import ingest
 from model.stories import Appearance
 from settings.model import SourceConfig
 from store import FeedQuery, open_store
 from store.schema import MIGRATIONS
+from store.times import to_db
 from tests.items.dedupe_cases import STORIES
 from tests.support import pg_admin, query
 
@@ -216,9 +218,18 @@ def test_band_rows_written_before_the_keyed_band_table_still_find_their_stories(
     with monkeypatch.context() as patch:
         patch.setattr(f"{backend}.MIGRATIONS", MIGRATIONS[:keyed])
         old = open_store(storage_url)
-        with old.transaction() as tx:
+        with old.transaction() as tx:  # what the code of that schema wrote: its columns only
             tx.sync_sources([_source("a"), _source("b")])
-            ingest(tx, [replace(_app("a", "1", "http://a.test/1.html", title), content_html=body)], NOW)
+            app = replace(_app("a", "1", "http://a.test/1.html", title), content_html=body)
+            story = tx.create_story("tag:old", NOW, NOW)
+            tx._q("INSERT INTO appearances (story_id, source_id, item_key, url, title, published_at, "
+                  "date_is_guess, first_seen_at, content_html, summary, regions, tags, fingerprint) "
+                  "VALUES (?, 'a', '1', ?, ?, ?, 0, ?, ?, '', '', '', ?)",
+                  (story, app.url, title, to_db(NOW), to_db(NOW), body, app.fingerprint))
+            for period, key, appearance_id in band_rows([(sketch_of(app), 1)]):
+                tx._q("INSERT INTO dedupe_bands (band_key, published_period, appearance_id) VALUES (?, ?, ?)",
+                      (key, period, appearance_id))
+            tx.set_canonicals([(story, 1, NOW, None)])
         old.close()
     assert query(storage_url, "SELECT COUNT(*) FROM dedupe_bands") == [(22,)]
     store = open_store(storage_url)
