@@ -17,7 +17,8 @@ from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 from typing import Protocol
 
-from feeds.httpd import HTTPServer, Request, Response
+from feeds.httpd import DEFAULT_LANE, HTTPServer, Limits, Request, Response
+from settings.model import ServerSettings
 
 CONTENT_TYPES = {
     ".rss": "application/rss+xml; charset=utf-8",
@@ -30,6 +31,8 @@ CONTENT_TYPES = {
 MAX_REMEMBERED_PATHS = 10_000
 REVALIDATE_AFTER = 0.1  # seconds a file's stat() answer is trusted: a busy poll skips the syscall
 CACHE_CONTROL = "public, max-age=300"
+VIEW_LANE = "views"  # filtered views that query the store: bounded, beside everything else
+PROBE_LANE = "probes"  # health probes: never queued behind views or status pages
 DynamicRoute = Callable[[], tuple[bytes, str]]
 
 
@@ -151,6 +154,10 @@ class FeedApp:
         found = self._site.lookup(target)
         return None if found is None else self._answer(request, found)
 
+    def lane(self, request: Request) -> str:
+        """A feed URL with a query may render a view from the store; the rest is quick work."""
+        return VIEW_LANE if "?" in request.target and request.target.startswith("/feeds/") else DEFAULT_LANE
+
     def __call__(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):
             return Response.of(405, b"method not allowed\n", Allow="GET, HEAD")
@@ -187,8 +194,16 @@ def _not_modified(request: Request, found: Representation) -> bool:
     return False
 
 
-def make_server(host: str, port: int, site: Site,
-                dynamic: dict[str, DynamicRoute] | None = None) -> HTTPServer:
-    """A server for `site`; `dynamic` maps exact paths to live pages (status, health)."""
-    return HTTPServer(host, port, FeedApp(site, dynamic),
+def make_server(host: str, port: int, site: Site, dynamic: dict[str, DynamicRoute] | None = None,
+                settings: ServerSettings = ServerSettings()) -> HTTPServer:
+    """A server for `site`; `dynamic` maps exact paths to live pages (status, health).
+
+    `settings.workers` threads answer status pages and admin actions, `settings.view_workers`
+    render filtered views, and two more answer health probes, so no kind waits for another.
+    """
+    lanes = {DEFAULT_LANE: settings.workers, VIEW_LANE: settings.view_workers, PROBE_LANE: 2}
+    limits = Limits(max_connections=settings.max_connections, head_timeout=settings.head_timeout,
+                    body_timeout=settings.body_timeout, idle_timeout=settings.idle_timeout,
+                    send_timeout=settings.send_timeout, max_unread=settings.max_unread)
+    return HTTPServer(host, port, FeedApp(site, dynamic), lanes, limits,
                       access_log=bool(os.environ.get("ZONEFEED_ACCESS_LOG")))

@@ -23,7 +23,7 @@ from ops import metrics
 from ops.http import install_ops_routes
 from ops.logs import setup_logging
 from ops.pidfile import remove_pid, write_pid
-from ops.routes import ops_actions, ops_pages
+from ops.routes import PROBES, ops_actions, ops_pages
 from ops.signals import SignalInbox
 from scheduler.collect import StoredRobots
 from scheduler.jobs import PollScheduler
@@ -45,9 +45,9 @@ def run_service(config: Config, store: Store, log_level: str | None,
     offload.configure(config.scheduler.parse_processes)
     poller = PollScheduler(config, Fetcher(config.fetch, robots_memory=StoredRobots(store)), store, render)
     server = make_server(config.server.host, config.server.port,
-                         feed_site(lambda: current["config"], store))
+                         feed_site(lambda: current["config"], store), settings=config.server)
     install_ops_routes(server, ops_pages(lambda: current["config"], store, ready.is_set),
-                       ops_actions(poller.poll_now), config.server.admin_token)
+                       ops_actions(poller.poll_now), config.server.admin_token, PROBES)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     poller.start()

@@ -70,6 +70,18 @@ def _number(value: Any) -> float:
     return float(value)
 
 
+def _between(low: float, high: float, integer: bool = False) -> Callable[[Any], float]:
+    """A number in [low, high]; the range is part of the error message, so it is documented where it bites."""
+    def check(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not isinstance(value, int)):
+            raise ValueError(f"expected {'an integer' if integer else 'a number'}, got {type(value).__name__}")
+        if not low <= value <= high:  # also refuses nan
+            raise ValueError(f"must be from {low:g} to {high:g}, got {value!r}")
+        return value if integer else float(value)
+
+    return check
+
+
 def _boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"expected true or false, got {type(value).__name__}")
@@ -148,6 +160,14 @@ _SERVER = {
     "host": _Field(_nonempty_text, "127.0.0.1"),
     "port": _Field(_integer(0), 8080),
     "admin_token": _Field(_admin_token),
+    "max_connections": _Field(_between(16, 100_000, integer=True), ServerSettings.max_connections),
+    "head_timeout": _Field(_between(0.1, 300), ServerSettings.head_timeout),
+    "body_timeout": _Field(_between(0.1, 3600), ServerSettings.body_timeout),
+    "idle_timeout": _Field(_between(0.1, 3600), ServerSettings.idle_timeout),
+    "send_timeout": _Field(_between(0.1, 3600), ServerSettings.send_timeout),
+    "max_unread": _Field(_between(16_384, 64 << 20, integer=True), ServerSettings.max_unread),
+    "workers": _Field(_between(1, 64, integer=True), ServerSettings.workers),
+    "view_workers": _Field(_between(1, 32, integer=True), ServerSettings.view_workers),
 }
 _STORAGE = {"url": _Field(_storage_url, "sqlite:///data/zonefeed.db")}
 _FETCH = {
