@@ -382,6 +382,21 @@ def _error(status: int) -> Response:
     return Response.of(status, f"{status} {HTTPStatus(status).phrase}\n".encode())
 
 
+def listening_socket(host: str, port: int) -> socket.socket:
+    return socket.create_server((host, port), backlog=1024)
+
+
+def answer(app: App, request: Request) -> Response:
+    """On a pool thread: the application's full answer; a failure is a 500, not a hang."""
+    try:
+        return app(request)
+    except ClientError as error:
+        return _client_error(request, error)
+    except Exception:
+        log.exception("event=http_error path=%r", request.target[:200])
+        return _error(500)
+
+
 class HTTPServer:
     """Serves `app` on (host, port) from the thread that calls serve_forever().
 
@@ -391,7 +406,7 @@ class HTTPServer:
     """
 
     def __init__(self, host: str, port: int, app: App, lanes: dict[str, int] | None = None,
-                 limits: Limits = Limits(), access_log: bool = False):
+                 limits: Limits = Limits(), access_log: bool = False, sock: socket.socket | None = None):
         self.app = app
         self.access_log = access_log
         self.limits = _fitted(limits)
@@ -401,7 +416,7 @@ class HTTPServer:
                       for lane, workers in (lanes or {DEFAULT_LANE: 4}).items()}
         self.connections: set[_Connection] = set()
         self.tally = _Tally()
-        self._socket = socket.create_server((host, port), backlog=1024)
+        self._socket = sock or listening_socket(host, port)
         self.server_address: tuple[str, int] = self._socket.getsockname()[:2]
         self._stopping: asyncio.Future = self.loop.create_future()
         self._running = threading.Event()
@@ -420,14 +435,7 @@ class HTTPServer:
         return True
 
     def answer(self, request: Request) -> Response:
-        """On a pool thread: the application's full answer; a failure is a 500, not a hang."""
-        try:
-            return self.app(request)
-        except ClientError as error:
-            return _client_error(request, error)
-        except Exception:
-            log.exception("event=http_error path=%r", request.target[:200])
-            return _error(500)
+        return answer(self.app, request)
 
     def serve_forever(self) -> None:
         self._running.set()

@@ -154,6 +154,9 @@ class FeedSite:
         self._static = static
         self._views = views
 
+    def front(self) -> Site:
+        return self._static.front()
+
     def lookup(self, url_path: str, query: str = "") -> Representation | None:
         if query:
             found = self._views.lookup(url_path, query)

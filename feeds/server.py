@@ -17,6 +17,7 @@ from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 from typing import Protocol
 
+from feeds.front import FrontServer
 from feeds.httpd import DEFAULT_LANE, HTTPServer, Limits, Request, Response
 from settings.model import ServerSettings
 
@@ -91,6 +92,13 @@ class StaticSite:
         self._checked: dict[str, tuple[float, Representation]] = {}  # URL path -> (stat time, answer)
         self._lock = threading.Lock()
 
+    def __reduce__(self) -> tuple:
+        """Sent to the front process (feeds.front) as its root: caches and locks stay here."""
+        return StaticSite, (self.root,)
+
+    def front(self) -> StaticSite:
+        return self
+
     def lookup(self, url_path: str, query: str = "") -> Representation | None:
         """The file for a URL path; the query string does not select static files."""
         checked = self._checked.get(url_path)
@@ -138,6 +146,9 @@ class StaticSite:
 class Site(Protocol):
     def lookup(self, url_path: str, query: str = "") -> Representation | None: ...
 
+    def front(self) -> Site:
+        """What a front process may answer from: the static files, without the store."""
+
 
 class FeedApp:
     """The feed server's routes: prepared feed answers, live pages, 404; validators and gzip."""
@@ -153,6 +164,10 @@ class FeedApp:
             return None  # a query may need the database; an escaped path needs decoding
         found = self._site.lookup(target)
         return None if found is None else self._answer(request, found)
+
+    def front(self) -> FeedApp:
+        """The part that answers in a front process (feeds.front): quick() and lane()."""
+        return FeedApp(self._site.front())
 
     def lane(self, request: Request) -> str:
         """A feed URL with a query may render a view from the store; the rest is quick work."""
@@ -195,15 +210,20 @@ def _not_modified(request: Request, found: Representation) -> bool:
 
 
 def make_server(host: str, port: int, site: Site, dynamic: dict[str, DynamicRoute] | None = None,
-                settings: ServerSettings = ServerSettings()) -> HTTPServer:
+                settings: ServerSettings = ServerSettings(),
+                front_logs: Callable[[], None] | None = None) -> HTTPServer | FrontServer:
     """A server for `site`; `dynamic` maps exact paths to live pages (status, health).
 
     `settings.workers` threads answer status pages and admin actions, `settings.view_workers`
     render filtered views, and two more answer health probes, so no kind waits for another.
+    With `front_logs` (how the front process sets up logging) the event loop runs in a front
+    process of its own (feeds.front): for a process that also collects.
     """
     lanes = {DEFAULT_LANE: settings.workers, VIEW_LANE: settings.view_workers, PROBE_LANE: 2}
     limits = Limits(max_connections=settings.max_connections, head_timeout=settings.head_timeout,
                     body_timeout=settings.body_timeout, idle_timeout=settings.idle_timeout,
                     send_timeout=settings.send_timeout, max_unread=settings.max_unread)
-    return HTTPServer(host, port, FeedApp(site, dynamic), lanes, limits,
-                      access_log=bool(os.environ.get("ZONEFEED_ACCESS_LOG")))
+    access_log = bool(os.environ.get("ZONEFEED_ACCESS_LOG"))
+    if front_logs is not None:
+        return FrontServer(host, port, FeedApp(site, dynamic), lanes, limits, access_log, front_logs)
+    return HTTPServer(host, port, FeedApp(site, dynamic), lanes, limits, access_log)

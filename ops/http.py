@@ -56,6 +56,10 @@ class OpsApp:
     def quick(self, request: Request) -> Response | None:
         return None if request.path in self._pages else self._feeds.quick(request)
 
+    def front(self) -> OpsApp:
+        """Routing without the pages and actions themselves, for a front process (feeds.front)."""
+        return OpsApp(self._feeds.front(), dict.fromkeys(self._pages), {}, None, self._probes)
+
     def lane(self, request: Request) -> str:
         return PROBE_LANE if request.path in self._probes else self._feeds.lane(request)
 

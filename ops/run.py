@@ -13,6 +13,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from feeds.build import build_feeds
@@ -45,7 +46,8 @@ def run_service(config: Config, store: Store, log_level: str | None,
     offload.configure(config.scheduler.parse_processes)
     poller = PollScheduler(config, Fetcher(config.fetch, robots_memory=StoredRobots(store)), store, render)
     server = make_server(config.server.host, config.server.port,
-                         feed_site(lambda: current["config"], store), settings=config.server)
+                         feed_site(lambda: current["config"], store), settings=config.server,
+                         front_logs=partial(setup_logging, log_level or config.service.log_level))
     install_ops_routes(server, ops_pages(lambda: current["config"], store, ready.is_set),
                        ops_actions(poller.poll_now), config.server.admin_token, PROBES)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
