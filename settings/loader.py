@@ -76,7 +76,7 @@ def _between(low: float, high: float, integer: bool = False) -> Callable[[Any], 
         if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not isinstance(value, int)):
             raise ValueError(f"expected {'an integer' if integer else 'a number'}, got {type(value).__name__}")
         if not low <= value <= high:  # also refuses nan
-            raise ValueError(f"must be from {low:g} to {high:g}, got {value!r}")
+            raise ValueError(f"must be between {low:g} and {high:g}, got {value!r}")
         return value if integer else float(value)
 
     return check

@@ -162,13 +162,9 @@ def test_server_limits_have_checked_ranges(load, write_config):
         load_config(write_config("[server]\nmax_connections = 10_000_000\nhead_timeout = nan\n"
                                  "body_timeout = inf\nidle_timeout = 0\nsend_timeout = true\n"
                                  "max_unread = 1.5\nworkers = 0\nview_workers = 1e308\n"))
-    problems = "\n".join(error.value.problems)
-    for expected in ("server.max_connections: must be from 16 to 100000, got 10000000",
-                     "server.head_timeout: must be from 0.1 to 300, got nan",
-                     "server.body_timeout: must be from 0.1 to 3600, got inf",
-                     "server.idle_timeout: must be from 0.1 to 3600, got 0",
-                     "server.send_timeout: expected a number, got bool",
-                     "server.max_unread: expected an integer, got float",
-                     "server.workers: must be from 1 to 64, got 0",
-                     "server.view_workers: expected an integer, got float"):
-        assert expected in problems
+    problems = {p.split(":")[0]: p for p in error.value.problems}
+    for key, expected in (("max_connections", "16 and 100000"), ("head_timeout", "0.1 and 300"),
+                          ("body_timeout", "0.1 and 3600"), ("idle_timeout", "0.1 and 3600"),
+                          ("send_timeout", "expected a number"), ("max_unread", "expected an integer"),
+                          ("workers", "1 and 64"), ("view_workers", "expected an integer")):
+        assert expected in problems[f"server.{key}"]
