@@ -25,7 +25,9 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from multiprocessing.connection import Connection
 
-from feeds.httpd import DEFAULT_LANE, App, HTTPServer, Limits, Request, Response, answer, listening_socket
+from feeds.http_limits import Limits
+from feeds.http_request import Request
+from feeds.httpd import DEFAULT_LANE, App, HTTPServer, Response, answer, listening_socket
 
 log = logging.getLogger("zonefeed.http")
 _UNAVAILABLE = Response.of(503, b"503 service process unavailable\n", Retry_After="1")

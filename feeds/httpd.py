@@ -23,94 +23,28 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
-import resource
 import socket
 import threading
 import time
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from email.utils import formatdate
 from http import HTTPStatus
 from typing import Protocol
-from urllib.parse import parse_qs, unquote
+
+from feeds.http_limits import Limits, LoopErrors, Tally, fitted
+from feeds.http_request import MAX_TARGET, ClientError, Headers, Request, checked_target
 
 log = logging.getLogger("zonefeed.http")
 
 MAX_HEAD = 65536  # longest request head we accept (request line and headers)
-MAX_TARGET = 8192  # longest request target (path and query), like nginx's header buffers
 MAX_HEADERS = 100
 MAX_BODY = 1 << 20  # request bodies are small admin forms; anything larger is refused
-RESERVED_DESCRIPTORS = 256  # kept free of client connections: store, fetches, logs, pools
-LOG_INTERVAL = 60.0  # tallied events (timeouts, refusals, accept errors): one line per interval
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 SERVER_NAME = "zonefeed"
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
 _STATUS_LINES = {status.value: f"HTTP/1.1 {status.value} {status.phrase}\r\nServer: {SERVER_NAME}\r\n".encode()
                  for status in HTTPStatus}
 _NO_BODY = frozenset({204, 304})
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one client may hold of the server; times in seconds."""
-
-    max_connections: int = 1000  # lowered at start to fit the process's descriptor limit
-    head_timeout: float = 10.0  # from a request's first byte (or the connect) to its full head
-    body_timeout: float = 30.0  # from the end of the head to the end of the body
-    idle_timeout: float = 75.0  # a keep-alive connection between requests
-    send_timeout: float = 30.0  # answers left unread this long: the connection is cut
-    max_unread: int = 262144  # bytes of answers buffered for a client before we stop reading it
-
-
-class ClientError(Exception):
-    """A request the client got wrong: answered with `status` and the one-line `reason`."""
-
-    def __init__(self, reason: str, status: int = 400):
-        super().__init__(reason)
-        self.reason = reason
-        self.status = status
-
-
-class Headers(dict):
-    """Request headers by lower-cased name; repeated fields joined with ", " (RFC 9110 5.3)."""
-
-    def get(self, name: str, default: str | None = None) -> str | None:  # type: ignore[override]
-        return dict.get(self, name.lower(), default)
-
-
-@dataclass(slots=True)
-class Request:
-    method: str
-    target: str  # as sent: path and query, still percent-encoded
-    headers: Headers
-    body: bytes = b""
-
-    @property
-    def path(self) -> str:
-        """The percent-decoded path, for routing; static lookups guard traversal themselves."""
-        return unquote(self.target.partition("?")[0])
-
-    @property
-    def query(self) -> str:
-        return self.target.partition("?")[2]
-
-    def params(self) -> dict[str, list[str]]:
-        return parse_query(self.query)
-
-
-def parse_query(query: str) -> dict[str, list[str]]:
-    """A query string as UTF-8 (raw or percent-encoded); anything else is the client's mistake."""
-    try:
-        params = parse_qs(query, errors="strict", max_num_fields=50)
-    except UnicodeDecodeError:
-        raise ClientError("query string is not UTF-8") from None
-    except ValueError:
-        raise ClientError("too many query parameters (at most 50)") from None
-    if any(_CONTROL.search(text) for name, values in params.items() for text in (name, *values)):
-        raise ClientError("control character in query string")
-    return params
 
 
 @dataclass(slots=True)
@@ -289,7 +223,7 @@ class _Connection(asyncio.Protocol):
             self._refuse(431, f"more than {MAX_HEADERS} header lines")
             return None
         method, target, version = parts
-        target, problem = _checked_target(target)
+        target, problem = checked_target(target)
         if problem:
             self._refuse(414 if len(target) > MAX_TARGET else 400, problem)
             return None
@@ -350,28 +284,6 @@ class _Connection(asyncio.Protocol):
                    keep_alive=False)
 
 
-def _checked_target(target: str) -> tuple[str, str | None]:
-    """The request target as text (raw bytes are UTF-8, like percent-escapes) and what is wrong with it."""
-    if len(target) > MAX_TARGET:
-        return target, f"request target over {MAX_TARGET} characters"
-    if not target.isascii():
-        try:
-            target = target.encode("latin-1").decode("utf-8")
-        except UnicodeDecodeError:
-            return target, "request target is not UTF-8"
-    path = target.partition("?")[0]
-    if not (path.startswith("/") or target == "*"):
-        return target, "request target must be a path"
-    if "%" in path:
-        try:
-            path = unquote(path, errors="strict")
-        except UnicodeDecodeError:
-            return target, "path is not UTF-8"
-    if _CONTROL.search(path):
-        return target, "control character in path"
-    return target, None
-
-
 def _client_error(request: Request, error: ClientError) -> Response:
     log.info("event=http_bad_request status=%d reason=%r path=%r", error.status, error.reason,
              request.target[:120])
@@ -409,13 +321,13 @@ class HTTPServer:
                  limits: Limits = Limits(), access_log: bool = False, sock: socket.socket | None = None):
         self.app = app
         self.access_log = access_log
-        self.limits = _fitted(limits)
+        self.limits = fitted(limits)
         self.loop = asyncio.new_event_loop()
-        self.loop.set_exception_handler(_LoopErrors().report)
+        self.loop.set_exception_handler(LoopErrors().report)
         self.pools = {lane: ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"http-{lane}")
                       for lane, workers in (lanes or {DEFAULT_LANE: 4}).items()}
         self.connections: set[_Connection] = set()
-        self.tally = _Tally()
+        self.tally = Tally()
         self._socket = sock or listening_socket(host, port)
         self.server_address: tuple[str, int] = self._socket.getsockname()[:2]
         self._stopping: asyncio.Future = self.loop.create_future()
@@ -496,53 +408,3 @@ class HTTPServer:
 
 DEFAULT_LANE = "work"
 _FULL = (_STATUS_LINES[503] + b"Connection: close\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n")
-
-
-def _fitted(limits: Limits) -> Limits:
-    """The connection cap lowered, if need be, to leave descriptors for everything else."""
-    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-    room = max(16, soft - RESERVED_DESCRIPTORS) if soft != resource.RLIM_INFINITY else limits.max_connections
-    if limits.max_connections <= room:
-        return limits
-    log.warning("event=http_connection_cap configured=%d used=%d reason=\"descriptor limit %d\"",
-                limits.max_connections, room, soft)
-    return replace(limits, max_connections=room)
-
-
-class _Tally:
-    """Events that must not each write a line: the first is logged, then one line per interval."""
-
-    def __init__(self, interval: float = LOG_INTERVAL):
-        self._interval = interval
-        self._counts: Counter[str] = Counter()
-        self._next = 0.0
-
-    def add(self, event: str) -> None:
-        self._counts[event] += 1
-
-    def flush(self, now: float) -> None:
-        if self._counts and now >= self._next:
-            log.warning("event=http_limits %s", " ".join(f"{k}={v}" for k, v in sorted(self._counts.items())))
-            self._counts.clear()
-            self._next = now + self._interval
-
-
-class _LoopErrors:
-    """The loop's own error reports (e.g. accept() out of descriptors, which repeats every
-    second while it lasts): one line per kind per interval, with how many were suppressed."""
-
-    def __init__(self, interval: float = LOG_INTERVAL):
-        self._interval = interval
-        self._last: dict[str, tuple[float, int]] = {}
-
-    def report(self, loop: asyncio.AbstractEventLoop, context: dict) -> None:
-        message = str(context.get("message", "event loop error"))
-        now = time.monotonic()
-        logged_at, suppressed = self._last.get(message, (-self._interval, 0))
-        if now - logged_at < self._interval:
-            self._last[message] = (logged_at, suppressed + 1)
-            return
-        self._last[message] = (now, 0)
-        error = context.get("exception")
-        log.error("event=http_loop_error message=%r error=%r suppressed=%d", message, error, suppressed,
-                  exc_info=error if error is not None and not isinstance(error, OSError) else None)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from feeds.build import FEED_FORMATS, feed_meta
-from feeds.httpd import ClientError, parse_query
+from feeds.http_request import ClientError, parse_query
 from feeds.render import newest_update
 from feeds.select import feed_query, narrow
 from feeds.server import CONTENT_TYPES, Representation, Site, StaticSite

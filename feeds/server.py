@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Protocol
 
 from feeds.front import FrontServer
-from feeds.httpd import DEFAULT_LANE, HTTPServer, Limits, Request, Response
+from feeds.http_limits import Limits
+from feeds.http_request import Request
+from feeds.httpd import DEFAULT_LANE, HTTPServer, Response
 from settings.model import ServerSettings
 
 CONTENT_TYPES = {

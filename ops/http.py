@@ -11,7 +11,8 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from feeds.httpd import App, HTTPServer, Request, Response
+from feeds.http_request import Request
+from feeds.httpd import App, HTTPServer, Response
 from feeds.server import PROBE_LANE
 
 
