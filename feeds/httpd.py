@@ -87,8 +87,9 @@ class _Clock:
 class _Connection(asyncio.Protocol):
     """One client connection: buffer, parse, answer in order, pause while a thread works.
 
-    `waiting` says what we wait for from the client ("head", "body" or "idle" between
-    requests) and `since` when that wait began; the server's sweep enforces the deadlines.
+    `waiting` says what we wait for from the client ("head", "body", "idle" between requests,
+    or "closing": our last bytes taken) and `since` when that wait began; the server's sweep
+    enforces the deadlines.
     """
 
     def __init__(self, server: HTTPServer):
@@ -137,8 +138,9 @@ class _Connection(asyncio.Protocol):
             self._process()
 
     def close(self) -> None:
-        """Close after what is already written has been sent."""
+        """Close after what is already written has been sent (within send_timeout)."""
         self._closing = True
+        self.waiting, self.since = "closing", time.monotonic()
         self._transport.close()
 
     def abort(self) -> None:
@@ -149,13 +151,17 @@ class _Connection(asyncio.Protocol):
 
     def time_out(self) -> None:
         """A request that did not arrive in time gets a 408 (tiny: it fits any socket buffer)."""
-        if self.waiting in ("head", "body") and self._buffer and not self.write_paused:
+        if self._closing or self.write_paused:
+            self.abort()
+            return
+        if self.waiting in ("head", "body") and self._buffer:
             self._transport.write(_STATUS_LINES[408] + b"Connection: close\r\nContent-Length: 0\r\n\r\n")
-        self.abort() if self.write_paused else self.close()
+        self.close()
 
     def _waiting_again(self) -> None:
         """After an answer: waiting for the next request, whose first bytes may already be here."""
-        self.waiting, self.since = ("head" if self._buffer else "idle"), time.monotonic()
+        if not self._closing:
+            self.waiting, self.since = ("head" if self._buffer else "idle"), time.monotonic()
 
     def _process(self) -> None:
         """Answer every complete request in the buffer, until one has to go to a thread."""
@@ -389,7 +395,8 @@ class HTTPServer:
     async def _sweep(self) -> None:
         """Deadlines by one sweep a second or so, instead of a timer per connection per request."""
         limits = self.limits
-        deadlines = {"head": limits.head_timeout, "body": limits.body_timeout, "idle": limits.idle_timeout}
+        deadlines = {"head": limits.head_timeout, "body": limits.body_timeout, "idle": limits.idle_timeout,
+                     "closing": limits.send_timeout}
         shortest = min(*deadlines.values(), limits.send_timeout)
         while True:
             await asyncio.sleep(min(1.0, shortest / 4))
@@ -400,7 +407,7 @@ class HTTPServer:
                         connection.abort()
                         self.tally.add("send_timeout")
                 elif not connection.busy and now - connection.since > deadlines[connection.waiting]:
-                    if connection.waiting != "idle":
+                    if connection.waiting in ("head", "body"):
                         self.tally.add(f"{connection.waiting}_timeout")
                     connection.time_out()
             self.tally.flush(now)
