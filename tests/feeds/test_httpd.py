@@ -244,9 +244,11 @@ def test_a_client_pipelining_without_reading_is_cut_off(strict_server):
     # Each time the kernel's buffers grow and take some, the server answers one more and waits
     # send_timeout again; they stop growing at a few MB, so the cut comes within seconds.
     deadline = time.monotonic() + 15
+    while not app.big_answers and time.monotonic() < deadline:  # accepted and answering
+        time.sleep(0.05)
     while srv.connections and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not srv.connections and app.big_answers < 20  # stopped answering, then dropped it
+    assert not srv.connections and 0 < app.big_answers < 20  # stopped answering, then dropped it
     assert len(read_to_close(sock)) < 20 * len(BIG)  # what the socket buffers held, then the end
     sock.close()
 
