@@ -60,20 +60,28 @@ class FrontServer:
         child = self._child
         return child.pid if child is not None and child.is_alive() else None
 
+    def start_front(self) -> None:
+        """Start the front process now (it inherits this thread's CPU priority); serve_forever()
+        starts it if this was not called, and again if it dies."""
+        self._pipe, child_end = multiprocessing.Pipe()
+        self._child = multiprocessing.get_context("spawn").Process(
+            target=_front_main, name="zonefeed-http", daemon=True,
+            args=(self._socket, self.app.front(), child_end, *self._front_args))
+        self._child.start()
+        child_end.close()
+
     def serve_forever(self) -> None:
-        """Start the front and answer what it forwards; a front that dies is started again."""
+        """Answer what the front forwards; a front that dies is started again."""
         try:
+            if self._child is None:
+                self.start_front()
             while not self._stopping.is_set():
-                self._pipe, child_end = multiprocessing.Pipe()
-                self._child = multiprocessing.get_context("spawn").Process(
-                    target=_front_main, name="zonefeed-http", daemon=True,
-                    args=(self._socket, self.app.front(), child_end, *self._front_args))
-                self._child.start()
-                child_end.close()
                 self._relay(self._pipe)
                 self._child.join(5)
-                if not self._stopping.is_set():
-                    log.error("event=http_front_restart exitcode=%s", self._child.exitcode)
+                if self._stopping.is_set():
+                    break
+                log.error("event=http_front_restart exitcode=%s", self._child.exitcode)
+                self.start_front()
         finally:
             self._stopped.set()
 
