@@ -176,7 +176,8 @@ def _reload(config: Config) -> int:
 
 def _serve(config: Config, store: Store, args: argparse.Namespace) -> int:
     build_feeds(config, store)
-    server = make_server(config.server.host, config.server.port, feed_site(lambda: config, store))
+    server = make_server(config.server.host, config.server.port, feed_site(lambda: config, store),
+                         settings=config.server)
     _announce(config, server.server_address[1])
     _serve_until_signal(server)
     return 0

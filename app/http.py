@@ -10,9 +10,10 @@ import hmac
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import parse_qs
 
-from feeds.httpd import App, HTTPServer, Request, Response
+from feeds.http_request import Request
+from feeds.httpd import App, HTTPServer, Response
+from feeds.server import PROBE_LANE
 
 
 @dataclass(frozen=True)
@@ -32,26 +33,36 @@ Action = Callable[[dict[str, list[str]]], Reply]
 
 
 def install_ops_routes(server: HTTPServer, pages: dict[str, Page],
-                       actions: dict[str, Action], admin_token: str | None) -> None:
+                       actions: dict[str, Action], admin_token: str | None,
+                       probes: frozenset[str] = frozenset()) -> None:
     """Serve `pages` on GET/HEAD; `actions` on POST only with `Authorization: Bearer <admin_token>`.
 
     Without a token the actions do not exist (404), so an unconfigured service exposes nothing.
+    The pages named in `probes` (health checks) run on the server's probe lane.
     """
-    server.app = OpsApp(server.app, pages, actions, admin_token)
+    server.app = OpsApp(server.app, pages, actions, admin_token, probes)
 
 
 class OpsApp:
     """The operator routes in front of the feed application, which answers everything else."""
 
     def __init__(self, feeds: App, pages: dict[str, Page], actions: dict[str, Action],
-                 admin_token: str | None):
+                 admin_token: str | None, probes: frozenset[str] = frozenset()):
         self._feeds = feeds
         self._pages = pages
         self._actions = actions if admin_token else {}
         self._admin_token = admin_token or ""
+        self._probes = probes
 
     def quick(self, request: Request) -> Response | None:
         return None if request.path in self._pages else self._feeds.quick(request)
+
+    def front(self) -> OpsApp:
+        """Routing without the pages and actions themselves, for a front process (feeds.front)."""
+        return OpsApp(self._feeds.front(), dict.fromkeys(self._pages), {}, None, self._probes)
+
+    def lane(self, request: Request) -> str:
+        return PROBE_LANE if request.path in self._probes else self._feeds.lane(request)
 
     def __call__(self, request: Request) -> Response:
         page = self._pages.get(request.path)
@@ -64,11 +75,14 @@ class OpsApp:
             return _response(Reply(404, b"not found\n"))
         if not self._authorized(request):
             return _response(json_reply(403, {"error": "missing or wrong admin token"}))
-        return _response(action(parse_qs(request.query)))
+        return _response(action(request.params()))
 
     def _authorized(self, request: Request) -> bool:
-        given = (request.headers.get("authorization") or "").removeprefix("Bearer ").strip()
-        return hmac.compare_digest(given.encode(), self._admin_token.encode())
+        """Only `Authorization: Bearer <token>` (RFC 6750): a bare token is refused."""
+        scheme, _, given = (request.headers.get("authorization") or "").strip().partition(" ")
+        if scheme.lower() != "bearer":
+            return False
+        return hmac.compare_digest(given.strip().encode(), self._admin_token.encode())
 
 
 def _response(reply: Reply) -> Response:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from zoneinfo import ZoneInfo
 
 from app.http import Action, Page, Reply, json_reply
@@ -12,6 +15,9 @@ from ops.status import source_statuses, status_json
 from settings.model import Config
 from store.base import Store
 from store.times import utc_now
+
+PROBES = frozenset({"/healthz", "/readyz"})  # answered on the server's probe lane
+READY_TIMEOUT = 1.5  # seconds /readyz waits for the database before answering 503
 
 
 def ops_pages(current_config: Callable[[], Config], store: Store,
@@ -32,14 +38,14 @@ def ops_pages(current_config: Callable[[], Config], store: Store,
     def healthz() -> Reply:
         return Reply(200, b"ok\n")
 
+    database = StoreCheck(store, READY_TIMEOUT)
+
     def readyz() -> Reply:
         if not is_ready():
             return Reply(503, b"starting\n")
-        try:
-            with store.read() as tx:
-                tx.story_count()
-        except Exception as exc:  # the point of /readyz is to say so instead of failing
-            return Reply(503, f"database unavailable: {exc}\n".encode())
+        problem = database.problem()
+        if problem:
+            return Reply(503, f"{problem}\n".encode())
         return Reply(200, b"ready\n")
 
     def metrics_page() -> Reply:
@@ -49,6 +55,40 @@ def ops_pages(current_config: Callable[[], Config], store: Store,
 
     return {"/status": status_page, "/status.json": status_document, "/healthz": healthz,
             "/readyz": readyz, "/metrics": metrics_page}
+
+
+class StoreCheck:
+    """Whether the store answers a trivial query within `timeout` seconds.
+
+    A database that is down can hold a query for the pool's whole timeout (30 s); the check
+    runs on its own thread so a probe answers in time, and a check still stuck from an
+    earlier probe is waited on rather than joined by another.
+    """
+
+    def __init__(self, store: Store, timeout: float):
+        self._store = store
+        self._timeout = timeout
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readyz")
+        self._lock = threading.Lock()
+        self._underway: Future[None] | None = None
+
+    def problem(self) -> str | None:
+        """None when the store answered; otherwise one line saying what went wrong."""
+        with self._lock:
+            if self._underway is None or self._underway.done():
+                self._underway = self._thread.submit(self._query)
+            underway = self._underway
+        try:
+            underway.result(timeout=self._timeout)
+        except FutureTimeout:
+            return f"database did not answer within {self._timeout:g} s"
+        except Exception as exc:  # the point of /readyz is to say so instead of failing
+            return "database unavailable: " + (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        return None
+
+    def _query(self) -> None:
+        with self._store.read() as tx:
+            tx.story_count()
 
 
 def ops_actions(poll_now: Callable[[str], bool]) -> dict[str, Action]:

@@ -12,12 +12,13 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 from feeds.build import feed_meta
 from feeds.formats import FORMATS
+from feeds.http_request import ClientError, parse_query
 from feeds.reading import ReaderPages
 from feeds.render import newest_update
 from feeds.select import feed_query, narrow
@@ -27,7 +28,8 @@ from store.base import Store
 from store.times import utc_now
 
 _FEED_PATH = re.compile(r"/feeds/([^/]+)\.([a-z0-9]+)")  # the extension must be a registered format
-MAX_WORDS = 5
+MAX_WORDS = 5  # ?q= words; all must match
+MAX_WORD = 50  # characters of one ?q= word or of ?region=: a pattern, not a document
 
 
 @dataclass(frozen=True)
@@ -40,15 +42,20 @@ class ViewFilters:
 
     @classmethod
     def parse(cls, query: str) -> ViewFilters | None:
-        params = parse_qs(query, keep_blank_values=False)
+        """The filters a query asks for, or None for none; a ClientError says what is wrong."""
+        params = parse_query(query)
         limit = None
         if "limit" in params:
-            try:
-                limit = max(1, int(params["limit"][0]))
-            except ValueError:
-                limit = None
-        words = tuple(sorted({w for value in params.get("q", []) for w in value.split()}))[:MAX_WORDS]
+            text = params["limit"][0].strip()
+            if not (text.isascii() and text.isdigit()) or int(text) < 1:
+                raise ClientError(f"limit must be a whole number of at least 1, got {text[:20]!r}")
+            limit = int(text)
+        words = tuple(sorted({w for value in params.get("q", []) for w in value.split()}))
+        if len(words) > MAX_WORDS:
+            raise ClientError(f"at most {MAX_WORDS} words in q")
         region = (params.get("region") or [None])[0]
+        if any(len(text) > MAX_WORD for text in (*words, region or "")):
+            raise ClientError(f"a q word or region may have at most {MAX_WORD} characters")
         filters = cls(limit, words, region)
         return filters if filters != cls() else None
 
@@ -64,7 +71,11 @@ class ViewFilters:
 
 
 class FilteredViews:
-    """Render-on-demand with an LRU cache; the data version is checked at most once a second."""
+    """Render-on-demand with an LRU cache; the data version is checked at most once a second.
+
+    Views render on the caller's thread (the server's view lane bounds how many at once); a
+    burst of requests for one uncached view renders it once and the others wait for it.
+    """
 
     def __init__(self, current_config: Callable[[], Config], store: Store, capacity: int = 256,
                  version_ttl: float = 1.0):
@@ -74,8 +85,7 @@ class FilteredViews:
         self._capacity = capacity
         self._version_ttl = version_ttl
         self._version: tuple[float, str] = (0.0, "")
-        # One worker thread: one store connection, and a burst of misses renders each view once.
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-view")
+        self._rendering: dict[tuple, Future[Representation]] = {}
         self._lock = threading.Lock()
 
     def lookup(self, url_path: str, query: str) -> Representation | None:
@@ -87,10 +97,7 @@ class FilteredViews:
         feed = next((f for f in config.feeds if match and f.id == match.group(1)), None)
         if filters is None or feed is None:
             return None
-        return self._worker.submit(self._view, config, feed, match.group(2), filters).result()
-
-    def close(self) -> None:
-        self._worker.shutdown(wait=True)
+        return self._view(config, feed, match.group(2), filters)
 
     def _view(self, config: Config, feed: FeedConfig, extension: str, filters: ViewFilters) -> Representation:
         version = (self._data_version(), id(config))
@@ -100,7 +107,20 @@ class FilteredViews:
             if cached and cached[0] == version:
                 self._cache.move_to_end(key)
                 return cached[1]
-        representation = self._render(config, feed, extension, filters)
+            underway = self._rendering.get((key, version))
+            if underway is None:
+                mine = self._rendering[(key, version)] = Future()
+        if underway is not None:
+            return underway.result()
+        try:
+            representation = self._render(config, feed, extension, filters)
+        except BaseException as error:
+            mine.set_exception(error)
+            raise
+        finally:
+            with self._lock:
+                del self._rendering[(key, version)]
+        mine.set_result(representation)
         with self._lock:
             self._cache[key] = (version, representation)
             while len(self._cache) > self._capacity:
@@ -139,6 +159,9 @@ class FeedSite:
         self._static = static
         self._views = views
         self._pages = pages
+
+    def front(self) -> Site:
+        return self._static.front()
 
     def lookup(self, url_path: str, query: str = "") -> Representation | None:
         if self._pages is not None and not url_path.startswith("/feeds/"):

@@ -10,6 +10,14 @@ from items.ingest import GUID_PREFIX
 _STORY_TOKEN = re.compile(r"[0-9a-f]{24}")
 
 
+LIVE_PREFIXES = ("/stories/", "/search.")
+
+
+def is_live_page(path: str) -> bool:
+    """A page read from the store per request (feeds.reading), not a file of the export."""
+    return path in ("/", "/search") or path.startswith(LIVE_PREFIXES)
+
+
 def feed_path(feed_id: str, extension: str) -> str:
     return f"feeds/{feed_id}.{extension}"
 

@@ -14,11 +14,12 @@ from zoneinfo import ZoneInfo
 
 from feeds.build import feed_meta
 from feeds.formats import FORMATS, feed_formats
+from feeds.http_request import ClientError
 from feeds.pages import FeedLink, Site, render_home, render_search_page, render_story_page
 from feeds.paths import guid_of_story_path
 from feeds.render import FeedMeta, newest_update
 from feeds.select import feed_query
-from feeds.server import BadQuery, Representation
+from feeds.server import Representation
 from items.explain import explain
 from settings.model import Config
 from store.base import Store
@@ -46,10 +47,10 @@ class SearchForm:
         params = {k: v[0].strip() for k, v in parse_qs(query_string).items() if v}
         q = params.get("q", "")
         if len(q) > MAX_QUERY_CHARS:
-            raise BadQuery(f"q is longer than {MAX_QUERY_CHARS} characters")
+            raise ClientError(f"q is longer than {MAX_QUERY_CHARS} characters")
         words = tuple(dict.fromkeys(q.split()))
         if len(words) > MAX_SEARCH_WORDS or any(len(w) > MAX_WORD_CHARS for w in words):
-            raise BadQuery(f"q takes at most {MAX_SEARCH_WORDS} words of {MAX_WORD_CHARS} characters")
+            raise ClientError(f"q takes at most {MAX_SEARCH_WORDS} words of {MAX_WORD_CHARS} characters")
         tz = ZoneInfo(config.service.timezone)
         since, until = _day(params, "since", tz), _day(params, "until", tz)
         fields = {name: params.get(name, "") for name in ("q", "since", "until", "source", "region", "topic")}
@@ -131,7 +132,7 @@ class ReaderPages:
 
     def _search_feed(self, config: Config, extension: str, form: SearchForm) -> Representation:
         if not form.asked:
-            raise BadQuery("a search feed needs at least one of q, since, until, source, region, topic")
+            raise ClientError("a search feed needs at least one of q, since, until, source, region, topic")
         with self._store.read() as tx:
             entries = tx.search_stories(form.query, 0, SEARCH_FEED_ITEMS)
         meta = _search_meta(config, form)
@@ -186,7 +187,7 @@ def _params(query: str) -> dict[str, str]:
 def _page(params: dict[str, str]) -> int:
     raw = params.get("page", "1")
     if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-        raise BadQuery(f"page must be a whole number from 1 to {MAX_PAGE}")
+        raise ClientError(f"page must be a whole number from 1 to {MAX_PAGE}")
     return int(raw)
 
 
@@ -197,4 +198,4 @@ def _day(params: dict[str, str], name: str, tz: ZoneInfo) -> datetime | None:
     try:
         return datetime.strptime(raw, "%Y-%m-%d").replace(tzinfo=tz)
     except ValueError:
-        raise BadQuery(f"{name} must be a date like 2026-11-30") from None
+        raise ClientError(f"{name} must be a date like 2026-11-30") from None

@@ -18,7 +18,12 @@ from pathlib import Path
 from typing import Protocol
 
 from feeds.formats import FORMATS
-from feeds.httpd import HTTPServer, Request, Response
+from feeds.front import FrontServer
+from feeds.http_limits import Limits
+from feeds.http_request import Request
+from feeds.httpd import DEFAULT_LANE, HTTPServer, Response
+from feeds.paths import is_live_page
+from settings.model import ServerSettings
 
 # The export's own files; every output format adds its extension (feeds.formats).
 EXPORT_TYPES = {
@@ -35,6 +40,8 @@ def content_type(suffix: str) -> str | None:
 MAX_REMEMBERED_PATHS = 10_000
 REVALIDATE_AFTER = 0.1  # seconds a file's stat() answer is trusted: a busy poll skips the syscall
 CACHE_CONTROL = "public, max-age=300"
+VIEW_LANE = "views"  # filtered views that query the store: bounded, beside everything else
+PROBE_LANE = "probes"  # health probes: never queued behind views or status pages
 DynamicRoute = Callable[[], tuple[bytes, str]]
 
 
@@ -93,6 +100,13 @@ class StaticSite:
         self._checked: dict[str, tuple[float, Representation]] = {}  # URL path -> (stat time, answer)
         self._lock = threading.Lock()
 
+    def __reduce__(self) -> tuple:
+        """Sent to the front process (feeds.front) as its root: caches and locks stay here."""
+        return StaticSite, (self.root,)
+
+    def front(self) -> StaticSite:
+        return self
+
     def lookup(self, url_path: str, query: str = "") -> Representation | None:
         """The file for a URL path; the query string does not select static files."""
         checked = self._checked.get(url_path)
@@ -137,12 +151,11 @@ class StaticSite:
         return str(target)
 
 
-class BadQuery(ValueError):
-    """A reader's query string that cannot be answered; the message says why (HTTP 400)."""
-
-
 class Site(Protocol):
     def lookup(self, url_path: str, query: str = "") -> Representation | None: ...
+
+    def front(self) -> Site:
+        """What a front process may answer from: the static files, without the store."""
 
 
 class FeedApp:
@@ -160,6 +173,18 @@ class FeedApp:
         found = self._site.lookup(target)
         return None if found is None else self._answer(request, found)
 
+    def front(self) -> FeedApp:
+        """The part that answers in a front process (feeds.front): quick() and lane()."""
+        return FeedApp(self._site.front())
+
+    def lane(self, request: Request) -> str:
+        """A feed URL with a query, and the reading pages, render from the store; the rest is
+        quick work."""
+        target = request.target
+        if target.startswith("/feeds/"):
+            return VIEW_LANE if "?" in target else DEFAULT_LANE
+        return VIEW_LANE if is_live_page(request.path) else DEFAULT_LANE
+
     def __call__(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):
             return Response.of(405, b"method not allowed\n", Allow="GET, HEAD")
@@ -167,10 +192,7 @@ class FeedApp:
         if path in self._routes:
             body, content_type = self._routes[path]()
             return Response.of(200, body, content_type, Cache_Control="no-cache")
-        try:
-            found = self._site.lookup(path, request.query)
-        except BadQuery as exc:
-            return Response.of(400, f"{exc}\n".encode(), Cache_Control="no-store")
+        found = self._site.lookup(path, request.query)
         if found is None:
             return Response.of(404, b"not found\n")
         return self._answer(request, found)
@@ -199,8 +221,21 @@ def _not_modified(request: Request, found: Representation) -> bool:
     return False
 
 
-def make_server(host: str, port: int, site: Site,
-                dynamic: dict[str, DynamicRoute] | None = None) -> HTTPServer:
-    """A server for `site`; `dynamic` maps exact paths to live pages (status, health)."""
-    return HTTPServer(host, port, FeedApp(site, dynamic),
-                      access_log=bool(os.environ.get("ZONEFEED_ACCESS_LOG")))
+def make_server(host: str, port: int, site: Site, dynamic: dict[str, DynamicRoute] | None = None,
+                settings: ServerSettings = ServerSettings(),
+                front_logs: Callable[[], None] | None = None) -> HTTPServer | FrontServer:
+    """A server for `site`; `dynamic` maps exact paths to live pages (status, health).
+
+    `settings.workers` threads answer status pages and admin actions, `settings.view_workers`
+    render filtered views, and two more answer health probes, so no kind waits for another.
+    With `front_logs` (how the front process sets up logging) the event loop runs in a front
+    process of its own (feeds.front): for a process that also collects.
+    """
+    lanes = {DEFAULT_LANE: settings.workers, VIEW_LANE: settings.view_workers, PROBE_LANE: 2}
+    limits = Limits(max_connections=settings.max_connections, head_timeout=settings.head_timeout,
+                    body_timeout=settings.body_timeout, idle_timeout=settings.idle_timeout,
+                    send_timeout=settings.send_timeout, max_unread=settings.max_unread)
+    access_log = bool(os.environ.get("ZONEFEED_ACCESS_LOG"))
+    if front_logs is not None:
+        return FrontServer(host, port, FeedApp(site, dynamic), lanes, limits, access_log, front_logs)
+    return HTTPServer(host, port, FeedApp(site, dynamic), lanes, limits, access_log)

@@ -174,6 +174,14 @@ _SERVER = {
     "host": _Field(_nonempty_text, ServerSettings.host),
     "port": _Field(_integer(0, 65535), ServerSettings.port),
     "admin_token": _Field(_admin_token),
+    "max_connections": _Field(_integer(16, 100_000), ServerSettings.max_connections),
+    "head_timeout": _Field(_number(0.1, 300), ServerSettings.head_timeout),
+    "body_timeout": _Field(_number(0.1, 3600), ServerSettings.body_timeout),
+    "idle_timeout": _Field(_number(0.1, 3600), ServerSettings.idle_timeout),
+    "send_timeout": _Field(_number(0.1, 3600), ServerSettings.send_timeout),
+    "max_unread": _Field(_integer(16_384, 64 << 20), ServerSettings.max_unread),
+    "workers": _Field(_integer(1, 64), ServerSettings.workers),
+    "view_workers": _Field(_integer(1, 32), ServerSettings.view_workers),
 }
 _STORAGE = {"url": _Field(_storage_url, StorageSettings.url)}
 _FETCH = {

@@ -21,6 +21,14 @@ class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 8080
     admin_token: str | None = None  # protected POST /admin/* actions are off without one
+    max_connections: int = 1000      # open client connections (lowered to fit the descriptor limit)
+    head_timeout: float = 10.0       # seconds from a request's first byte to the end of its head
+    body_timeout: float = 30.0       # seconds from the end of the head to the end of the body
+    idle_timeout: float = 75.0       # seconds a keep-alive connection may sit between requests
+    send_timeout: float = 30.0       # seconds a client may leave answers unread before it is cut off
+    max_unread: int = 262144         # bytes of answers buffered per client before reading it pauses
+    workers: int = 4                 # threads for status pages and admin actions
+    view_workers: int = 2            # threads rendering ?q= / ?region= / ?limit= views at once
 
 
 @dataclass(frozen=True)

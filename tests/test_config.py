@@ -151,3 +151,20 @@ def test_scheduler_and_admin_token_settings(load, write_config):
         load_config(write_config('[server]\nadmin_token = "short"\n[scheduler]\nmax_backoff = "often"\n'))
     assert any(p.startswith("server.admin_token: must be at least 16 characters") for p in error.value.problems)
     assert any(p.startswith("scheduler.max_backoff: bad interval") for p in error.value.problems)
+
+
+def test_server_limits_have_checked_ranges(load, write_config):
+    config = load("[server]\nmax_connections = 200\nhead_timeout = 5\nsend_timeout = 2.5\nview_workers = 3\n")
+    assert (config.server.max_connections, config.server.head_timeout, config.server.send_timeout,
+            config.server.view_workers) == (200, 5.0, 2.5, 3)
+    assert config.server.body_timeout == 30.0 and config.server.idle_timeout == 75.0
+    with pytest.raises(ConfigError) as error:
+        load_config(write_config("[server]\nmax_connections = 10_000_000\nhead_timeout = nan\n"
+                                 "body_timeout = inf\nidle_timeout = 0\nsend_timeout = true\n"
+                                 "max_unread = 1.5\nworkers = 0\nview_workers = 1e308\n"))
+    problems = {p.split(":")[0]: p for p in error.value.problems}
+    for key, expected in (("max_connections", "16 and 100000"), ("head_timeout", "0.1 and 300"),
+                          ("body_timeout", "0.1 and 3600"), ("idle_timeout", "0.1 and 3600"),
+                          ("send_timeout", "expected a number"), ("max_unread", "expected an integer"),
+                          ("workers", "1 and 64"), ("view_workers", "expected an integer")):
+        assert expected in problems[f"server.{key}"]

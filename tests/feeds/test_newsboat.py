@@ -46,7 +46,6 @@ def server_url(load):
     yield f"http://127.0.0.1:{server.server_address[1]}", config.service.data_dir / "public"
     server.shutdown()
     server.server_close()
-    views.close()
     store.close()
 
 
