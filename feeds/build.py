@@ -1,36 +1,43 @@
-"""Render every configured feed from committed state into the static export.
+"""Render the configured feeds from committed state into the static export, redoing only what
+changed since the last render.
 
-Rendering is skipped when neither the stored stories nor the config changed since the last
-build (a stamp beside the export), and a file is rewritten only when its bytes change.
+The store logs every story a collect changes; the export remembers (render_state) which
+change it shows and the config it was made with. A render then reads the stories changed
+since, and renders the current documents of the feeds that hold them, archive pages that
+filled up, and the archive pages that hold a changed story; every other file stays as it is.
+A config change (titles, base URL, filters) or a missing export renders everything, one page
+at a time, so memory never grows with the archive. A file is rewritten only when its bytes
+change.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from feeds.archive import FeedDocument, current_links, feed_documents
+from feeds.archive import archive_page, current_document, feed_key, new_cuts, page_ids, page_of
 from feeds.index import FeedListing, render_index
 from feeds.jsonfeed import render_json
 from feeds.opml import OpmlFeed, render_opml
-from feeds.publish import publish, write_atomically
+from feeds.publish import publish
 from feeds.render import FeedMeta, newest_update, render_atom, render_rss
+from feeds.render_state import FeedShown, RenderState
 from feeds.select import feed_query, sources_in_region
 from feeds.websub import ping_hub
-from items.model import StoryEntry
 from items.store.base import Store
-from items.store.tx import FeedQuery, Tx
+from items.store.tx import FeedQuery
 from settings.model import Config, FeedConfig
 
 log = logging.getLogger("zonefeed.feeds")
 # Bump when the output format changes, so an upgrade re-renders unchanged data.
-RENDER_REVISION = "2"
+RENDER_REVISION = "3"
 STYLESHEET = Path(__file__).with_name("static") / "feed.xsl"
 FEED_FORMATS = (("rss", render_rss), ("atom", render_atom), ("json", render_json))
+LOGGED_EXAMPLES = 3  # changed paths named in the render log line; the rest are counted
 
 
 def feed_meta(config: Config, feed: FeedConfig) -> FeedMeta:
@@ -42,93 +49,144 @@ def feed_meta(config: Config, feed: FeedConfig) -> FeedMeta:
     )
 
 
+@dataclass
+class RenderReport:
+    """What one render did: every file it rendered, and those whose bytes changed."""
+
+    full: bool = False
+    rendered: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+
+
+class _Export:
+    """Publishes files into the export one at a time and notes what it did."""
+
+    def __init__(self, public: Path, report: RenderReport):
+        self.public = public
+        self.report = report
+
+    def publish(self, relative: str, data: bytes) -> None:
+        self.report.rendered.append(relative)
+        if publish(self.public, relative, data):
+            self.report.changed.append(relative)
+
+
 def build_feeds(config: Config, store: Store) -> list[str]:
-    """Write all feed files, archives, OPML and the index; return the paths whose bytes changed.
+    """Bring the static export up to date; return the paths whose bytes changed."""
+    return render_feeds(config, store).changed
+
+
+def render_feeds(config: Config, store: Store) -> RenderReport:
+    """Bring the static export up to date, redoing only what changed since the last render.
 
     One node renders at a time, so nodes sharing a static export never interleave writes."""
     with store.exclusive("render"):
         return _build(config, store)
 
 
-def _build(config: Config, store: Store) -> list[str]:
+def _build(config: Config, store: Store) -> RenderReport:
     public = config.service.data_dir / "public"
-    stamp_path = config.service.data_dir / ".render-stamp"
-    with store.read() as tx:
-        stamp = _stamp(config, tx.feed_data_version())
-        if _read(stamp_path) == stamp and (public / "index.html").exists():
-            return []
-        loaded = _load(config, tx)
-    files = _render_all(config, *loaded)  # outside the transaction: writers need not wait
-    changed = [relative for relative, data in files.items() if publish(public, relative, data)]
-    write_atomically(stamp_path, stamp.encode())
-    if changed:
-        log.info("event=render changed=%s", ",".join(changed))
+    state_path = config.service.data_dir / ".render-state"
+    stamp = _stamp(config)
+    state = RenderState.load(state_path)
+    with store.read() as tx:  # the mark first: whatever commits later is shown next time
+        mark = tx.story_change_mark()
+        full = (state is None or state.stamp != stamp or mark < state.mark
+                or not (public / "index.html").exists())
+        if state is not None and not full and mark == state.mark:
+            return RenderReport()
+        changed = None if state is None or full else tx.stories_changed_between(state.mark, mark)
+    report = RenderReport(full=full)
+    export = _Export(public, report)
+    shown = RenderState(stamp, mark)
+    for feed in config.feeds:
+        before = state.feeds.get(feed.id) if state is not None and changed is not None else None
+        shown.feeds[feed.id] = _render_feed(config, store, feed, changed if before else None, before, export)
+    _render_front(config, store, shown, export)
+    shown.save(state_path)
+    if report.changed:
+        log.info("event=render full=%d rendered=%d changed=%d examples=%s", int(full),
+                 len(report.rendered), len(report.changed), ",".join(report.changed[:LOGGED_EXAMPLES]))
     if config.service.websub_hub:
         base = config.service.base_url.rstrip("/")
-        topics = [f"{base}/{r}" for r in changed if r.startswith("feeds/") and r.count("/") == 1]
+        topics = [f"{base}/{r}" for r in report.changed if r.startswith("feeds/") and r.count("/") == 1]
         if topics:
             ping_hub(config.service.websub_hub, topics)
-    return changed
+    return report
 
 
-@dataclass(frozen=True)
-class _LoadedFeed:
-    feed: FeedConfig
-    meta: FeedMeta
-    entries: list[StoryEntry]
-    pages: list[FeedDocument]
-    stories: int
+def _render_feed(config: Config, store: Store, feed: FeedConfig, changed: set[int] | None,
+                 before: FeedShown | None, export: _Export) -> FeedShown:
+    """Render what changed in one feed (everything when `before` is None); return what it shows."""
+    meta = feed_meta(config, feed)
+    query = feed_query(feed, config.sources)
+    key = feed_key(feed.id, query)
+    with store.read() as tx:
+        cuts = tx.archive_bounds(key)
+        added = new_cuts(tx, query, cuts)
+        stories = tx.feed_story_count(query)
+        members = tx.feed_members(query, changed) if changed else set()
+    if added:
+        with store.transaction() as tx:
+            tx.add_archive_bounds(key, len(cuts) + 1, added)
+    filled = len(cuts)
+    cuts += added
+    counts = (list(before.pages) if before else [])[:len(cuts)]
+    counts += [-1] * (len(cuts) - len(counts))
+    if before is None or changed is None:
+        pages = set(range(1, len(cuts) + 1))
+    else:
+        pages = set(range(filled + 1, len(cuts) + 1))
+        if added and filled:
+            pages.add(filled)  # its "next-archive" link appears
+        pages.update(p for s in members if (p := page_of(cuts, s)))
+        # a changed story no longer in the feed left a page if that page's size changed
+        suspects = {p for s in changed - members if (p := page_of(cuts, s))} - pages
+        if suspects:
+            with store.read() as tx:
+                pages.update(p for p in suspects if tx.feed_story_count(query, page_ids(cuts, p)) != counts[p - 1])
+    for page in sorted(pages):  # one page in memory at a time
+        with store.read() as tx:
+            document = archive_page(tx, meta, query, cuts, page)
+        export.publish(document.relative, render_atom(document.meta, document.entries))
+        counts[page - 1] = len(document.entries)
+    if before is not None and not members and not added and stories == before.stories:
+        return FeedShown(stories, before.updated, counts)
+    with store.read() as tx:
+        current = current_document(tx, meta, query, cuts)
+    for extension, render in FEED_FORMATS:
+        export.publish(f"feeds/{feed.id}.{extension}", render(current.meta, current.entries))
+    updated = newest_update(current.entries).isoformat() if current.entries else None
+    return FeedShown(stories, updated, counts)
 
 
-def _load(config: Config, tx: Tx) -> tuple[list[_LoadedFeed], list[tuple[str, int]]]:
-    """Everything the build shows, read in one transaction: feeds and stories per region."""
-    feeds = []
-    for feed in config.feeds:
-        meta = feed_meta(config, feed)
-        query = feed_query(feed, config.sources)
-        entries, pages = feed_documents(tx, meta, query)
-        feeds.append(_LoadedFeed(feed, meta, entries, pages, tx.feed_story_count(query)))
-    regions = dict.fromkeys(r for s in config.sources for r in s.region)
-    counts = [(region, tx.feed_story_count(FeedQuery(source_ids=sources_in_region(region, config.sources))))
-              for region in regions]
-    return feeds, counts
-
-
-def _render_all(config: Config, feeds: list[_LoadedFeed], region_counts: list[tuple[str, int]]) -> dict[str, bytes]:
-    files: dict[str, bytes] = {"feed.xsl": STYLESHEET.read_bytes()}
-    listings, newest = [], []
+def _render_front(config: Config, store: Store, shown: RenderState, export: _Export) -> None:
+    """The index page, the OPML list and the stylesheet (small; rewritten only when changed)."""
     tz = ZoneInfo(config.service.timezone)
-    for loaded in feeds:
-        feed, entries = loaded.feed, loaded.entries
-        current = replace(loaded.meta, archive=current_links(loaded.meta, loaded.pages))
-        for extension, render in FEED_FORMATS:
-            files[f"feeds/{feed.id}.{extension}"] = render(current, entries)
-        for page in loaded.pages:
-            files[page.relative] = render_atom(page.meta, page.entries)
-        updated = newest_update(entries) if entries else None
+    listings, newest = [], []
+    for feed in config.feeds:
+        feed_shown = shown.feeds[feed.id]
+        updated = datetime.fromisoformat(feed_shown.updated) if feed_shown.updated else None
         newest.extend([updated] if updated else [])
-        listings.append(FeedListing(feed.id, feed.title, feed.description, loaded.stories,
-                                    _local(updated, tz)))
-    files["index.html"] = render_index(config.service.title, listings, region_counts,
-                                       _local(max(newest, default=None), tz))
+        listings.append(FeedListing(feed.id, feed.title, feed.description, feed_shown.stories, _local(updated, tz)))
+    regions = dict.fromkeys(r for s in config.sources for r in s.region)
+    with store.read() as tx:
+        counts = [(region, tx.feed_story_count(FeedQuery(source_ids=sources_in_region(region, config.sources))))
+                  for region in regions]
+    export.publish("feed.xsl", STYLESHEET.read_bytes())
+    export.publish("index.html", render_index(config.service.title, listings, counts,
+                                              _local(max(newest, default=None), tz)))
     base = config.service.base_url.rstrip("/")
-    files["opml.xml"] = render_opml(config.service.title, [
-        OpmlFeed(f.title, f.description, f"{base}/feeds/{f.id}.atom", f"{base}/") for f in config.feeds])
-    return files
+    export.publish("opml.xml", render_opml(config.service.title, [
+        OpmlFeed(f.title, f.description, f"{base}/feeds/{f.id}.atom", f"{base}/") for f in config.feeds]))
 
 
-def _stamp(config: Config, data_version: str) -> str:
-    """Everything rendering depends on; equal stamps mean equal output."""
-    inputs = repr((RENDER_REVISION, data_version, config.service, config.feeds, config.sources))
+def _stamp(config: Config) -> str:
+    """Everything rendering depends on besides the stories; a new stamp renders everything."""
+    inputs = repr((RENDER_REVISION, config.service, config.feeds, config.sources))
     return hashlib.sha256(inputs.encode()).hexdigest()
 
 
 def _local(moment: datetime | None, tz: tzinfo) -> str:
     return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
-
-def _read(path: Path) -> str | None:
-    try:
-        return path.read_text()
-    except FileNotFoundError:
-        return None

@@ -12,13 +12,16 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from feeds.build import build_feeds
 from feeds.live import feed_site
 from feeds.server import make_server
+from items.retention import apply_retention
 from items.store.base import Store
+from items.store.times import utc_now
 from ops import metrics
 from ops.http import install_ops_routes
 from ops.logs import setup_logging
@@ -32,6 +35,25 @@ from sources import Fetcher, offload
 
 log = logging.getLogger("zonefeed.service")
 SHUTDOWN_GRACE = 3.0  # seconds polls under way get to finish before we stop waiting for them
+RETENTION_EVERY = 3600.0  # seconds between retention passes (each scans the old stories once)
+
+
+class _Retention:
+    """Applies `[storage] keep_content` before a render, at most once per RETENTION_EVERY."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.last: float | None = None
+
+    def maybe_apply(self, keep_content: int | None) -> None:
+        now = time.monotonic()
+        if keep_content is None or (self.last is not None and now - self.last < RETENTION_EVERY):
+            return
+        self.last = now
+        report = apply_retention(self.store, keep_content, utc_now())
+        if report.stories_trimmed or report.band_rows_dropped:
+            log.info("event=retention stories_trimmed=%d band_rows_dropped=%d",
+                     report.stories_trimmed, report.band_rows_dropped)
 
 
 def run_service(config: Config, store: Store, log_level: str | None,
@@ -40,7 +62,13 @@ def run_service(config: Config, store: Store, log_level: str | None,
     signals = _Signals()
     current = {"config": config}
     ready = threading.Event()
-    render = metrics.timed_render(lambda: build_feeds(current["config"], store))
+    retention = _Retention(store)
+
+    def render_after_retention() -> list[str]:
+        retention.maybe_apply(current["config"].storage.keep_content)
+        return build_feeds(current["config"], store)
+
+    render = metrics.timed_render(render_after_retention)
     render()
     offload.configure(config.scheduler.parse_processes)
     poller = PollScheduler(config, Fetcher(config.fetch, robots_memory=StoredRobots(store)), store, render)

@@ -149,7 +149,7 @@ _SERVER = {
     "port": _Field(_integer(0), 8080),
     "admin_token": _Field(_admin_token),
 }
-_STORAGE = {"url": _Field(_storage_url, "sqlite:///data/zonefeed.db")}
+_STORAGE = {"url": _Field(_storage_url, "sqlite:///data/zonefeed.db"), "keep_content": _Field(_interval)}
 _FETCH = {
     "user_agent": _Field(_nonempty_text, FetchSettings.user_agent),
     "timeout": _Field(_number, FetchSettings.timeout),
@@ -275,7 +275,7 @@ def _build(path: Path, raw: dict[str, Any]) -> Config:
         path=path,
         service=ServiceSettings(**service),
         server=ServerSettings(**server),
-        storage=StorageSettings(url=_resolve_sqlite(storage["url"], base)),
+        storage=StorageSettings(url=_resolve_sqlite(storage["url"], base), keep_content=storage["keep_content"]),
         fetch=FetchSettings(**fetch),
         default_interval=defaults["interval"],
         sources=tuple(sources),

@@ -1,0 +1,42 @@
+"""What the static export beside it shows, so the next render redoes only what changed.
+
+Kept as one JSON file next to `public/` (not in the store): it describes that export, and a
+wiped or new export simply has none, which makes the next render a full one.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from feeds.publish import write_atomically
+
+
+@dataclass
+class FeedShown:
+    """One feed as last rendered: its story count, newest update, and each archive page's size."""
+
+    stories: int
+    updated: str | None  # ISO time of the newest entry of the current document
+    pages: list[int] = field(default_factory=list)
+
+
+@dataclass
+class RenderState:
+    stamp: str  # digest of the config and render revision the export was made with
+    mark: int  # the newest story change it shows
+    feeds: dict[str, FeedShown] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> RenderState | None:
+        """The state on disk, or None when there is none (or it is unreadable: render afresh)."""
+        try:
+            raw = json.loads(path.read_text())
+            return cls(raw["stamp"], int(raw["mark"]),
+                       {k: FeedShown(**v) for k, v in raw["feeds"].items()})
+        except (FileNotFoundError, ValueError, KeyError, TypeError):
+            return None
+
+    def save(self, path: Path) -> None:
+        write_atomically(path, json.dumps(asdict(self), separators=(",", ":")).encode())
