@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from feeds.render import ArchiveLinks, FeedMeta
 from items.model import StoryEntry
+from items.store.base import Store
 from items.store.tx import FeedQuery, IdRange, Tx
 
 
@@ -58,6 +59,53 @@ def page_of(cuts: list[int], story_id: int) -> int | None:
     """The archive page whose id range holds `story_id` (None: past the last full page)."""
     index = bisect.bisect_left(cuts, story_id)
     return index + 1 if index < len(cuts) else None
+
+
+@dataclass
+class PagePlan:
+    """A feed's pages for one render: where they end, which to redo, and how many stories each holds."""
+
+    cuts: list[int]
+    redo: list[int]  # pages whose document (and size) must be made again, oldest first
+    counts: list[int]  # stories on each page (-1 until a page is first made; such pages are in redo)
+    unarchived: int  # stories past the last cut
+    members: set[int]  # the changed stories the feed holds now
+    grew: bool  # a page filled up
+
+    @property
+    def stories(self) -> int:
+        """Stories in the feed: page sizes are kept current, so no count over the whole feed."""
+        return sum(self.counts) + self.unarchived
+
+
+def plan_pages(store: Store, key: str, query: FeedQuery, changed: set[int] | None,
+               counts_before: list[int] | None) -> PagePlan:
+    """Cut pages that filled up and find the pages a change touched (all of them when
+    `changed` or `counts_before` is None: nothing is known about what was shown)."""
+    with store.read() as tx:
+        cuts = tx.archive_bounds(key)
+        added = new_cuts(tx, query, cuts)
+        members = tx.feed_members(query, changed) if changed else set()
+        unarchived = tx.feed_story_count(query, IdRange((cuts + added)[-1] if cuts or added else 0))
+    if added:
+        with store.transaction() as tx:
+            tx.add_archive_bounds(key, len(cuts) + 1, added)
+    filled = len(cuts)
+    cuts += added
+    counts = (list(counts_before) if counts_before is not None else [])[:len(cuts)]
+    counts += [-1] * (len(cuts) - len(counts))
+    if changed is None or counts_before is None:
+        return PagePlan(cuts, list(range(1, len(cuts) + 1)), counts, unarchived, members, bool(added))
+    redo = set(range(filled + 1, len(cuts) + 1))
+    if added and filled:
+        redo.add(filled)  # its "next-archive" link appears
+    redo.update(p for s in members if (p := page_of(cuts, s)))
+    # a changed story the feed does not hold left its page if that page's size changed
+    suspects = {p for s in changed - members if (p := page_of(cuts, s))} - redo
+    if suspects:
+        with store.read() as tx:
+            redo.update(p for p in suspects if tx.feed_story_count(query, page_ids(cuts, p)) != counts[p - 1])
+    return PagePlan(cuts, sorted(redo), counts, unarchived, members, bool(added))
 
 
 def archive_page(tx: Tx, meta: FeedMeta, query: FeedQuery, cuts: list[int], page: int) -> FeedDocument:

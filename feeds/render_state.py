@@ -15,7 +15,8 @@ from feeds.publish import write_atomically
 
 @dataclass
 class FeedShown:
-    """One feed as last rendered: its story count, newest update, and each archive page's size."""
+    """One feed (or region) as last rendered: its story count, newest update, and each archive
+    page's size."""
 
     stories: int
     updated: str | None  # ISO time of the newest entry of the current document
@@ -27,6 +28,7 @@ class RenderState:
     stamp: str  # digest of the config and render revision the export was made with
     mark: int  # the newest story change it shows
     feeds: dict[str, FeedShown] = field(default_factory=dict)
+    regions: dict[str, FeedShown] = field(default_factory=dict)  # stories per region (index page)
 
     @classmethod
     def load(cls, path: Path) -> RenderState | None:
@@ -34,7 +36,8 @@ class RenderState:
         try:
             raw = json.loads(path.read_text())
             return cls(raw["stamp"], int(raw["mark"]),
-                       {k: FeedShown(**v) for k, v in raw["feeds"].items()})
+                       {k: FeedShown(**v) for k, v in raw["feeds"].items()},
+                       {k: FeedShown(**v) for k, v in raw["regions"].items()})
         except (FileNotFoundError, ValueError, KeyError, TypeError):
             return None
 
