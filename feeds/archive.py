@@ -16,6 +16,7 @@ import hashlib
 from dataclasses import dataclass, replace
 
 from feeds.render import ArchiveLinks, FeedMeta
+from feeds.tally import Tally, block_of, update_tally
 from items.model import StoryEntry
 from items.store.base import Store
 from items.store.tx import FeedQuery, IdRange, Tx
@@ -63,49 +64,39 @@ def page_of(cuts: list[int], story_id: int) -> int | None:
 
 @dataclass
 class PagePlan:
-    """A feed's pages for one render: where they end, which to redo, and how many stories each holds."""
+    """A feed's pages for one render: where they end and which to make again."""
 
     cuts: list[int]
-    redo: list[int]  # pages whose document (and size) must be made again, oldest first
-    counts: list[int]  # stories on each page (-1 until a page is first made; such pages are in redo)
-    unarchived: int  # stories past the last cut
+    redo: list[int]  # pages whose document must be made again, oldest first
+    tally: Tally  # how many stories the feed holds
     members: set[int]  # the changed stories the feed holds now
     grew: bool  # a page filled up
 
-    @property
-    def stories(self) -> int:
-        """Stories in the feed: page sizes are kept current, so no count over the whole feed."""
-        return sum(self.counts) + self.unarchived
-
 
 def plan_pages(store: Store, key: str, query: FeedQuery, changed: set[int] | None,
-               counts_before: list[int] | None) -> PagePlan:
+               before: Tally | None) -> PagePlan:
     """Cut pages that filled up and find the pages a change touched (all of them when
-    `changed` or `counts_before` is None: nothing is known about what was shown)."""
+    `changed` or `before` is None: nothing is known about what was shown)."""
     with store.read() as tx:
+        tally, moved = update_tally(tx, query, before, changed, tx.newest_story_id())
         cuts = tx.archive_bounds(key)
-        added = new_cuts(tx, query, cuts)
+        filling = tally.after(tx, query, cuts[-1] if cuts else 0)
+        added = new_cuts(tx, query, cuts) if filling >= query.limit else []
         members = tx.feed_members(query, changed) if changed else set()
-        unarchived = tx.feed_story_count(query, IdRange((cuts + added)[-1] if cuts or added else 0))
     if added:
         with store.transaction() as tx:
             tx.add_archive_bounds(key, len(cuts) + 1, added)
     filled = len(cuts)
     cuts += added
-    counts = (list(counts_before) if counts_before is not None else [])[:len(cuts)]
-    counts += [-1] * (len(cuts) - len(counts))
-    if changed is None or counts_before is None:
-        return PagePlan(cuts, list(range(1, len(cuts) + 1)), counts, unarchived, members, bool(added))
+    if changed is None or before is None:
+        return PagePlan(cuts, list(range(1, len(cuts) + 1)), tally, members, bool(added))
     redo = set(range(filled + 1, len(cuts) + 1))
     if added and filled:
         redo.add(filled)  # its "next-archive" link appears
     redo.update(p for s in members if (p := page_of(cuts, s)))
-    # a changed story the feed does not hold left its page if that page's size changed
-    suspects = {p for s in changed - members if (p := page_of(cuts, s))} - redo
-    if suspects:
-        with store.read() as tx:
-            redo.update(p for p in suspects if tx.feed_story_count(query, page_ids(cuts, p)) != counts[p - 1])
-    return PagePlan(cuts, sorted(redo), counts, unarchived, members, bool(added))
+    # a changed story the feed no longer holds left its page if its block's count moved
+    redo.update(p for s in changed - members if block_of(s) in moved and (p := page_of(cuts, s)))
+    return PagePlan(cuts, sorted(redo), tally, members, bool(added))
 
 
 def archive_page(tx: Tx, meta: FeedMeta, query: FeedQuery, cuts: list[int], page: int) -> FeedDocument:

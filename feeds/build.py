@@ -19,7 +19,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from feeds.archive import archive_page, current_document, feed_key, page_ids, plan_pages
+from feeds.archive import archive_page, current_document, feed_key, plan_pages
 from feeds.index import FeedListing, render_index
 from feeds.jsonfeed import render_json
 from feeds.opml import OpmlFeed, render_opml
@@ -27,6 +27,7 @@ from feeds.publish import publish
 from feeds.render import FeedMeta, newest_update, render_atom, render_rss
 from feeds.render_state import FeedShown, RenderState
 from feeds.select import feed_query, sources_in_region
+from feeds.tally import Tally, update_tally
 from feeds.websub import ping_hub
 from items.store.base import Store
 from items.store.tx import FeedQuery
@@ -123,34 +124,27 @@ def _render_feed(config: Config, store: Store, feed: FeedConfig, changed: set[in
     """Render what changed in one feed (everything when `before` is None); return what it shows."""
     meta = feed_meta(config, feed)
     query = feed_query(feed, config.sources)
-    plan = plan_pages(store, feed_key(feed.id, query), query, changed, before.pages if before else None)
+    plan = plan_pages(store, feed_key(feed.id, query), query, changed, before.tally if before else None)
     for page in plan.redo:  # one page in memory at a time
         with store.read() as tx:
             document = archive_page(tx, meta, query, plan.cuts, page)
         export.publish(document.relative, render_atom(document.meta, document.entries))
-        plan.counts[page - 1] = len(document.entries)
-    if before is not None and not plan.members and not plan.grew and plan.stories == before.stories:
-        return FeedShown(plan.stories, before.updated, plan.counts)
+    if before is not None and not plan.members and not plan.grew and plan.tally.stories == before.tally.stories:
+        return FeedShown(before.updated, plan.tally)
     with store.read() as tx:
         current = current_document(tx, meta, query, plan.cuts)
     for extension, render in FEED_FORMATS:
         export.publish(f"feeds/{feed.id}.{extension}", render(current.meta, current.entries))
     updated = newest_update(current.entries).isoformat() if current.entries else None
-    return FeedShown(plan.stories, updated, plan.counts)
+    return FeedShown(updated, plan.tally)
 
 
 def _count_region(config: Config, store: Store, region: str, changed: set[int] | None,
-                  before: FeedShown | None) -> FeedShown:
-    """Stories per region for the index, kept like a feed's pages: only pages a change touched
-    are counted again (a count over 100k stories took 0.4 s per region)."""
+                  before: Tally | None) -> Tally:
+    """Stories per region for the index, counted again only where a change touched them."""
     query = FeedQuery(source_ids=sources_in_region(region, config.sources))
-    plan = plan_pages(store, feed_key(f"region:{region}", query), query, changed,
-                      before.pages if before else None)
-    if plan.redo:
-        with store.read() as tx:
-            for page in plan.redo:
-                plan.counts[page - 1] = tx.feed_story_count(query, page_ids(plan.cuts, page))
-    return FeedShown(plan.stories, None, plan.counts)
+    with store.read() as tx:
+        return update_tally(tx, query, before, changed, tx.newest_story_id())[0]
 
 
 def _render_front(config: Config, shown: RenderState, export: _Export) -> None:
@@ -161,7 +155,8 @@ def _render_front(config: Config, shown: RenderState, export: _Export) -> None:
         feed_shown = shown.feeds[feed.id]
         updated = datetime.fromisoformat(feed_shown.updated) if feed_shown.updated else None
         newest.extend([updated] if updated else [])
-        listings.append(FeedListing(feed.id, feed.title, feed.description, feed_shown.stories, _local(updated, tz)))
+        listings.append(FeedListing(feed.id, feed.title, feed.description, feed_shown.tally.stories,
+                                    _local(updated, tz)))
     counts = [(region, tally.stories) for region, tally in shown.regions.items()]
     export.publish("feed.xsl", STYLESHEET.read_bytes())
     export.publish("index.html", render_index(config.service.title, listings, counts,

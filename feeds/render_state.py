@@ -11,16 +11,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from feeds.publish import write_atomically
+from feeds.tally import Tally
 
 
 @dataclass
 class FeedShown:
-    """One feed (or region) as last rendered: its story count, newest update, and each archive
-    page's size."""
+    """One feed as last rendered: the newest update it shows and how many stories it holds."""
 
-    stories: int
     updated: str | None  # ISO time of the newest entry of the current document
-    pages: list[int] = field(default_factory=list)
+    tally: Tally
 
 
 @dataclass
@@ -28,7 +27,7 @@ class RenderState:
     stamp: str  # digest of the config and render revision the export was made with
     mark: int  # the newest story change it shows
     feeds: dict[str, FeedShown] = field(default_factory=dict)
-    regions: dict[str, FeedShown] = field(default_factory=dict)  # stories per region (index page)
+    regions: dict[str, Tally] = field(default_factory=dict)  # stories per region (index page)
 
     @classmethod
     def load(cls, path: Path) -> RenderState | None:
@@ -36,8 +35,8 @@ class RenderState:
         try:
             raw = json.loads(path.read_text())
             return cls(raw["stamp"], int(raw["mark"]),
-                       {k: FeedShown(**v) for k, v in raw["feeds"].items()},
-                       {k: FeedShown(**v) for k, v in raw["regions"].items()})
+                       {k: FeedShown(v["updated"], Tally(**v["tally"])) for k, v in raw["feeds"].items()},
+                       {k: Tally(**v) for k, v in raw["regions"].items()})
         except (FileNotFoundError, ValueError, KeyError, TypeError):
             return None
 

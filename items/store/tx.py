@@ -312,6 +312,19 @@ class Tx(MatchQueries, RenderQueries):
             "SELECT COUNT(*) FROM stories s JOIN appearances c ON c.id = s.canonical_id "
             f"WHERE {where}", params).fetchone()[0])
 
+    def feed_story_counts_by_block(self, query: FeedQuery, block: int, ids: IdRange) -> dict[int, int]:
+        """Stories in the feed per block of `block` story ids (id // block), within `ids`."""
+        where, params = _feed_filter(query, ids)
+        if where is None:
+            return {}
+        rows = self._q(
+            f"SELECT s.id / {int(block)}, COUNT(*) FROM stories s JOIN appearances c ON c.id = s.canonical_id "
+            f"WHERE {where} GROUP BY 1", params).fetchall()
+        return {int(r[0]): int(r[1]) for r in rows}
+
+    def newest_story_id(self) -> int:
+        return int(self._q("SELECT COALESCE(MAX(id), 0) FROM stories").fetchone()[0])
+
     def feed_data_version(self) -> str:
         """Changes whenever a story is added, updated or gains an appearance (cache key)."""
         stories = self._q("SELECT COUNT(*), MAX(updated_at), MAX(id) FROM stories").fetchone()

@@ -141,7 +141,8 @@ def test_a_filled_page_is_added_and_its_older_neighbour_gains_its_link(config):
 
 def test_a_story_that_leaves_a_feed_leaves_its_page(load):
     """A corrected title that now carries an excluded word: the story is no longer in the
-    feed, so the page that held it is rendered without it (and the other pages are not)."""
+    feed, so the page that held it is rendered without it (and the other pages are not), even
+    when a new story keeps the feed's size the same."""
     config = load(SOURCES_TOML + FEEDS_TOML + '''
 [[feeds]]
 id = "nocorrection"
@@ -154,7 +155,8 @@ max_items = 2
     public = config.service.data_dir / "public"
     old_title = "kfq第13条新闻：园区项目13号签约"
     page = page_with(public, "nocorrection", old_title)
-    fill_store(config, [appearance("kfq", 13, "kfq第13条新闻：更正后的标题")])
+    # a new story arrives in the same collect: the feed's size stays the same
+    fill_store(config, [appearance("kfq", 13, "kfq第13条新闻：更正后的标题"), appearance("kfq", 1, "新的一条")])
     report = render(config)
     pages = {r for r in report.rendered if r.startswith("feeds/archive/nocorrection/")}
     assert pages == {page}
