@@ -30,6 +30,7 @@ from feeds.select import feed_query, sources_in_region
 from feeds.tally import Tally, update_tally
 from feeds.websub import ping_hub
 from items.store.base import Store
+from items.store.render_tx import TRUNCATED
 from items.store.tx import FeedQuery
 from settings.model import Config, FeedConfig
 
@@ -97,6 +98,8 @@ def _build(config: Config, store: Store) -> RenderReport:
         if state is not None and not full and mark == state.mark:
             return RenderReport()
         changed = None if state is None or full else tx.stories_changed_between(state.mark, mark)
+        if changed is not None and TRUNCATED in changed:  # the log no longer reaches our mark
+            full, changed = True, None
     report = RenderReport(full=full)
     export = _Export(public, report)
     shown = RenderState(stamp, mark)

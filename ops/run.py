@@ -39,7 +39,8 @@ RETENTION_EVERY = 3600.0  # seconds between retention passes (each scans the old
 
 
 class _Retention:
-    """Applies `[storage] keep_content` before a render, at most once per RETENTION_EVERY."""
+    """Applies retention (`[storage] keep_content`, the change log's length) before a render,
+    at most once per RETENTION_EVERY."""
 
     def __init__(self, store: Store):
         self.store = store
@@ -47,13 +48,13 @@ class _Retention:
 
     def maybe_apply(self, keep_content: int | None) -> None:
         now = time.monotonic()
-        if keep_content is None or (self.last is not None and now - self.last < RETENTION_EVERY):
+        if self.last is not None and now - self.last < RETENTION_EVERY:
             return
         self.last = now
         report = apply_retention(self.store, keep_content, utc_now())
-        if report.stories_trimmed or report.band_rows_dropped:
-            log.info("event=retention stories_trimmed=%d band_rows_dropped=%d",
-                     report.stories_trimmed, report.band_rows_dropped)
+        if report.stories_trimmed or report.band_rows_dropped or report.changes_dropped:
+            log.info("event=retention stories_trimmed=%d band_rows_dropped=%d changes_dropped=%d",
+                     report.stories_trimmed, report.band_rows_dropped, report.changes_dropped)
 
 
 def run_service(config: Config, store: Store, log_level: str | None,

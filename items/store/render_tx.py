@@ -14,6 +14,7 @@ from typing import Any
 from items.store.times import to_db
 
 CHUNK = 500  # below every backend's bound-parameter limit
+TRUNCATED = 0  # story id (never a real one) of the change that marks where the log was cut
 
 
 class RenderQueries:
@@ -38,6 +39,16 @@ class RenderQueries:
         rows = self._q("SELECT DISTINCT story_id FROM story_changes WHERE id > ? AND id <= ?",
                        (after_mark, through_mark)).fetchall()
         return {int(r[0]) for r in rows}
+
+    def truncate_story_changes(self, keep: int) -> int:
+        """Keep the newest `keep` changes; return rows dropped. The oldest kept row becomes the
+        mark TRUNCATED, so an export that saw less than it renders everything instead."""
+        floor = self.story_change_mark() - keep
+        dropped = int(self._q("DELETE FROM story_changes WHERE id < ?", (floor,)).rowcount) if floor > 0 else 0
+        if dropped:
+            self._q("UPDATE story_changes SET story_id = ? WHERE id = (SELECT MIN(id) FROM story_changes)",
+                    (TRUNCATED,))
+        return dropped
 
     # archive page boundaries -----------------------------------------------------------------
     def archive_bounds(self, feed_key: str) -> list[int]:

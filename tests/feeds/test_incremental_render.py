@@ -209,3 +209,18 @@ def test_retention_keeps_ids_links_and_archive_pages_valid(config):
                 assert "正文" not in body and "摘要" in body, path
             else:
                 assert "正文" in body
+
+
+def test_an_export_older_than_the_kept_change_log_renders_everything(config, monkeypatch):
+    fill_store(config, history())
+    render(config)
+    fill_store(config, [appearance("kfq", 1, "经开区新的一条")])
+    fill_store(config, [appearance("kfq", 2, "经开区又一条")])
+    monkeypatch.setattr("items.retention.CHANGES_KEPT", 1)
+    store = open_store(config.storage.url)
+    try:
+        assert apply_retention(store, None, NOW).changes_dropped > 0
+    finally:
+        store.close()
+    assert render(config).full
+    assert not render(config).rendered
