@@ -103,12 +103,13 @@ def _build(config: Config, store: Store) -> RenderReport:
     report = RenderReport(full=full)
     export = _Export(public, report)
     shown = RenderState(stamp, mark)
+    known = state if state is not None and changed is not None else RenderState(stamp, mark)
     for feed in config.feeds:
-        before = state.feeds.get(feed.id) if state is not None and changed is not None else None
+        before = known.feeds.get(feed.id)
         shown.feeds[feed.id] = _render_feed(config, store, feed, changed if before else None, before, export)
     for region in dict.fromkeys(r for s in config.sources for r in s.region):
-        before = state.regions.get(region) if state is not None and changed is not None else None
-        shown.regions[region] = _count_region(config, store, region, changed if before else None, before)
+        tally = known.regions.get(region)
+        shown.regions[region] = _count_region(config, store, region, changed if tally else None, tally)
     _render_front(config, shown, export)
     shown.save(state_path)
     if report.changed:
