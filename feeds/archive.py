@@ -74,11 +74,12 @@ class PagePlan:
 
 
 def plan_pages(store: Store, key: str, query: FeedQuery, changed: set[int] | None,
-               before: Tally | None) -> PagePlan:
+               before: Tally | None, newest: int) -> PagePlan:
     """Cut pages that filled up and find the pages a change touched (all of them when
-    `changed` or `before` is None: nothing is known about what was shown)."""
+    `changed` or `before` is None: nothing is known about what was shown). `newest`: the
+    highest story id when the render began."""
     with store.read() as tx:
-        tally, moved = update_tally(tx, query, before, changed, tx.newest_story_id())
+        tally, moved = update_tally(tx, query, before, changed, newest)
         cuts = tx.archive_bounds(key)
         filling = tally.after(tx, query, cuts[-1] if cuts else 0)
         added = new_cuts(tx, query, cuts) if filling >= query.limit else []

@@ -92,7 +92,7 @@ def _build(config: Config, store: Store) -> RenderReport:
     stamp = _stamp(config)
     state = RenderState.load(state_path)
     with store.read() as tx:  # the mark first: whatever commits later is shown next time
-        mark = tx.story_change_mark()
+        mark, newest = tx.story_change_mark(), tx.newest_story_id()
         full = (state is None or state.stamp != stamp or mark < state.mark
                 or not (public / "index.html").exists())
         if state is not None and not full and mark == state.mark:
@@ -106,10 +106,11 @@ def _build(config: Config, store: Store) -> RenderReport:
     known = state if state is not None and changed is not None else RenderState(stamp, mark)
     for feed in config.feeds:
         before = known.feeds.get(feed.id)
-        shown.feeds[feed.id] = _render_feed(config, store, feed, changed if before else None, before, export)
+        shown.feeds[feed.id] = _render_feed(config, store, feed, changed if before else None, before, newest,
+                                            export)
     for region in dict.fromkeys(r for s in config.sources for r in s.region):
         tally = known.regions.get(region)
-        shown.regions[region] = _count_region(config, store, region, changed if tally else None, tally)
+        shown.regions[region] = _count_region(config, store, region, changed if tally else None, tally, newest)
     _render_front(config, shown, export)
     shown.save(state_path)
     if report.changed:
@@ -124,11 +125,11 @@ def _build(config: Config, store: Store) -> RenderReport:
 
 
 def _render_feed(config: Config, store: Store, feed: FeedConfig, changed: set[int] | None,
-                 before: FeedShown | None, export: _Export) -> FeedShown:
+                 before: FeedShown | None, newest: int, export: _Export) -> FeedShown:
     """Render what changed in one feed (everything when `before` is None); return what it shows."""
     meta = feed_meta(config, feed)
     query = feed_query(feed, config.sources)
-    plan = plan_pages(store, feed_key(feed.id, query), query, changed, before.tally if before else None)
+    plan = plan_pages(store, feed_key(feed.id, query), query, changed, before.tally if before else None, newest)
     for page in plan.redo:  # one page in memory at a time
         with store.read() as tx:
             document = archive_page(tx, meta, query, plan.cuts, page)
@@ -144,11 +145,11 @@ def _render_feed(config: Config, store: Store, feed: FeedConfig, changed: set[in
 
 
 def _count_region(config: Config, store: Store, region: str, changed: set[int] | None,
-                  before: Tally | None) -> Tally:
+                  before: Tally | None, newest: int) -> Tally:
     """Stories per region for the index, counted again only where a change touched them."""
     query = FeedQuery(source_ids=sources_in_region(region, config.sources))
     with store.read() as tx:
-        return update_tally(tx, query, before, changed, tx.newest_story_id())[0]
+        return update_tally(tx, query, before, changed, newest)[0]
 
 
 def _render_front(config: Config, shown: RenderState, export: _Export) -> None:
