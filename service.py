@@ -12,10 +12,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from app.run import run_service
-from feeds.build import build_feeds
+from feeds.build import LOGGED_EXAMPLES, build_feeds, render_feeds
 from feeds.live import feed_site
 from feeds.server import make_server
 from items.explain import explain
+from items.retention import apply_retention
 from obs.logs import setup_logging
 from ops.pidfile import signal_reload
 from ops.progress import Progress
@@ -113,6 +114,7 @@ def _collect(config: Config, store: Store, args: argparse.Namespace) -> int:
                             workers=config.scheduler.workers, on_start=progress.started,
                             on_done=lambda o: progress.finished(o.source_id, bool(o.error)))
     progress.close()
+    apply_retention(store, config.storage.keep_content, utc_now())
     build_feeds(config, store)
     _print_outcomes(outcomes)
     return 1 if any(o.error for o in outcomes) else 0
@@ -150,8 +152,10 @@ def _explain(config: Config, store: Store, args: argparse.Namespace) -> int:
 
 
 def _build(config: Config, store: Store, args: argparse.Namespace) -> int:
-    changed = build_feeds(config, store)
-    print(f"rendered {len(config.feeds)} feeds; changed files: {', '.join(changed) or 'none'}")
+    report = render_feeds(config, store)
+    examples = ", ".join(report.changed[:LOGGED_EXAMPLES]) + (", …" if len(report.changed) > LOGGED_EXAMPLES else "")
+    print(f"{len(config.feeds)} feeds: {len(report.rendered)} files rendered, "
+          f"{len(report.changed)} changed{f' ({examples})' if examples else ''}")
     return 0
 
 

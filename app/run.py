@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -21,6 +22,7 @@ from app.routes import PROBES, ops_actions, ops_pages
 from feeds.build import build_feeds
 from feeds.live import feed_site
 from feeds.server import make_server
+from items.retention import apply_retention
 from obs import metrics
 from obs.logs import setup_logging
 from ops.pidfile import remove_pid, write_pid
@@ -30,10 +32,31 @@ from scheduler.jobs import PollScheduler
 from settings import Config, ConfigError, load_config
 from sources import Fetcher, offload
 from store.base import Store
+from store.times import utc_now
 
 log = logging.getLogger("zonefeed.service")
 SHUTDOWN_GRACE = 3.0  # seconds polls under way get to finish before we stop waiting for them
 COLLECT_NICE = 10  # collecting runs below the front's priority: 18k -> 28k polls/s while collecting
+RETENTION_EVERY = 3600.0  # seconds between retention passes (each scans the old stories once)
+
+
+class _Retention:
+    """Applies retention (`[storage] keep_content`, the change log's length) before a render,
+    at most once per RETENTION_EVERY."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.last: float | None = None
+
+    def maybe_apply(self, keep_content: int | None) -> None:
+        now = time.monotonic()
+        if self.last is not None and now - self.last < RETENTION_EVERY:
+            return
+        self.last = now
+        report = apply_retention(self.store, keep_content, utc_now())
+        if report.stories_trimmed or report.band_rows_dropped or report.changes_dropped:
+            log.info("event=retention stories_trimmed=%d band_rows_dropped=%d changes_dropped=%d",
+                     report.stories_trimmed, report.band_rows_dropped, report.changes_dropped)
 
 
 def run_service(config: Config, store: Store, log_level: str | None,
@@ -52,7 +75,13 @@ def run_service(config: Config, store: Store, log_level: str | None,
     # Readers' polls are answered by the front process; from here on this thread, and every
     # thread and process it starts (polls, parse workers, renders), yields the CPU to it.
     os.nice(COLLECT_NICE)
-    render = metrics.timed_render(lambda: build_feeds(current["config"], store))
+    retention = _Retention(store)
+
+    def render_after_retention() -> list[str]:
+        retention.maybe_apply(current["config"].storage.keep_content)
+        return build_feeds(current["config"], store)
+
+    render = metrics.timed_render(render_after_retention)
     render()
     offload.configure(config.scheduler.parse_processes)
     poller = PollScheduler(config, Fetcher(config.fetch, robots_memory=StoredRobots(store)), store, render)

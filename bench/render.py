@@ -39,9 +39,9 @@ FEEDS = {  # name -> query, each asking for 100 entries
 }
 
 
-def fill(db: Path, sources: int, stories: int) -> float:
+def fill(storage_url: str, sources: int, stories: int) -> float:
     """Ingest `stories` appearances spread over `sources`; return seconds taken."""
-    store = open_store(f"sqlite:///{db}")
+    store = open_store(storage_url)
     configs = [SourceConfig(id=f"src{n:04d}", name=f"园区{n}", kind="feed",
                             url=f"http://site{n}.example.gov.cn/rss.xml", interval=1800)
                for n in range(sources)]
@@ -121,7 +121,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as temp:
         db = Path(args.db) if args.db else Path(temp) / "bench.db"
         if not db.exists():
-            seconds = fill(db, args.sources, args.stories)
+            seconds = fill(f"sqlite:///{db}", args.sources, args.stories)
             print(f"filled {args.stories} stories from {args.sources} sources through ingest in {seconds:.1f} s")
         child = subprocess.run([sys.executable, __file__, "--serve", str(db), "--rounds", str(args.rounds)],
                                capture_output=True, text=True, check=True)

@@ -7,6 +7,10 @@ import os
 import tempfile
 from pathlib import Path
 
+# zlib's own default: a third faster than gzip's 9 for 0.5% more bytes, which counts when a
+# full render compresses a thousand archive pages
+GZIP_LEVEL = 6
+
 
 def write_atomically(path: Path, data: bytes) -> bool:
     """Write `data` to `path` via temp file + os.replace; return False when it was already there."""
@@ -35,5 +39,5 @@ def publish(public_dir: Path, relative: str, data: bytes) -> bool:
     target = public_dir / relative
     changed = write_atomically(target, data)
     if changed or not target.with_name(target.name + ".gz").exists():
-        write_atomically(target.with_name(target.name + ".gz"), gzip.compress(data, mtime=0))
+        write_atomically(target.with_name(target.name + ".gz"), gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0))
     return changed

@@ -34,6 +34,7 @@ class IngestReport:
     stories_created: int = 0
     stories_ended: int = 0  # merged into an older story
     touched_stories: set[int] = field(default_factory=set)
+    ended_stories: set[int] = field(default_factory=set)
 
     @property
     def story_delta(self) -> int:
@@ -123,6 +124,7 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
     live = {near.story(s) for s in changed_at}
     _choose_canonicals(tx, live, {s: t for s, t in changed_at.items() if s in live}, alone)
     report.touched_stories = live
+    tx.log_story_changes(live | report.ended_stories)  # what the next render must show again
     return report
 
 
@@ -209,6 +211,7 @@ def _place(tx: Tx, app: Appearance, sketch: Sketch, near: NearDuplicates, url_st
     for other in others:
         tx.merge_stories(survivor, other)
         report.stories_ended += 1
+        report.ended_stories.add(other)
         near.merged(other, survivor)
     return survivor, decision
 

@@ -183,7 +183,7 @@ _SERVER = {
     "workers": _Field(_integer(1, 64), ServerSettings.workers),
     "view_workers": _Field(_integer(1, 32), ServerSettings.view_workers),
 }
-_STORAGE = {"url": _Field(_storage_url, StorageSettings.url)}
+_STORAGE = {"url": _Field(_storage_url, StorageSettings.url), "keep_content": _Field(_interval)}
 _FETCH = {
     "user_agent": _Field(_nonempty_text, FetchSettings.user_agent),
     "timeout": _Field(_number(0.1, 600), FetchSettings.timeout),
@@ -333,7 +333,7 @@ def _build(path: Path, raw: dict[str, Any]) -> Config:
         path=path,
         service=ServiceSettings(**service),
         server=ServerSettings(**server),
-        storage=StorageSettings(url=_resolve_sqlite(storage["url"], base)),
+        storage=StorageSettings(url=_resolve_sqlite(storage["url"], base), keep_content=storage["keep_content"]),
         fetch=FetchSettings(**fetch),
         default_interval=defaults["interval"],
         sources=tuple(sources),

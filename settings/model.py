@@ -34,6 +34,7 @@ class ServerSettings:
 @dataclass(frozen=True)
 class StorageSettings:
     url: str = "sqlite:///data/zonefeed.db"
+    keep_content: int | None = None  # seconds a story keeps its full text; None: for ever
 
 
 @dataclass(frozen=True)

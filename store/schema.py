@@ -183,6 +183,25 @@ MIGRATIONS: tuple[Migration, ...] = (
     ALTER TABLE appearances ADD COLUMN titles_agree INTEGER;
     ALTER TABLE appearances ADD COLUMN text_failures INTEGER NOT NULL DEFAULT 0;
     """,
+    # 12: incremental rendering. story_changes logs every story an ingest (or retention)
+    # touched or ended, in commit order (writers hold the dedupe row), so a render re-reads only
+    # stories logged after the mark it last rendered. archive_pages freezes where each RFC 5005
+    # archive page of a feed ends (the id of its last story), so a page keeps its members when
+    # stories merge away or join later, and a changed story's page is found without counting.
+    # appearances (source_id, story_id) lets a per-source feed walk its stories by id.
+    """
+    CREATE TABLE story_changes (
+        id {identity},
+        story_id BIGINT NOT NULL
+    );
+    CREATE TABLE archive_pages (
+        feed_key TEXT NOT NULL,
+        page INTEGER NOT NULL,
+        last_story_id BIGINT NOT NULL,
+        PRIMARY KEY (feed_key, page)
+    );
+    CREATE INDEX appearances_source_story ON appearances (source_id, story_id);
+    """,
 )
 
 IDENTITY = {

@@ -16,6 +16,7 @@ from model.stories import AlsoAt, Appearance, StoryEntry
 from settings.model import SourceConfig
 from store.match_tx import MatchQueries
 from store.reading_tx import ReadingQueries
+from store.render_tx import RenderQueries
 from store.times import from_db, to_db
 
 
@@ -63,7 +64,7 @@ class FeedQuery:
 _MATCH = "(c.title LIKE ? ESCAPE '\\' OR c.summary LIKE ? ESCAPE '\\')"
 
 
-class Tx(ReadingQueries, MatchQueries):
+class Tx(ReadingQueries, MatchQueries, RenderQueries):
     def __init__(self, connection: Any, placeholder: str):
         self.connection = connection
         self._placeholder = placeholder
@@ -335,19 +336,59 @@ class Tx(ReadingQueries, MatchQueries):
     # feeds ---------------------------------------------------------------------------------
     def stories_for_feed(self, query: FeedQuery) -> list[StoryEntry]:
         """Newest first by publish time: what a feed's current document shows."""
-        return self._feed_stories(query, "s.published_at DESC, s.id DESC", query.limit, 0)
+        return self._feed_stories(query, "s.published_at DESC, s.id DESC", query.limit)
 
-    def stories_for_archive(self, query: FeedQuery, offset: int, size: int) -> list[StoryEntry]:
-        """Oldest first by story id: ids only grow, so a full archive page never changes members."""
-        return self._feed_stories(query, "s.id ASC", size, offset)
+    def stories_for_archive(self, query: FeedQuery, after_id: int, through_id: int | None = None,
+                            limit: int | None = None) -> list[StoryEntry]:
+        """Oldest first by story id, ids in (after_id, through_id]: one archive page, read by
+        key (an index seek), so reading page n costs the same as reading page 1."""
+        return self._feed_stories(query, "s.id ASC", limit, IdRange(after_id, through_id))
 
-    def feed_story_count(self, query: FeedQuery) -> int:
-        where, params = _feed_filter(query)
+    def archive_cut(self, query: FeedQuery, after_id: int, size: int) -> int | None:
+        """Id of the `size`-th story of the feed after `after_id`: where a full page would end."""
+        where, params = _feed_filter(query, IdRange(after_id, None))
+        if where is None:
+            return None
+        row = self._q(f"SELECT s.id FROM stories s JOIN appearances c ON c.id = s.canonical_id "
+                      f"WHERE {where} ORDER BY s.id LIMIT 1 OFFSET ?", (*params, size - 1)).fetchone()
+        return int(row[0]) if row else None
+
+    def feed_members(self, query: FeedQuery, story_ids: Iterable[int]) -> set[int]:
+        """Which of `story_ids` the feed holds now."""
+        found: set[int] = set()
+        unique = sorted(set(story_ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            where, params = _feed_filter(query, IdRange(chunk[0] - 1, chunk[-1]))
+            if where is None:
+                return set()
+            rows = self._q(f"SELECT s.id FROM stories s JOIN appearances c ON c.id = s.canonical_id "
+                           f"WHERE {where} AND s.id IN ({', '.join('?' for _ in chunk)})",
+                           (*params, *chunk)).fetchall()
+            found.update(int(r[0]) for r in rows)
+        return found
+
+    def feed_story_count(self, query: FeedQuery, ids: IdRange | None = None) -> int:
+        """Stories in the feed (with `ids`: only those whose id lies in that range)."""
+        where, params = _feed_filter(query, ids)
         if where is None:
             return 0
         return int(self._q(
             "SELECT COUNT(*) FROM stories s JOIN appearances c ON c.id = s.canonical_id "
             f"WHERE {where}", params).fetchone()[0])
+
+    def feed_story_counts_by_block(self, query: FeedQuery, block: int, ids: IdRange) -> dict[int, int]:
+        """Stories in the feed per block of `block` story ids (id // block), within `ids`."""
+        where, params = _feed_filter(query, ids)
+        if where is None:
+            return {}
+        rows = self._q(
+            f"SELECT s.id / {int(block)}, COUNT(*) FROM stories s JOIN appearances c ON c.id = s.canonical_id "
+            f"WHERE {where} GROUP BY 1", params).fetchall()
+        return {int(r[0]): int(r[1]) for r in rows}
+
+    def newest_story_id(self) -> int:
+        return int(self._q("SELECT COALESCE(MAX(id), 0) FROM stories").fetchone()[0])
 
     def feed_data_version(self) -> str:
         """Changes whenever a story is added, updated or gains an appearance (cache key)."""
@@ -355,14 +396,15 @@ class Tx(ReadingQueries, MatchQueries):
         appearances = self._q("SELECT COUNT(*), MAX(id) FROM appearances").fetchone()
         return "/".join(str(v) for v in (*stories, *appearances))
 
-    def _feed_stories(self, query: FeedQuery, order: str, limit: int, offset: int) -> list[StoryEntry]:
-        where, params = _feed_filter(query)
+    def _feed_stories(self, query: FeedQuery, order: str, limit: int | None,
+                      ids: IdRange | None = None) -> list[StoryEntry]:
+        where, params = _feed_filter(query, ids)
         if where is None:
             return []
-        return self._entries_where(where, params, order, limit, offset)
+        return self._entries_where(where, params, order, limit)
 
-    def _entries_where(self, where: str, params: Sequence[Any], order: str, limit: int,
-                       offset: int) -> list[StoryEntry]:
+    def _entries_where(self, where: str, params: Sequence[Any], order: str, limit: int | None,
+                       offset: int = 0) -> list[StoryEntry]:
         """Stories (over stories s, canonical appearance c) as feed entries, with "also at"."""
         rows = self._q(
             "SELECT s.id, s.guid, c.url, c.title, s.published_at, s.updated_at, c.source_id, "
@@ -370,8 +412,9 @@ class Tx(ReadingQueries, MatchQueries):
             "c.regions, c.tags, c.enclosure_url, c.enclosure_type, c.enclosure_length "
             "FROM stories s JOIN appearances c ON c.id = s.canonical_id "
             "LEFT JOIN sources src ON src.id = c.source_id "
-            f"WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
-            (*params, limit, offset),
+            f"WHERE {where} ORDER BY {order}" + (" LIMIT ?" if limit is not None else "")
+            + (" OFFSET ?" if offset else ""),
+            (*params, *([limit] if limit is not None else []), *([offset] if offset else [])),
         ).fetchall()
         others = self._also_at([int(r[0]) for r in rows])
         return [
@@ -404,17 +447,33 @@ class Tx(ReadingQueries, MatchQueries):
         return found
 
 
-def _feed_filter(query: FeedQuery) -> tuple[str | None, list[Any]]:
+@dataclass(frozen=True)
+class IdRange:
+    """Story ids after `after` and up to `through` (None: no upper end)."""
+
+    after: int
+    through: int | None = None
+
+
+def _feed_filter(query: FeedQuery, ids: IdRange | None = None) -> tuple[str | None, list[Any]]:
     """WHERE clause (over stories s, canonical appearance c) for a feed; None when nothing can match."""
     where, params = ["s.canonical_id IS NOT NULL"], []
+    bounds, bound_params = "", []
+    if ids is not None:
+        bounds = " AND {0} > ?" + (" AND {0} <= ?" if ids.through is not None else "")
+        bound_params = [ids.after, *([ids.through] if ids.through is not None else [])]
+        where.append(bounds.format("s.id")[5:])
+        params.extend(bound_params)
     if query.source_ids is not None:
         if not query.source_ids:
             return None, []
         marks = ", ".join("?" for _ in query.source_ids)
-        # Driven from those sources' appearances (index on source_id), not by probing every
-        # story newest-first: a one-source feed over 100k stories took 400 ms (bench/render.py).
-        where.append(f"s.id IN (SELECT x.story_id FROM appearances x WHERE x.source_id IN ({marks}))")
-        params.extend(sorted(query.source_ids))
+        # Driven from those sources' appearances (index on source_id, story_id), not by probing
+        # every story newest-first: a one-source feed over 100k stories took 400 ms
+        # (bench/render.py); an id range narrows the same index scan to one archive page.
+        where.append(f"s.id IN (SELECT x.story_id FROM appearances x WHERE x.source_id IN ({marks})"
+                     f"{bounds.format('x.story_id')})")
+        params.extend([*sorted(query.source_ids), *bound_params])
     if query.include:
         where.append("(" + " OR ".join(_MATCH for _ in query.include) + ")")
         for word in query.include:
