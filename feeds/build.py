@@ -29,7 +29,7 @@ from store.tx import FeedQuery, Tx
 
 log = logging.getLogger("zonefeed.feeds")
 # Bump when the output format changes, so an upgrade re-renders unchanged data.
-RENDER_REVISION = "2"
+RENDER_REVISION = "3"
 STYLESHEET = Path(__file__).with_name("static") / "feed.xsl"
 # The output formats: extension -> renderer. The build, the filtered views, the search feeds and
 # the server's content types (feeds.server.CONTENT_TYPES) all read this table.

@@ -44,9 +44,21 @@ def _item(entry: StoryEntry, meta: FeedMeta) -> dict[str, Any]:
     item["authors"] = [{"name": entry_credit(entry)}]
     if entry.categories:
         item["tags"] = list(entry.categories)
+    extension: dict[str, Any] = {}
     if entry.also_at:
-        item["_zonefeed"] = {"also_at": [{"source": a.source_name, "url": a.url}
-                                         for a in entry.also_at]}
+        extension["also_at"] = [{"source": a.source_name, "url": a.url} for a in entry.also_at]
+    if entry.places:
+        extension["regions"] = [{"adcode": p.adcode, "name": p.name, "province": p.province, "city": p.city,
+                                 "county": p.county, "zone": p.zone, "primary": p.primary}
+                                for p in entry.places]
+    if entry.topics:
+        extension["topics"] = list(entry.topics)
+    if entry.amounts:
+        extension["investment"] = {
+            "amount_cny": max(a.cny for a in entry.amounts),
+            "amounts": [{"text": a.text, "value": a.value, "currency": a.currency} for a in entry.amounts]}
+    if extension:
+        item["_zonefeed"] = extension
     return item
 
 

@@ -1,4 +1,4 @@
-"""Feeds narrowed by a reader's query string (?limit= ?q= ?region=), rendered on demand.
+"""Feeds narrowed by a reader's query string (?limit= ?q= ?region= ?topic=), rendered on demand.
 
 RSSHub-style URLs must stay cheap to poll: a view is rendered once per (normalized query,
 data version) and then answered from memory with the same strong ETag, so conditional
@@ -35,6 +35,7 @@ class ViewFilters:
     limit: int | None = None
     words: tuple[str, ...] = ()
     region: str | None = None
+    topic: str | None = None
 
     @classmethod
     def parse(cls, query: str) -> ViewFilters | None:
@@ -47,17 +48,20 @@ class ViewFilters:
                 limit = None
         words = tuple(sorted({w for value in params.get("q", []) for w in value.split()}))[:MAX_WORDS]
         region = (params.get("region") or [None])[0]
-        filters = cls(limit, words, region)
+        topic = (params.get("topic") or [None])[0]
+        filters = cls(limit, words, region, topic)
         return filters if filters != cls() else None
 
     def label(self) -> str:
         limit = [f"≤{self.limit}"] if self.limit else []
-        return " · ".join([*([self.region] if self.region else []), *self.words, *limit])
+        return " · ".join([*([self.region] if self.region else []), *([self.topic] if self.topic else []),
+                           *self.words, *limit])
 
     def query_string(self) -> str:
         pairs = [("limit", self.limit)] if self.limit else []
         pairs += [("q", " ".join(self.words))] if self.words else []
         pairs += [("region", self.region)] if self.region else []
+        pairs += [("topic", self.topic)] if self.topic else []
         return urlencode(pairs)
 
 
@@ -115,7 +119,7 @@ class FilteredViews:
     def _render(self, config: Config, feed: FeedConfig, extension: str,
                 filters: ViewFilters) -> Representation:
         query = narrow(feed_query(feed, config.sources), config.sources,
-                       limit=filters.limit, words=filters.words, region=filters.region)
+                       limit=filters.limit, words=filters.words, region=filters.region, topic=filters.topic)
         with self._store.read() as tx:
             entries = tx.stories_for_feed(query)
         meta = feed_meta(config, feed)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from items.matchtext import publisher_from_text
 from items.sanitize import html_to_text, sanitize_html
+from items.tagging import Tagger, tagger
 from items.titles import clean_title, strip_own_name
 from items.urls import canonical_url
 from model.raw import RawItem
@@ -19,8 +20,9 @@ SUMMARY_CHARS = 280
 
 
 def normalize(raw: RawItem, source: SourceConfig, default_tz: str,
-              first_seen: datetime | None = None) -> Appearance:
-    """Normalize one raw item; `first_seen` is used (and flagged) when the item has no date."""
+              first_seen: datetime | None = None, tags: Tagger | None = None) -> Appearance:
+    """Normalize one raw item; `first_seen` is used (and flagged) when the item has no date.
+    `tags` decides places and topics (default: the shipped gazetteer and default topics)."""
     tz = ZoneInfo(source.timezone or default_tz)
     now = first_seen or datetime.now(UTC)
     # Control characters (NUL above all: PostgreSQL refuses it in TEXT) never reach the store.
@@ -30,7 +32,7 @@ def normalize(raw: RawItem, source: SourceConfig, default_tz: str,
     updated = parse_date(raw.updated, tz, now)
     content = sanitize_html(raw.content_html or raw.summary or "", url)
     summary_text = html_to_text(sanitize_html(raw.summary, url) if raw.summary else content)
-    return Appearance(
+    return (tags or tagger()).tagged(Appearance(
         source_id=source.id,
         item_key=guid or url,
         url=url,
@@ -45,7 +47,7 @@ def normalize(raw: RawItem, source: SourceConfig, default_tz: str,
         publisher=_publisher(raw, content),
         regions=source.region,
         tags=tuple(dict.fromkeys(source.tags + tuple(filter(None, map(squash_spaces, raw.categories))))),
-    )
+    ))
 
 
 def _publisher(raw: RawItem, content: str) -> str | None:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from items.ingest import ingest
 from items.normalize import normalize
+from items.tagging import retag_older, tagger
 from items.urls import canonical_url
 from model.raw import RobotsRecord, Validators
 from obs import metrics
@@ -115,10 +116,11 @@ def _record_store_failure(store: Store, source: SourceConfig, message: str) -> C
 def _collect(config: Config, source: SourceConfig, fetcher: Fetcher, store: Store,
              writing: WriteGuard) -> CollectOutcome:
     started, clock = utc_now(), datetime.now(UTC)  # the record keeps seconds; next polls count exactly
+    tags = tagger(config.topics)
     try:
         with metrics.fetch_timer():
             read = read_source(source, fetcher, _StoredValidators(store))
-            appearances = [normalize(raw, source, config.service.timezone, started) for raw in read.items]
+            appearances = [normalize(raw, source, config.service.timezone, started, tags) for raw in read.items]
     except FetchError as exc:
         retry_after = exc.retry_after if isinstance(exc, RateLimitedError) else None
         return _fail(config, store, source, started, clock, str(exc), exc.kind, retry_after, writing)
@@ -129,6 +131,7 @@ def _collect(config: Config, source: SourceConfig, fetcher: Fetcher, store: Stor
     next_poll = next_poll_after_success(clock, source.interval)
     with writing(), store.transaction() as tx:
         report = ingest(tx, appearances, started)
+        retag_older(tx, tags)
         for validators in read.validators:
             tx.save_validators(validators)
         tx.record_success(source.id, started, read.not_modified, next_poll)

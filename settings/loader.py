@@ -198,8 +198,10 @@ _FEED = {
     "include": _Field(_text_list, ()),
     "exclude": _Field(_text_list, ()),
     "max_items": _Field(_integer(1), 100),
+    "topics": _Field(_text_list, ()),
+    "min_investment": _Field(_number),
 }
-_TOP = {"service", "server", "storage", "fetch", "defaults", "sources", "feeds", "scheduler"}
+_TOP = {"service", "server", "storage", "fetch", "defaults", "sources", "feeds", "scheduler", "topics"}
 
 
 class _Reader:
@@ -269,6 +271,7 @@ def _build(path: Path, raw: dict[str, Any]) -> Config:
     scheduler = reader.table(raw.get("scheduler"), "scheduler", _SCHEDULER)
     sources = _sources(reader, raw.get("sources"), defaults["interval"])
     feeds = _feeds(reader, raw.get("feeds"), {s.id for s in sources})
+    topics = _topics(reader, raw.get("topics"))
     if reader.problems:
         raise ConfigError(path, reader.problems)
     return Config(
@@ -281,7 +284,29 @@ def _build(path: Path, raw: dict[str, Any]) -> Config:
         sources=tuple(sources),
         feeds=tuple(feeds) or (FeedConfig(id="all", title=service["title"]),),
         scheduler=SchedulerSettings(**scheduler),
+        topics=topics,
     )
+
+
+def _topics(reader: _Reader, raw: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`[topics]`: topic name = keywords (added to a default topic of that name, or a new one)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        reader.problems.append("topics: expected a table of topic = [keywords]")
+        return ()
+    topics = []
+    for name, words in raw.items():
+        try:
+            keywords = tuple(w for w in _text_list(words) if w.strip())
+        except ValueError as exc:
+            reader.problems.append(f"topics.{name}: {exc}")
+            continue
+        if not keywords:
+            reader.problems.append(f"topics.{name}: needs at least one keyword")
+            continue
+        topics.append((name, keywords))
+    return tuple(topics)
 
 
 def _resolve_sqlite(url: str, base: Path) -> str:

@@ -95,6 +95,8 @@ class FeedConfig:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     max_items: int = 100
+    topics: tuple[str, ...] = ()          # any of these topics
+    min_investment: float | None = None   # yuan: stories reporting at least this much
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ class Config:
     sources: tuple[SourceConfig, ...] = ()
     feeds: tuple[FeedConfig, ...] = field(default_factory=tuple)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    topics: tuple[tuple[str, tuple[str, ...]], ...] = ()  # [topics]: operator keyword rules
 
     def source(self, source_id: str) -> SourceConfig:
         for source in self.sources:

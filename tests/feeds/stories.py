@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from items.ingest import ingest
+from items.tagging import tagger
 from model.stories import Appearance
 from store import open_store
 
@@ -37,7 +38,7 @@ def appearance(source_id: str, n: int, title: str, **overrides) -> Appearance:
         regions=("重庆市",), tags=("开发区",),
     )
     fields.update(overrides)
-    return Appearance(**fields)
+    return tagger().tagged(Appearance(**fields))  # places and topics, as normalization decides them
 
 
 def default_appearances() -> list[Appearance]:
