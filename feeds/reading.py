@@ -16,9 +16,10 @@ from feeds.build import FEED_FORMATS, feed_meta
 from feeds.pages import FeedLink, Site, render_home, render_search_page, render_story_page
 from feeds.paths import guid_of_story_path
 from feeds.render import FeedMeta, newest_update
-from feeds.select import feed_query
+from feeds.select import feed_query, place_filter
 from feeds.server import CONTENT_TYPES, BadQuery, Representation
 from items.explain import explain
+from items.places.gazetteer import gazetteer
 from settings.model import Config
 from store.base import Store
 from store.reading_tx import MAX_SEARCH_WORDS, MAX_WORD_CHARS, SearchQuery
@@ -51,9 +52,11 @@ class SearchForm:
         tz = ZoneInfo(config.service.timezone)
         since, until = _day(params, "since", tz), _day(params, "until", tz)
         fields = {name: params.get(name, "") for name in ("q", "since", "until", "source", "region", "topic")}
+        region = params.get("region") or None
+        place = gazetteer().lookup(region) if region else None
         search = SearchQuery(words=words, since=since, until=until + timedelta(days=1) if until else None,
-                             source_id=params.get("source") or None, region=params.get("region") or None,
-                             topic=params.get("topic") or None)
+                             source_id=params.get("source") or None, region=None if place else region,
+                             place=place_filter(place) if place else None, topic=params.get("topic") or None)
         return cls(fields, search, _page(params))
 
     @property
