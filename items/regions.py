@@ -22,6 +22,8 @@ _PASSING_BEFORE = re.compile(r"(?:赴|前往|飞赴|远赴|奔赴|走进|来自|
 _TRAVEL_BEFORE = re.compile(r"到$")
 _TRAVEL_AFTER = re.compile(r"^(?:考察学习|学习|取经|招商|推介|开展招商|举办|举行推介)")
 _PASSING_AFTER = re.compile(r"^(?:市|省|县|区)?(?:客商|企业家|企业代表|代表团|考察团|商会|籍|方面|等地|等城市|等省|客人)")
+_LIST_JOINS = ("、", "和", "及", "与", "，", "")
+_NATIONAL = re.compile(r"全国|国务院|国家级|国家高新区|商务部|发改委|工信部|科技部|财政部|各地|多地|中西部|东部地区")
 _PARTNER_AFTER = re.compile(r"^[^，。；]{0,12}(?:签约|签署|合作|共建|对口|结对|协作)")
 
 
@@ -41,12 +43,15 @@ def infer_places(gaz: Gazetteer, title: str, lead: str = "", publisher: str | No
     context = [h.places[0] for found in hits.values() for h in found if len(h.places) == 1]
     if home:
         context.append(home)
+    national = _NATIONAL.search(title) is not None
     for name, text in fields:
+        if national and name != "title":
+            break  # a national round-up names places in its lead as examples or venues
         found = [f for f in _resolve(hits[name], text, name, context) if not f.passing]
         if found:
             places = _most_specific(found)
             return tuple(_tag(f, i == 0) for i, f in enumerate(places))
-    if home:
+    if home and not national:
         return (_tag(_Found(home, "source region: " + home.name, False), True),)
     return ()
 
@@ -59,23 +64,27 @@ def _home(gaz: Gazetteer, regions: tuple[str, ...]) -> Place | None:
 
 
 def _resolve(hits: list[Hit], text: str, field: str, context: list[Place]) -> list[_Found]:
-    found = []
+    found: list[_Found] = []
     previous: Place | None = None
+    last: tuple[int, bool] | None = None  # where the previous kept name ended, and if in passing
     for hit in hits:
-        place = _choose(hit, previous, context)
-        if place is None:
-            previous = None
+        adjacent = previous is not None and hit.start == _end_of(hits, hit)
+        place = _choose(hit, previous if adjacent else None, context)
+        if place is None or (adjacent and previous is not None and not place.within(previous)):
+            # "宜宾三江新区": a name right after another place, not inside it, is part of a longer name
+            previous = place if not adjacent else previous
             continue
-        adjacent = previous is not None and hit.start == _end_of(previous, hits, hit)
-        passing = not adjacent and _passing(text, hit)
+        listed = last is not None and last[1] and text[last[0]:hit.start] in _LIST_JOINS  # 赴苏州、无锡
+        venue = any(not f.passing for f in found) and text[max(0, hit.start - 1):hit.start] == "在"
+        passing = not adjacent and (listed or venue or _passing(text, hit))
         found.append(_Found(place, f"{field}: {hit.written}", passing))
-        previous = place
+        previous, last = place, (hit.end, passing)
     # "重庆市云阳县": a place written right before its own part is that part, not a mention
     return [f for i, f in enumerate(found)
             if not (i + 1 < len(found) and found[i + 1].place.within(f.place))]
 
 
-def _end_of(previous: Place, hits: list[Hit], hit: Hit) -> int:
+def _end_of(hits: list[Hit], hit: Hit) -> int:
     index = hits.index(hit)
     return hits[index - 1].end if index else -1
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import ahocorasick_rs
 
 from items.places.names import COMMON_FULL_NAMES, short_name
-from items.places.zones import KIND_NAMES, kind_of_name, short_forms, zone_kind
+from items.places.zones import KIND_FORMS, KIND_NAMES, kind_of_name, listed_kinds, short_forms, zone_kind
 
 DATA = Path(__file__).parent / "data"
 PROVINCE, CITY, COUNTY, ZONE = "province", "city", "county", "zone"
@@ -75,6 +75,7 @@ class Gazetteer:
         self.places: dict[str, Place] = {}
         self._names: dict[str, dict[str, int]] = {}  # written name -> place code -> strength
         self._by_name: dict[str, list[Place]] = {}  # official names (and zone forms) for lookups
+        self._forms: dict[str, tuple[str, ...]] = {}  # zone id -> the ways its name is written
         rows = sorted(divisions)
         named = {code: name for code, name in rows}
         for code, name in rows:
@@ -120,8 +121,9 @@ class Gazetteer:
             return
         stem = name
         for prefix in (province.name if province else "", _short(province), "中国"):
-            if prefix and stem.startswith(prefix) and len(stem) > len(prefix) + 2:
-                stem = stem[len(prefix):]
+            rest = stem[len(prefix):] if prefix and stem.startswith(prefix) else ""
+            if len(rest) > 2 and kind_of_name(rest) and rest not in KIND_FORMS:  # 吉林经济开发区 stays
+                stem = rest
         county = next((p for p in self.places.values() if p.level == COUNTY and p.city == host.code
                        and (stem.startswith(p.name) or (_short(p) and stem.startswith(_short(p))))), None)
         forms = tuple(f for f in {stem, *short_forms(stem), *short_forms(name)} if f != name)
@@ -138,6 +140,7 @@ class Gazetteer:
             return
         zone = Place(code, name, ZONE, province, city, county, hosts)
         self.places[code] = zone
+        self._forms[code] = (name, *forms)
         for written in (name, *forms):
             self._by_name.setdefault(written, []).append(zone)
             self._name(written, zone, FULL)
@@ -164,7 +167,10 @@ class Gazetteer:
 
     def _zone_at(self, host: Place, kind: str) -> Place:
         """The zone of `kind` in `host`: a listed one when exactly one fits, else a named rule."""
-        listed = self._listed_by_kind.get((host.code, kind), [])
+        listed = [z for k in listed_kinds(kind) for z in self._listed_by_kind.get((host.code, k), [])]
+        if len(listed) > 1:  # 芜湖经济技术开发区 rather than 安徽芜湖长江大桥经济开发区
+            names = {f"{n}{k}" for n in (host.name, _short(host)) if n for k in KIND_FORMS}
+            listed = [z for z in listed if z.name in names or any(f in names for f in self._forms[z.code])]
         if len(listed) == 1:
             return listed[0]
         code = f"{host.code}-{kind}"

@@ -30,6 +30,7 @@ KINDS: tuple[tuple[str, str, str], ...] = (
     ("新区", "xq", "新区"),
 )
 KIND_NAMES = {kind: short for _, kind, short in KINDS}
+KIND_FORMS = frozenset(written for written, _, _ in KINDS)
 
 
 def zone_kind(text: str, at: int) -> tuple[str, int] | None:
@@ -46,6 +47,12 @@ def kind_of_name(name: str) -> str | None:
         if name.endswith(written):
             return kind
     return None
+
+
+def listed_kinds(kind: str) -> tuple[str, ...]:
+    """Kinds a zone written as `kind` may be listed under: "开发区" alone usually means the
+    city's 经济技术开发区 (烟台开发区, 昆山开发区)."""
+    return (kind, "jkq") if kind == "kfq" else (kind,)
 
 
 def short_forms(name: str) -> list[str]:
