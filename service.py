@@ -12,6 +12,7 @@ from pathlib import Path
 from app.run import run_service
 from feeds.build import build_feeds
 from feeds.live import feed_site
+from feeds.select import region_warnings
 from feeds.server import make_server
 from items.explain import explain
 from obs.logs import setup_logging
@@ -45,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return EXIT_CONFIG
     if args.command == "check-config":
+        for line in region_warnings(config.feeds, config.sources):
+            print(f"warning: {line}", file=sys.stderr)
         print(f"{args.config}: OK ({len(config.sources)} sources, {len(config.feeds)} feeds)")
         return 0
     if args.command == "probe":

@@ -78,3 +78,20 @@ def narrow(query: FeedQuery, sources: tuple[SourceConfig, ...], *, limit: int | 
     return replace(query, source_ids=source_ids, must_match=query.must_match + words,
                    must_places=must_places, must_topics=query.must_topics + ((topic,) if topic else ()),
                    limit=min(limit, query.limit) if limit else query.limit)
+
+
+NATIONAL_REGIONS = frozenset({"全国", "中国"})
+
+
+def region_warnings(feeds: tuple[FeedConfig, ...], sources: tuple[SourceConfig, ...]) -> list[str]:
+    """One line per region name the gazetteer does not know (check-config prints them)."""
+    gaz, lines = gazetteer(), []
+    for index, feed in enumerate(feeds):
+        lines += [f"feeds[{index}].regions: {name!r} is not a place the gazetteer knows; the feed "
+                  f"takes the sources configured with that region instead"
+                  for name in feed.regions if gaz.lookup(name) is None]
+    for index, source in enumerate(sources):
+        lines += [f"sources[{index}].region: {name!r} is not a place the gazetteer knows; its stories "
+                  f"get a place only from what they say" for name in source.region
+                  if name not in NATIONAL_REGIONS and gaz.lookup(name) is None]
+    return lines

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from items.places.gazetteer import COUNTY, PROVINCE, Gazetteer, Hit, Place
+from items.places.gazetteer import CITY, COUNTY, PROVINCE, ZONE, Gazetteer, Hit, Place
 from model.stories import PlaceTag
 
 LEAD_CHARS = 160  # the lead paragraph's opening; later sentences wander to partners and visitors
@@ -24,7 +24,7 @@ _TRAVEL_AFTER = re.compile(r"^(?:考察学习|学习|取经|招商|推介|开展
 _PASSING_AFTER = re.compile(r"^(?:市|省|县|区)?(?:客商|企业家|企业代表|代表团|考察团|商会|籍|方面|等地|等城市|等省|客人)")
 _LIST_JOINS = ("、", "和", "及", "与", "，", "")
 _NATIONAL = re.compile(r"全国|国务院|国家级|国家高新区|商务部|发改委|工信部|科技部|财政部|各地|多地|中西部|东部地区")
-_PARTNER_AFTER = re.compile(r"^[^，。；]{0,12}(?:签约|签署|合作|共建|对口|结对|协作)")
+_PARTNER_AFTER = re.compile(r"^[^，。；]{0,12}(?:签约|签署|合作|共建|对口|结对|协作|缔结|友好)")
 
 
 @dataclass(frozen=True)
@@ -105,13 +105,20 @@ def _choose(hit: Hit, previous: Place | None, context: list[Place]) -> Place | N
     outer = [p for p in places if all(q is p or q.within(p) or _same_admin(q, p) for q in places)]
     if len(outer) == 1:  # 吉林 is the province and its city: the province
         return outer[0]
-    for level in (PROVINCE, "city", COUNTY):  # 海南: the province before 青海's 海南州
-        at_level = [p for p in places if p.level == level]
+    for level in (PROVINCE, CITY, COUNTY):  # 海南: the province before 青海's 海南州; 西安 the city
+        at_level = [p for p in places if _admin_level(p) == level]
         if len(at_level) == 1 and level != COUNTY:
             return at_level[0]
         if at_level:
             return None
     return None
+
+
+def _admin_level(place: Place) -> str:
+    """A division's level; a zone's is its host's (西安高新区 is a city's zone)."""
+    if place.level != ZONE:
+        return place.level
+    return COUNTY if place.county else CITY if place.city else PROVINCE
 
 
 def _same(place: Place, other: Place, scope: str) -> bool:
