@@ -94,6 +94,12 @@ def render_search_page(site: Site, form: dict[str, str], stories: list[StoryEntr
                    previous=previous, following=following)
 
 
+def render_regions_page(site: Site, tree: list[Any], feeds: dict[str, str]) -> bytes:
+    """Every place with stories, nested province -> prefecture -> county -> zone, with feeds."""
+    return _render("regions.html", site, [{"type": "text/x-opml", "title": "地区订阅 OPML", "href": feeds["opml"]}],
+                   tree=tree, feeds=feeds)
+
+
 def web_link(url: str) -> str:
     """Only http(s) URLs become links on our origin; anything else (javascript:, data:) is dropped."""
     return url if urlsplit(url).scheme.lower() in ("http", "https") else "#"

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from feeds.build import FEED_FORMATS, feed_meta
 from feeds.pages import FeedLink, Site, render_home, render_search_page, render_story_page
 from feeds.paths import guid_of_story_path
+from feeds.regions import RegionPages
 from feeds.render import FeedMeta, newest_update
 from feeds.select import feed_query, place_filter
 from feeds.server import CONTENT_TYPES, BadQuery, Representation
@@ -74,8 +75,11 @@ class ReaderPages:
     def __init__(self, current_config: Callable[[], Config], store: Store):
         self._current_config = current_config  # read per request: a reload shows at once
         self._store = store
+        self._regions = RegionPages(current_config, store)
 
     def lookup(self, url_path: str, query: str = "") -> Representation | None:
+        if url_path.startswith("/regions/"):
+            return self._regions.lookup(url_path)
         config = self._current_config()
         if url_path == "/":
             return self._home(config, _page(_params(query)))
