@@ -35,21 +35,22 @@ def region_places(names: tuple[str, ...]) -> tuple[tuple[tuple[str, str], ...], 
 
 
 def feed_query(feed: FeedConfig, sources: tuple[SourceConfig, ...]) -> FeedQuery:
-    """Sources/tags (and unknown regions) narrow the set of sources; known regions, topics,
-    investment size and keywords narrow the stories."""
+    """Sources and tags narrow the set of sources; regions, topics, investment size and
+    keywords narrow the stories. A region the gazetteer does not know selects the sources
+    configured with it (alone: as a source filter; next to known ones: as one more place)."""
     places, unknown = region_places(feed.regions)
+    by_source = bool(unknown) and not places
     source_ids = None
-    if feed.sources or unknown or feed.tags:
+    if feed.sources or feed.tags or by_source:
         source_ids = frozenset(
             s.id
             for s in sources
             if (not feed.sources or s.id in feed.sources)
-            and (not unknown or set(unknown) & set(s.region))
+            and (not by_source or set(unknown) & set(s.region))
             and (not feed.tags or set(feed.tags) & set(s.tags))
         )
-    if unknown and places:  # a feed naming known and unknown regions: either kind matches
-        source_ids = None if not (feed.sources or feed.tags) else source_ids
-        places = places + tuple(("source", s) for s in sorted(sources_in_regions(unknown, sources)))
+    if unknown and places:
+        places += tuple(("source", s) for s in sorted(sources_in_regions(unknown, sources)))
     return FeedQuery(source_ids=source_ids, include=feed.include, exclude=feed.exclude,
                      limit=feed.max_items, places=places, topics=feed.topics,
                      min_investment=feed.min_investment)

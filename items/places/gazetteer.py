@@ -66,7 +66,6 @@ class Hit:
     end: int
     written: str
     places: tuple[Place, ...]
-    strength: int
 
 
 class Gazetteer:
@@ -157,12 +156,11 @@ class Gazetteer:
             written = self._written[index]
             codes = self._names[written]
             places = tuple(self.places[c] for c in codes)
-            strength = max(codes.values())
             kind = zone_kind(text, end)
             if kind and all(p.level != ZONE for p in places):
                 places = tuple(self._zone_at(p, kind[0]) for p in places)
-                written, end, strength = text[start:kind[1]], kind[1], FULL
-            hits.append(Hit(start, end, written, places, strength))
+                written, end = text[start:kind[1]], kind[1]
+            hits.append(Hit(start, end, written, places))
         return hits
 
     def _zone_at(self, host: Place, kind: str) -> Place:

@@ -63,6 +63,14 @@ def test_feeds_select_by_region_hierarchy_topic_and_investment(storage_url):
     assert _titles(store, FeedConfig("big", "大项目", min_investment=3e8)) == {TITLES[1][1], TITLES[4][1]}
     assert _titles(store, FeedConfig("big", "大项目", min_investment=4e9)) == {TITLES[1][1]}
     assert _titles(store, FeedConfig("t", "政策", topics=("营商环境/政策",))) == {TITLES[3][1]}
+    # a name the gazetteer does not know selects the sources configured with it (none here)
+    assert _titles(store, FeedConfig("x", "渝东北", regions=("渝东北",))) == set()
+    assert _titles(store, FeedConfig("x", "江苏+", regions=("江苏省", "渝东北"))) == {TITLES[3][1], TITLES[4][1]}
+    legacy = (SOURCES[0], SourceConfig(id="yunyang", name="云阳网", kind="feed", url="http://yunyang/", interval=60,
+                                       region=("渝东北",)))
+    with store.read() as tx:
+        assert {e.title for e in tx.stories_for_feed(feed_query(FeedConfig("x", "渝东北", regions=("渝东北",)),
+                                                                 legacy))} == {TITLES[5][1]}
     everything = FeedConfig("all", "全部")
     assert _titles(store, everything, region="江苏省", topic="招商签约") == {TITLES[4][1]}
     assert len(_titles(store, everything)) == len(TITLES)
