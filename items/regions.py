@@ -22,6 +22,8 @@ _PASSING_BEFORE = re.compile(r"(?:赴|前往|飞赴|远赴|奔赴|走进|来自|
 _TRAVEL_BEFORE = re.compile(r"到$")
 _TRAVEL_AFTER = re.compile(r"^(?:考察学习|学习|取经|招商|推介|开展招商|举办|举行推介)")
 _PASSING_AFTER = re.compile(r"^(?:市|省|县|区)?(?:客商|企业家|企业代表|代表团|考察团|商会|籍|方面|等地|等城市|等省|客人)")
+_EVENT_AFTER = re.compile(r"^(?:市|省)?(?:举行|召开|举办|开幕|开展|启动|闭幕)")
+_NOT_A_PLACE_AFTER = re.compile(r"^(?:大学|学院|路|街|大道|银行)")
 _LIST_JOINS = ("、", "和", "及", "与", "，", "")
 _NATIONAL = re.compile(r"全国|国务院|国家级|国家高新区|商务部|发改委|工信部|科技部|财政部|各地|多地|中西部|东部地区")
 _PARTNER_AFTER = re.compile(r"^[^，。；]{0,12}(?:签约|签署|合作|共建|对口|结对|协作|缔结|友好)")
@@ -75,7 +77,8 @@ def _resolve(hits: list[Hit], text: str, field: str, context: list[Place]) -> li
             previous = place if not adjacent else previous
             continue
         listed = last is not None and last[1] and text[last[0]:hit.start] in _LIST_JOINS  # 赴苏州、无锡
-        venue = any(not f.passing for f in found) and text[max(0, hit.start - 1):hit.start] == "在"
+        venue = text[max(0, hit.start - 1):hit.start] == "在" and (  # 论坛在武汉举行: the event's venue
+            any(not f.passing for f in found) or _EVENT_AFTER.search(text[hit.end:hit.end + 4]) is not None)
         passing = not adjacent and (listed or venue or _passing(text, hit))
         found.append(_Found(place, f"{field}: {hit.written}", passing))
         previous, last = place, (hit.end, passing)
@@ -135,6 +138,8 @@ def _same_admin(place: Place, other: Place) -> bool:
 
 def _passing(text: str, hit: Hit) -> bool:
     before, after = text[max(0, hit.start - 3):hit.start], text[hit.end:hit.end + 16]
+    if _NOT_A_PLACE_AFTER.search(after):  # 中山大学, 中山路: a name, not the place
+        return True
     if _PASSING_BEFORE.search(before) and (not before.endswith(("和", "及", "、", "与", "同", "联合"))
                                            or _PARTNER_AFTER.search(after)):
         return True

@@ -79,10 +79,11 @@ class Gazetteer:
         named = {code: name for code, name in rows}
         for code, name in rows:
             self._add_division(code, name, named)
-        for code, name in zones:
-            self._add_listed_zone(code, name)
-        for code, name, short, hosts in national:
+        for code, name, short, hosts in national:  # first: they name the divisions they lie in
             self._add_zone(code, name, tuple(hosts.split(",")), (short,) if short else ())
+        for code, name in zones:
+            if not any(p.level == ZONE for p in self._by_name.get(name, ())):  # 兰州新区 is listed twice
+                self._add_listed_zone(code, name)
         self._listed_by_kind: dict[tuple[str, str], list[Place]] = {}
         for place in self.places.values():
             if place.level == ZONE and (kind := kind_of_name(place.name)):
@@ -123,8 +124,10 @@ class Gazetteer:
             rest = stem[len(prefix):] if prefix and stem.startswith(prefix) else ""
             if len(rest) > 2 and kind_of_name(rest) and rest not in KIND_FORMS:  # 吉林经济开发区 stays
                 stem = rest
-        county = next((p for p in self.places.values() if p.level == COUNTY and p.city == host.code
-                       and (stem.startswith(p.name) or (_short(p) and stem.startswith(_short(p))))), None)
+        county = None
+        if not stem.startswith((host.name, _short(host) or host.name)):  # 连云港…: the city, not 连云区
+            county = next((p for p in self.places.values() if p.level == COUNTY and p.city == host.code
+                           and (stem.startswith(p.name) or (_short(p) and stem.startswith(_short(p))))), None)
         forms = tuple(f for f in {stem, *short_forms(stem), *short_forms(name)} if f != name)
         self._add_zone(code, name, ((county or host).code,), forms)
 

@@ -10,7 +10,7 @@ import pytest
 
 from items.tagging import tagger
 from model.stories import Appearance
-from tests.items.region_cases import CASES, LATE, Case
+from tests.items.region_cases import CASES, LATE, SECOND_BATCH, Case
 
 TEMPLATED = len(CASES) - len(LATE)
 
@@ -57,7 +57,8 @@ def figures():
     result = {"all": _figures(indexed),
               "tuned": _figures([c for c in indexed if not _held_out(c[0])]),
               "held-out": _figures([c for c in indexed if _held_out(c[0])]),
-              "written after tuning": _figures([c for c in indexed if c[0] >= TEMPLATED])}
+              "written after tuning": _figures([c for c in indexed if c[0] >= TEMPLATED]),
+              "second hand-written batch": _figures([c for c in indexed if c[0] >= len(CASES) - SECOND_BATCH])}
     for name, f in result.items():
         print(f"\n{name}: {f['n']} cases, county-level region accuracy {f['region']:.1%}, wrong provinces "
               f"{f['wrong_province']}, zone ids {f['zone']:.1%}, topic accuracy {f['topic']:.1%}, "
