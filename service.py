@@ -15,6 +15,7 @@ from feeds.live import feed_site
 from feeds.select import region_warnings
 from feeds.server import make_server
 from items.explain import explain
+from items.tagging import retag_older, tagger
 from obs.logs import setup_logging
 from ops.pidfile import signal_reload
 from ops.progress import Progress
@@ -152,6 +153,15 @@ def _run(config: Config, store: Store, args: argparse.Namespace) -> int:
 
 def _migrate(config: Config, store: Store, args: argparse.Namespace) -> int:
     print(f"schema version {store.migrate()} ({store.dialect})")  # open_store already migrated
+    tagged, tags = 0, tagger(config.topics)
+    while True:  # stories stored before tagging existed: all of them now, a transaction per slice
+        with store.transaction() as tx:
+            done = retag_older(tx, tags)
+        if not done:
+            break
+        tagged += done
+    if tagged:
+        print(f"tagged {tagged} stored appearances with places, topics and amounts")
     return 0
 
 

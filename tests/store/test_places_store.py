@@ -110,3 +110,17 @@ def test_explain_shows_the_places_and_their_evidence(storage_url):
         national = explain(tx, "http://portal/6.html")
     assert "  primary 万州经开区 adcode 500101 zone 500101-jkq (title: 万州经开区)" in lines
     assert national[-1].startswith("places: none")
+
+
+def test_migrate_command_tags_every_older_story(write_config, storage_url, capsys):
+    import service
+
+    config = write_config('[[sources]]\nid = "portal"\nkind = "feed"\nurl = "http://portal/"\nregion = ["全国"]\n')
+    store = open_test_store(storage_url)
+    with store.transaction() as tx:
+        tx.sync_sources(SOURCES)
+        ingest(tx, [_app(n, tagged=False) for n in TITLES], NOW)
+        tx.connection.cursor().execute("UPDATE tagging_backfill SET until_id = (SELECT MAX(id) FROM appearances)")
+    assert service.main(["--config", str(config), "migrate"]) == 0
+    assert f"tagged {len(TITLES)} stored appearances" in capsys.readouterr().out
+    assert _titles(store, FeedConfig("cq", "重庆", regions=("重庆市",))) == {TITLES[n][1] for n in (1, 2, 5)}
