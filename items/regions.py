@@ -3,7 +3,9 @@
 Order of evidence: the title, then the lead, then the credited publisher (来源), then the
 source's configured region. A national source (region 全国, or none) adds nothing. A place
 named in passing is not the story's place: where people travel to ("赴深圳考察学习"), where
-visitors come from ("深圳客商", "来自深圳"), a partner ("与深圳…签约"). A short name shared by
+visitors come from ("深圳客商", "来自深圳"), a partner ("与深圳…签约"), the next names of such a
+list ("赴苏州、无锡"), an event's venue ("论坛在武汉举行"), and names of other things (中山大学).
+A title of national scope (全国, 国务院, 商务部…) takes no place from its lead. A short name shared by
 places in different provinces is resolved by the other places of the story or the source's
 region, or left out: a story without a place is better than one in the wrong province.
 """
@@ -24,7 +26,7 @@ _TRAVEL_AFTER = re.compile(r"^(?:考察学习|学习|取经|招商|推介|开展
 _PASSING_AFTER = re.compile(r"^(?:市|省|县|区)?(?:客商|企业家|企业代表|代表团|考察团|商会|籍|方面|等地|等城市|等省|客人)")
 _EVENT_AFTER = re.compile(r"^(?:市|省)?(?:举行|召开|举办|开幕|开展|启动|闭幕)")
 _NOT_A_PLACE_AFTER = re.compile(r"^(?:大学|学院|路|街|大道|银行)")
-_LIST_JOINS = ("、", "和", "及", "与", "，", "")
+_LIST_JOINS = ("、", "和", "及", "与", "，")
 _NATIONAL = re.compile(r"全国|国务院|国家级|国家高新区|商务部|发改委|工信部|科技部|财政部|各地|多地|中西部|东部地区")
 _PARTNER_AFTER = re.compile(r"^[^，。；]{0,12}(?:签约|签署|合作|共建|对口|结对|协作|缔结|友好)")
 
@@ -69,8 +71,8 @@ def _resolve(hits: list[Hit], text: str, field: str, context: list[Place]) -> li
     found: list[_Found] = []
     previous: Place | None = None
     last: tuple[int, bool] | None = None  # where the previous kept name ended, and if in passing
-    for hit in hits:
-        adjacent = previous is not None and hit.start == _end_of(hits, hit)
+    for index, hit in enumerate(hits):
+        adjacent = previous is not None and index > 0 and hits[index - 1].end == hit.start
         place = _choose(hit, previous if adjacent else None, context)
         if place is None or (adjacent and previous is not None and not place.within(previous)):
             # "宜宾三江新区": a name right after another place, not inside it, is part of a longer name
@@ -87,11 +89,6 @@ def _resolve(hits: list[Hit], text: str, field: str, context: list[Place]) -> li
             if not (i + 1 < len(found) and found[i + 1].place.within(f.place))]
 
 
-def _end_of(hits: list[Hit], hit: Hit) -> int:
-    index = hits.index(hit)
-    return hits[index - 1].end if index else -1
-
-
 def _choose(hit: Hit, previous: Place | None, context: list[Place]) -> Place | None:
     """One place for a name, or None when the story does not say which."""
     places = hit.places
@@ -101,7 +98,7 @@ def _choose(hit: Hit, previous: Place | None, context: list[Place]) -> Place | N
         inside = [p for p in places if p.within(previous)]
         if len(inside) == 1:
             return inside[0]
-    for scope in ("city", "province"):
+    for scope in (CITY, PROVINCE):
         near = [p for p in places if any(_same(p, c, scope) for c in context)]
         if len(near) == 1:
             return near[0]
@@ -125,7 +122,7 @@ def _admin_level(place: Place) -> str:
 
 
 def _same(place: Place, other: Place, scope: str) -> bool:
-    if scope == "city":
+    if scope == CITY:
         return place.city is not None and place.city == other.city
     return place.province == other.province
 
