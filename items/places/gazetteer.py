@@ -190,10 +190,11 @@ class Gazetteer:
             host_code, _, kind = key.partition("-")
             host = self.places.get(host_code)
             return self._zone_at(host, kind) if host and kind in KIND_NAMES else None
-        found = self._by_name.get(key) or [self.places[c] for c, s in self._names.get(key, {}).items()
-                                           if s == FULL or len(self._names[key]) == 1]
-        if len(found) == 1:
-            return found[0]
+        found = self._by_name.get(key) or [self.places[c] for c in self._names.get(key, {})]
+        outer = [p for p in found if all(q is p or q.within(p) for q in found)]  # 长沙: the city
+        provinces = [p for p in found if p.level == PROVINCE]  # 海南: the province
+        if len(outer) == 1 or len(provinces) == 1:
+            return outer[0] if len(outer) == 1 else provinces[0]
         hits = self.find(key)
         if len(hits) == 1 and hits[0].start == 0 and hits[0].end == len(key) and len(hits[0].places) == 1:
             return hits[0].places[0]  # "万州经开区"
