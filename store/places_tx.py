@@ -1,5 +1,5 @@
 """Queries about what stories are about: each appearance's places, topics and investment
-figures (migration 9), read back with feed entries, counted for the /regions/ page, and the
+figures (the places migration), read back with feed entries, counted for the /regions/ page, and the
 slices of older appearances still waiting to be tagged."""
 
 from __future__ import annotations
