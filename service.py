@@ -14,9 +14,11 @@ from zoneinfo import ZoneInfo
 from app.run import run_service
 from feeds.build import LOGGED_EXAMPLES, build_feeds, render_feeds
 from feeds.live import feed_site
+from feeds.select import region_warnings
 from feeds.server import make_server
 from items.explain import explain
 from items.retention import apply_retention
+from items.tagging import retag_older, tagger
 from obs.logs import setup_logging
 from ops.pidfile import signal_reload
 from ops.progress import Progress
@@ -50,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     for warning in config.warnings:
         print(f"config warning: {config.path}: {warning}", file=sys.stderr)
     if args.command == "check-config":
+        for line in region_warnings(config.feeds, config.sources):
+            print(f"warning: {line}", file=sys.stderr)
         print(f"{args.config}: OK ({len(config.sources)} sources, {len(config.feeds)} feeds)")
         return 0
     try:
@@ -193,6 +197,15 @@ def _run(config: Config, store: Store, args: argparse.Namespace) -> int:
 
 def _migrate(config: Config, store: Store, args: argparse.Namespace) -> int:
     print(f"schema version {store.migrate()} ({store.dialect})")  # open_store already migrated
+    tagged, tags = 0, tagger(config.topics)
+    while True:  # stories stored before tagging existed: all of them now, a transaction per slice
+        with store.transaction() as tx:
+            done = retag_older(tx, tags)
+        if not done:
+            break
+        tagged += done
+    if tagged:
+        print(f"tagged {tagged} stored appearances with places, topics and amounts")
     return 0
 
 

@@ -38,7 +38,7 @@ from store.tx import FeedQuery, SourceState
 
 log = logging.getLogger("zonefeed.feeds")
 # Bump when the output format changes, so an upgrade re-renders unchanged data.
-RENDER_REVISION = "4"
+RENDER_REVISION = "5"
 STYLESHEET = Path(__file__).with_name("static") / "feed.xsl"
 LOGGED_EXAMPLES = 3  # changed paths named in the render log line; the rest are counted
 

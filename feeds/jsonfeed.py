@@ -52,9 +52,21 @@ def _item(entry: StoryEntry, meta: FeedMeta) -> dict[str, Any]:
         if entry.enclosure_length:
             attachment["size_in_bytes"] = entry.enclosure_length
         item["attachments"] = [attachment]
+    extension: dict[str, Any] = {}
     if entry.also_at:
-        item["_zonefeed"] = {"also_at": [{"source": a.source_name, "url": a.url}
-                                         for a in entry.also_at]}
+        extension["also_at"] = [{"source": a.source_name, "url": a.url} for a in entry.also_at]
+    if entry.places:
+        extension["regions"] = [{"adcode": p.adcode, "name": p.name, "province": p.province, "city": p.city,
+                                 "county": p.county, "zone": p.zone, "primary": p.primary}
+                                for p in entry.places]
+    if entry.topics:
+        extension["topics"] = list(entry.topics)
+    if entry.amounts:
+        extension["investment"] = {
+            "amount_cny": max(a.cny for a in entry.amounts),
+            "amounts": [{"text": a.text, "value": a.value, "currency": a.currency} for a in entry.amounts]}
+    if extension:
+        item["_zonefeed"] = extension
     return item
 
 

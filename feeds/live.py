@@ -1,4 +1,4 @@
-"""Feeds narrowed by a reader's query string (?limit= ?q= ?region=), rendered on demand.
+"""Feeds narrowed by a reader's query string (?limit= ?q= ?region= ?topic=), rendered on demand.
 
 RSSHub-style URLs must stay cheap to poll: a view is rendered once per (normalized query,
 data version) and then answered from memory with the same strong ETag, so conditional
@@ -39,6 +39,7 @@ class ViewFilters:
     limit: int | None = None
     words: tuple[str, ...] = ()
     region: str | None = None
+    topic: str | None = None
 
     @classmethod
     def parse(cls, query: str) -> ViewFilters | None:
@@ -54,19 +55,24 @@ class ViewFilters:
         if len(words) > MAX_WORDS:
             raise ClientError(f"at most {MAX_WORDS} words in q")
         region = (params.get("region") or [None])[0]
+        topic = (params.get("topic") or [None])[0]
         if any(len(text) > MAX_WORD for text in (*words, region or "")):
             raise ClientError(f"a q word or region may have at most {MAX_WORD} characters")
-        filters = cls(limit, words, region)
+        if topic is not None and len(topic) > MAX_WORD:
+            raise ClientError(f"a topic may have at most {MAX_WORD} characters")
+        filters = cls(limit, words, region, topic)
         return filters if filters != cls() else None
 
     def label(self) -> str:
         limit = [f"≤{self.limit}"] if self.limit else []
-        return " · ".join([*([self.region] if self.region else []), *self.words, *limit])
+        return " · ".join([*([self.region] if self.region else []), *([self.topic] if self.topic else []),
+                           *self.words, *limit])
 
     def query_string(self) -> str:
         pairs = [("limit", self.limit)] if self.limit else []
         pairs += [("q", " ".join(self.words))] if self.words else []
         pairs += [("region", self.region)] if self.region else []
+        pairs += [("topic", self.topic)] if self.topic else []
         return urlencode(pairs)
 
 
@@ -138,7 +144,7 @@ class FilteredViews:
     def _render(self, config: Config, feed: FeedConfig, extension: str,
                 filters: ViewFilters) -> Representation:
         query = narrow(feed_query(feed, config.sources), config.sources,
-                       limit=filters.limit, words=filters.words, region=filters.region)
+                       limit=filters.limit, words=filters.words, region=filters.region, topic=filters.topic)
         with self._store.read() as tx:
             entries = tx.stories_for_feed(query)
         meta = feed_meta(config, feed)

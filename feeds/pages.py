@@ -95,6 +95,12 @@ def render_search_page(site: Site, form: dict[str, str], stories: list[StoryEntr
                    previous=previous, following=following)
 
 
+def render_regions_page(site: Site, tree: list[Any], feeds: dict[str, str]) -> bytes:
+    """Every place with stories, nested province -> prefecture -> county -> zone, with feeds."""
+    return _render("regions.html", site, [{"type": "text/x-opml", "title": "地区订阅 OPML", "href": feeds["opml"]}],
+                   tree=tree, feeds=feeds)
+
+
 def web_link(url: str) -> str:
     """Only http(s) URLs become links on our origin; anything else (javascript:, data:) is dropped."""
     return url if is_web_url(url) else "#"
@@ -112,13 +118,15 @@ def _alternate(site: Site, feed_id: str, title: str, extension: str) -> dict[str
 
 
 def _cards(site: Site, entries: list[StoryEntry]) -> list[dict[str, Any]]:
-    """What a story list shows of each story; regions and topics come from its categories."""
+    """What a story list shows of each story: the places it is about (else the regions of the
+    source it was found on), its topics, then its source's and feed's tags."""
     cards = []
     for e in entries:
         cards.append({
             "title": e.title, "url": web_link(e.url), "page": story_path(e.guid),
-            "publisher": e.publisher or e.source_name, "regions": list(e.regions),
-            "topics": [c for c in e.categories if c not in e.regions],
+            "publisher": e.publisher or e.source_name,
+            "regions": [p.name for p in e.places] or list(e.regions),
+            "topics": list(dict.fromkeys((*e.topics, *(c for c in e.categories if c not in e.regions)))),
             "iso": e.published_at.isoformat(), "local_time": site.local(e.published_at),
             "also_at": [{"name": a.source_name, "url": web_link(a.url)} for a in e.also_at],
         })

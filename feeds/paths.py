@@ -10,7 +10,7 @@ from items.ingest import GUID_PREFIX
 _STORY_TOKEN = re.compile(r"[0-9a-f]{24}")
 
 
-LIVE_PREFIXES = ("/stories/", "/search.")
+LIVE_PREFIXES = ("/stories/", "/search.", "/regions/")
 
 
 def is_live_page(path: str) -> bool:

@@ -17,10 +17,12 @@ from feeds.formats import FORMATS, feed_formats
 from feeds.http_request import ClientError
 from feeds.pages import FeedLink, Site, render_home, render_search_page, render_story_page
 from feeds.paths import guid_of_story_path
+from feeds.regions import RegionPages
 from feeds.render import FeedMeta, newest_update
-from feeds.select import feed_query
+from feeds.select import feed_query, place_filter
 from feeds.server import Representation
 from items.explain import explain
+from items.places.gazetteer import gazetteer
 from settings.model import Config
 from store.base import Store
 from store.reading_tx import MAX_SEARCH_WORDS, MAX_WORD_CHARS, SearchQuery
@@ -54,9 +56,11 @@ class SearchForm:
         tz = ZoneInfo(config.service.timezone)
         since, until = _day(params, "since", tz), _day(params, "until", tz)
         fields = {name: params.get(name, "") for name in ("q", "since", "until", "source", "region", "topic")}
+        region = params.get("region") or None
+        place = gazetteer().lookup(region) if region else None
         search = SearchQuery(words=words, since=since, until=until + timedelta(days=1) if until else None,
-                             source_id=params.get("source") or None, region=params.get("region") or None,
-                             topic=params.get("topic") or None)
+                             source_id=params.get("source") or None, region=None if place else region,
+                             place=place_filter(place) if place else None, topic=params.get("topic") or None)
         return cls(fields, search, _page(params))
 
     @property
@@ -74,8 +78,11 @@ class ReaderPages:
     def __init__(self, current_config: Callable[[], Config], store: Store):
         self._current_config = current_config  # read per request: a reload shows at once
         self._store = store
+        self._regions = RegionPages(current_config, store)
 
     def lookup(self, url_path: str, query: str = "") -> Representation | None:
+        if url_path.startswith("/regions/"):
+            return self._regions.lookup(url_path)
         config = self._current_config()
         if url_path == "/":
             return self._home(config, _page(_params(query)))

@@ -111,6 +111,10 @@ def _generator(meta: FeedMeta, entries: list[StoryEntry], kind: str) -> FeedGene
     return fg
 
 
+REGION_SCHEME = "tag:zonefeed,2026:region"
+TOPIC_SCHEME = "tag:zonefeed,2026:topic"
+
+
 def _add_entry(fg: FeedGenerator, entry: StoryEntry, meta: FeedMeta, kind: str) -> None:
     # Every string passes xml_safe here too: one control character in any field (a guid, a
     # category) makes lxml refuse the whole feed, whatever path the text came by.
@@ -126,6 +130,10 @@ def _add_entry(fg: FeedGenerator, entry: StoryEntry, meta: FeedMeta, kind: str) 
     fe.dc.dc_creator(credit)
     for category in filter(None, map(xml_safe, entry.categories)):
         fe.category(term=category)
+    for place in entry.places:  # what the story is about: term = zone id or adcode, label = name
+        fe.category(term=xml_safe(place.zone or place.adcode), scheme=REGION_SCHEME, label=xml_safe(place.name))
+    for topic in entry.topics:
+        fe.category(term=xml_safe(topic), scheme=TOPIC_SCHEME, label=xml_safe(topic))
     if entry.summary:
         fe.summary(xml_safe(entry.summary))
     fe.content(xml_safe(content_with_also_at(entry)), type="html")

@@ -18,9 +18,10 @@ from items.similarity import compare
 from items.urls import canonical_url
 from store.match_tx import MatchQueries, StoredText
 from store.times import shown_time
+from store.tx import Tx
 
 
-def explain(tx: MatchQueries, url: str, tz: tzinfo) -> list[str]:
+def explain(tx: Tx, url: str, tz: tzinfo) -> list[str]:
     """Human-readable lines, times in `tz`; none when nothing is stored at `url` (after
     canonicalizing it)."""
     ids = tx.appearance_ids_at(canonical_url(url))
@@ -54,7 +55,17 @@ def _explain_one(tx: MatchQueries, app: StoredText, tz: tzinfo) -> list[str]:
         matched = f" #{decision.matched_id}" if decision.matched_id else ""
         lines.append(f"joined: {decision.rule}{matched}: {decision.detail}")
     lines += _candidates(tx, app)
+    lines += _places(tx, app.id)
     return lines
+
+
+def _places(tx: Tx, appearance_id: int) -> list[str]:
+    """What the appearance is about, and the evidence for each place."""
+    tags = tx.places_of([appearance_id]).get(appearance_id, ())
+    if not tags:
+        return ["places: none (no place in title, lead, 来源 or the source's region)"]
+    return ["places:"] + [f"  {'primary' if t.primary else 'also   '} {t.name} adcode {t.adcode}"
+                          + (f" zone {t.zone}" if t.zone else "") + f" ({t.evidence})" for t in tags]
 
 
 def _candidates(tx: MatchQueries, app: StoredText) -> list[str]:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from items.attachments import attachment_html
 from items.matchtext import article_lines
 from items.sanitize import html_to_text, sanitize_html
+from items.tagging import Tagger, tagger
 from items.urls import canonical_url, is_web_url
 from model.raw import RawItem
 from model.stories import Appearance
@@ -27,8 +28,9 @@ class RejectedItem(ValueError):
 
 
 def normalize(raw: RawItem, source: SourceConfig, default_tz: str,
-              first_seen: datetime | None = None) -> Appearance:
+              first_seen: datetime | None = None, tags: Tagger | None = None) -> Appearance:
     """Normalize one raw item; `first_seen` is used (and flagged) when the item has no date.
+    `tags` decides places and topics (default: the shipped gazetteer and default topics).
 
     Raise RejectedItem when its link, resolved against the source URL, is not http(s): the
     link is the item's identity and what readers click, so such an item is left out whole.
@@ -53,7 +55,7 @@ def normalize(raw: RawItem, source: SourceConfig, default_tz: str,
     if file and file_url:  # a file's bytes are never content: its entry links it
         content = sanitize_html(attachment_html(title, file_url, file.mime_type, file.length), url)
         summary_text = html_to_text(content)
-    return Appearance(
+    return (tags or tagger()).tagged(Appearance(
         source_id=source.id,
         item_key=guid or url,
         url=url,
@@ -76,7 +78,7 @@ def normalize(raw: RawItem, source: SourceConfig, default_tz: str,
         text_origin=raw.text_origin,
         titles_agree=titles_agree(raw.listed_title, raw.page_title),
         article_failures=raw.article_failures,
-    )
+    ))
 
 
 def _publisher(raw: RawItem, content: str) -> str | None:

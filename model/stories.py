@@ -8,6 +8,37 @@ from datetime import datetime
 
 
 @dataclass(frozen=True)
+class PlaceTag:
+    """A place a story is about: the division (adcode at each level) and zone, and why."""
+
+    adcode: str                # the most specific division: county, else prefecture, else province
+    name: str                  # as people say it (a zone's name for a zone)
+    province: str
+    city: str | None = None
+    county: str | None = None
+    zone: str | None = None    # zone id (a statistical code, or "<adcode>-<kind>")
+    primary: bool = False
+    evidence: str = ""         # "title: 万州经开区", "source region: 云阳县", ...
+
+
+# Fixed reference rates to yuan: enough to tell a large project from a small one, not accounting.
+CNY_RATES = {"CNY": 1.0, "USD": 7.1, "EUR": 7.7, "HKD": 0.91, "JPY": 0.047, "GBP": 9.0}
+
+
+@dataclass(frozen=True)
+class Amount:
+    """An investment figure as written and as a number in its currency's units."""
+
+    text: str
+    value: float
+    currency: str = "CNY"
+
+    @property
+    def cny(self) -> float:
+        return self.value * CNY_RATES.get(self.currency, 0.0)
+
+
+@dataclass(frozen=True)
 class Appearance:
     """One story as seen at one URL on one source, normalized (dates aware UTC, HTML sanitized)."""
 
@@ -35,6 +66,9 @@ class Appearance:
     text_origin: str = ""
     titles_agree: bool | None = None
     article_failures: int = 0
+    places: tuple[PlaceTag, ...] = ()   # what the story is about (regions: where it was found)
+    topics: tuple[str, ...] = ()
+    amounts: tuple[Amount, ...] = ()
 
     @property
     def fingerprint(self) -> str:
@@ -72,6 +106,9 @@ class StoryEntry:
     enclosure_type: str | None = None
     enclosure_length: int | None = None
     regions: tuple[str, ...] = ()  # the places among `categories`
+    places: tuple[PlaceTag, ...] = ()
+    topics: tuple[str, ...] = ()
+    amounts: tuple[Amount, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from items.ingest import ingest
 from items.normalize import RejectedItem, normalize
+from items.tagging import retag_older, tagger
 from items.urls import canonical_url, other_spellings
 from model.raw import RawItem, RobotsRecord, StoredReading, Validators
 from model.stories import Appearance
@@ -131,6 +132,7 @@ def _record_failure(store: Store, source: SourceConfig, message: str, kind: str)
 def _collect(config: Config, source: SourceConfig, fetcher: Fetcher, store: Store,
              writing: WriteGuard) -> CollectOutcome:
     started, clock = utc_now(), datetime.now(UTC)  # the record keeps seconds; next polls count exactly
+    tags = tagger(config.topics)
     try:
         with metrics.fetch_timer():
             read = read_source(source, fetcher, _StoredValidators(store))
@@ -145,6 +147,7 @@ def _collect(config: Config, source: SourceConfig, fetcher: Fetcher, store: Stor
     next_poll = next_poll_after_success(clock, source.interval)
     with writing(), store.transaction() as tx:
         report = ingest(tx, appearances, started)
+        retag_older(tx, tags)
         for validators in read.validators:
             tx.save_validators(validators)
         tx.record_success(source.id, started, read.not_modified, next_poll)

@@ -255,8 +255,10 @@ _FEED = {
     "include": _Field(_text_list, ()),
     "exclude": _Field(_text_list, ()),
     "max_items": _Field(_integer(1, 10000), FeedConfig.max_items),
+    "topics": _Field(_text_list, ()),
+    "min_investment": _Field(_number(1, 1e15)),
 }
-_TOP = {"service", "server", "storage", "fetch", "defaults", "sources", "feeds", "scheduler"}
+_TOP = {"service", "server", "storage", "fetch", "defaults", "sources", "feeds", "scheduler", "topics"}
 
 
 class _Reader:
@@ -327,6 +329,7 @@ def _build(path: Path, raw: dict[str, Any]) -> Config:
     sources = _sources(reader, raw.get("sources"), defaults["interval"])
     feeds = _feeds(reader, raw.get("feeds"), {s.id for s in sources})
     warnings = _feeds_no_source_fills(feeds, sources)
+    topics = _topics(reader, raw.get("topics"))
     if reader.problems:
         raise ConfigError(path, reader.problems)
     return Config(
@@ -340,7 +343,29 @@ def _build(path: Path, raw: dict[str, Any]) -> Config:
         feeds=tuple(feeds) or (FeedConfig(id="all", title=service["title"]),),
         scheduler=SchedulerSettings(**scheduler),
         warnings=tuple(warnings),
+        topics=topics,
     )
+
+
+def _topics(reader: _Reader, raw: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`[topics]`: topic name = keywords (added to a default topic of that name, or a new one)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        reader.problems.append("topics: expected a table of topic = [keywords]")
+        return ()
+    topics = []
+    for name, words in raw.items():
+        try:
+            keywords = tuple(w for w in _text_list(words) if w.strip())
+        except ValueError as exc:
+            reader.problems.append(f"topics.{name}: {exc}")
+            continue
+        if not keywords:
+            reader.problems.append(f"topics.{name}: needs at least one keyword")
+            continue
+        topics.append((name, keywords))
+    return tuple(topics)
 
 
 def _resolve_sqlite(url: str, base: Path) -> str:
@@ -396,16 +421,17 @@ def _feeds(reader: _Reader, raw: Any, source_ids: set[str]) -> list[FeedConfig]:
 
 
 def _feeds_no_source_fills(feeds: list[FeedConfig], sources: list[SourceConfig]) -> list[str]:
-    """A filter value no source carries (`重庆` where sources say `重庆市`) is legal TOML but
-    leaves the feed empty forever: say so, naming the values that match nothing."""
+    """A sources/tags value no source carries is legal TOML but leaves the feed empty forever:
+    say so, naming the values that match nothing. (Region names are places, checked against
+    the gazetteer by `check-config`.)"""
     warnings = []
     for index, feed in enumerate(feeds):
-        if not (feed.sources or feed.regions or feed.tags) or any(feed.takes(s) for s in sources):
+        if not (feed.sources or feed.tags) or any(feed.takes(s) for s in sources):
             continue
-        known = {"regions": {r for s in sources for r in s.region}, "tags": {t for s in sources for t in s.tags}}
+        known = {"sources": {s.id for s in sources}, "tags": {t for s in sources for t in s.tags}}
         unmatched = [f"{key} {[v for v in getattr(feed, key) if v not in known[key]]} "
                      f"(sources have: {', '.join(sorted(known[key])) or 'none'})"
-                     for key in ("regions", "tags") if set(getattr(feed, key)) - known[key]]
-        why = "; ".join(unmatched) or "no source passes all of its sources/regions/tags filters together"
+                     for key in ("sources", "tags") if set(getattr(feed, key)) - known[key]]
+        why = "; ".join(unmatched) or "no source passes its sources and tags filters together"
         warnings.append(f"feeds[{index}] ({feed.id}): no configured source can fill this feed: {why}")
     return warnings

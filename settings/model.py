@@ -110,11 +110,13 @@ class FeedConfig:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     max_items: int = 100
+    topics: tuple[str, ...] = ()          # any of these topics
+    min_investment: float | None = None   # yuan: stories reporting at least this much
 
     def takes(self, source: SourceConfig) -> bool:
-        """Whether the sources/regions/tags filters let `source` in (any one value matches)."""
+        """Whether the sources/tags filters let `source` in (any one value matches). Regions
+        are about stories, not sources (feeds/select.py resolves them through the gazetteer)."""
         return ((not self.sources or source.id in self.sources)
-                and (not self.regions or bool(set(self.regions) & set(source.region)))
                 and (not self.tags or bool(set(self.tags) & set(source.tags))))
 
 
@@ -130,6 +132,7 @@ class Config:
     feeds: tuple[FeedConfig, ...] = field(default_factory=tuple)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
     warnings: tuple[str, ...] = ()  # legal but suspicious, e.g. a feed no source can fill
+    topics: tuple[tuple[str, tuple[str, ...]], ...] = ()  # [topics]: operator keyword rules
 
     def source(self, source_id: str) -> SourceConfig:
         for source in self.sources:

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from model.stories import StoryAppearance, StoryEntry
+from store.places_tx import PLACE_COLUMNS
 from store.times import from_db, to_db
 
 MAX_SEARCH_WORDS = 5
@@ -30,7 +31,8 @@ class SearchQuery:
     since: datetime | None = None
     until: datetime | None = None
     source_id: str | None = None
-    region: str | None = None
+    region: str | None = None  # a name the gazetteer does not know: the sources' configured region
+    place: tuple[str, str] | None = None  # (province|city|county|zone, code): stories about it
     topic: str | None = None
 
 
@@ -71,12 +73,17 @@ class ReadingQueries:
         if search.source_id:
             where.append("s.id IN (SELECT x.story_id FROM appearances x WHERE x.source_id = ?)")
             params.append(search.source_id)
-        for column, value in (("regions", search.region), ("tags", search.topic)):
+        if search.place and search.place[0] in PLACE_COLUMNS:
+            where.append("s.id IN (SELECT a2.story_id FROM appearance_places p JOIN appearances a2 "
+                         f"ON a2.id = p.appearance_id WHERE p.{search.place[0]} = ?)")
+            params.append(search.place[1])
+        if search.topic:  # a topic the rules gave, or a source's / the feed's own tag
+            where.append("(" + " OR ".join(_line_match(column) for column in ("topics", "tags")) + ")")
+            params.extend(_line_params(search.topic) * 2)
+        for column, value in (("regions", search.region),):
             if value:  # newline-separated lists: match a whole line
-                where.append(f"(c.{column} = ? OR c.{column} LIKE ? ESCAPE '\\' OR c.{column} LIKE ? "
-                             f"ESCAPE '\\' OR c.{column} LIKE ? ESCAPE '\\')")
-                line = _escape_like(value)
-                params.extend([value, line + "\n%", "%\n" + line, "%\n" + line + "\n%"])
+                where.append(_line_match(column))
+                params.extend(_line_params(value))
         return self._entries_where(" AND ".join(where), params, "s.published_at DESC, s.id DESC",
                                    limit, offset)
 
@@ -131,6 +138,17 @@ class ReadingQueries:
 
 def _phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
+
+
+def _line_match(column: str) -> str:
+    """A newline-separated list column of the canonical appearance holds `?` as a whole line."""
+    return (f"(c.{column} = ? OR c.{column} LIKE ? ESCAPE '\\' OR c.{column} LIKE ? ESCAPE '\\' "
+            f"OR c.{column} LIKE ? ESCAPE '\\')")
+
+
+def _line_params(value: str) -> list[str]:
+    line = _escape_like(value)
+    return [value, line + "\n%", "%\n" + line, "%\n" + line + "\n%"]
 
 
 def _escape_like(text: str) -> str:

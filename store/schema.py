@@ -202,6 +202,34 @@ MIGRATIONS: tuple[Migration, ...] = (
     );
     CREATE INDEX appearances_source_story ON appearances (source_id, story_id);
     """,
+    # 13: what each appearance is about (issue 18): its places (the division at each level, so a
+    # province, prefecture, county or zone feed is one indexed equality), its topics and the
+    # investment figures it reports. Appearances stored before this migration are re-tagged a
+    # slice per collect, newest first, down from `until_id` (items/tagging.py).
+    """
+    CREATE TABLE appearance_places (
+        appearance_id BIGINT NOT NULL,
+        position INTEGER NOT NULL,
+        adcode TEXT NOT NULL,
+        name TEXT NOT NULL,
+        province TEXT NOT NULL,
+        city TEXT,
+        county TEXT,
+        zone TEXT,
+        is_primary INTEGER NOT NULL,
+        evidence TEXT NOT NULL,
+        PRIMARY KEY (appearance_id, position)
+    );
+    CREATE INDEX appearance_places_province ON appearance_places (province, appearance_id);
+    CREATE INDEX appearance_places_city ON appearance_places (city, appearance_id);
+    CREATE INDEX appearance_places_county ON appearance_places (county, appearance_id);
+    CREATE INDEX appearance_places_zone ON appearance_places (zone, appearance_id);
+    ALTER TABLE appearances ADD COLUMN topics TEXT NOT NULL DEFAULT '';
+    ALTER TABLE appearances ADD COLUMN amounts TEXT NOT NULL DEFAULT '';
+    ALTER TABLE appearances ADD COLUMN investment_cny DOUBLE PRECISION;
+    CREATE TABLE tagging_backfill (until_id BIGINT NOT NULL);
+    INSERT INTO tagging_backfill (until_id) SELECT COALESCE(MAX(id), 0) FROM appearances;
+    """,
 )
 
 IDENTITY = {

@@ -15,6 +15,7 @@ from model.raw import RobotsRecord, StoredReading, Validators
 from model.stories import AlsoAt, Appearance, StoryEntry
 from settings.model import SourceConfig
 from store.match_tx import MatchQueries
+from store.places_tx import PLACE_COLUMNS, PlaceQueries, decode_amounts
 from store.reading_tx import ReadingQueries
 from store.render_tx import RenderQueries
 from store.times import from_db, to_db
@@ -59,12 +60,17 @@ class FeedQuery:
     exclude: tuple[str, ...] = ()
     limit: int = 100
     must_match: tuple[str, ...] = ()  # every word must appear (a reader's ?q= search)
+    places: tuple[tuple[str, str], ...] = ()  # (province|city|county|zone|source, code): any of them
+    topics: tuple[str, ...] = ()  # any of them
+    min_investment: float | None = None  # yuan
+    must_places: tuple[tuple[str, str], ...] = ()  # a reader's ?region=: each must match
+    must_topics: tuple[str, ...] = ()  # a reader's ?topic=
 
 
 _MATCH = "(c.title LIKE ? ESCAPE '\\' OR c.summary LIKE ? ESCAPE '\\')"
 
 
-class Tx(ReadingQueries, MatchQueries, RenderQueries):
+class Tx(ReadingQueries, MatchQueries, RenderQueries, PlaceQueries):
     def __init__(self, connection: Any, placeholder: str):
         self.connection = connection
         self._placeholder = placeholder
@@ -278,7 +284,10 @@ class Tx(ReadingQueries, MatchQueries, RenderQueries):
              "\n".join(app.tags), app.fingerprint, app.listed_key, app.text_origin,
              _opt_bool(app.titles_agree), app.article_failures, *optional.values()),
         ).fetchone()
-        return int(row[0]) if row else None
+        if row is None:
+            return None
+        self.save_tags(int(row[0]), app, fresh=True)
+        return int(row[0])
 
     def update_appearance(self, appearance_id: int, app: Appearance) -> None:
         """A corrected item replaces what we had; a guessed date never overwrites a real one."""
@@ -295,6 +304,7 @@ class Tx(ReadingQueries, MatchQueries, RenderQueries):
              app.fingerprint, app.enclosure_url, app.enclosure_type, app.enclosure_length,
              app.title_note, appearance_id),
         )
+        self.save_tags(appearance_id, app)
 
     def record_readings(self, rows: Iterable[tuple[int, Appearance]]) -> None:
         """How stored appearances were read this time (a poll that re-read or retried them).
@@ -409,14 +419,15 @@ class Tx(ReadingQueries, MatchQueries, RenderQueries):
         rows = self._q(
             "SELECT s.id, s.guid, c.url, c.title, s.published_at, s.updated_at, c.source_id, "
             "COALESCE(src.name, c.source_id), c.content_html, c.summary, c.author, c.publisher, "
-            "c.regions, c.tags, c.enclosure_url, c.enclosure_type, c.enclosure_length "
-            "FROM stories s JOIN appearances c ON c.id = s.canonical_id "
+            "c.regions, c.tags, c.enclosure_url, c.enclosure_type, c.enclosure_length, c.id, c.topics, "
+            "c.amounts FROM stories s JOIN appearances c ON c.id = s.canonical_id "
             "LEFT JOIN sources src ON src.id = c.source_id "
             f"WHERE {where} ORDER BY {order}" + (" LIMIT ?" if limit is not None else "")
             + (" OFFSET ?" if offset else ""),
             (*params, *([limit] if limit is not None else []), *([offset] if offset else [])),
         ).fetchall()
         others = self._also_at([int(r[0]) for r in rows])
+        places = self.places_of(int(r[17]) for r in rows)
         return [
             StoryEntry(
                 guid=r[1], url=r[2], title=r[3], published_at=from_db(r[4]),
@@ -427,6 +438,9 @@ class Tx(ReadingQueries, MatchQueries, RenderQueries):
                 also_at=tuple(a for a in others.get(int(r[0]), ()) if a.url != r[2]),
                 enclosure_url=r[14], enclosure_type=r[15],
                 enclosure_length=int(r[16]) if r[16] is not None else None,
+                places=places.get(int(r[17]), ()),
+                topics=tuple(t for t in r[18].split("\n") if t),
+                amounts=decode_amounts(r[19]),
             )
             for r in rows
         ]
@@ -474,6 +488,23 @@ def _feed_filter(query: FeedQuery, ids: IdRange | None = None) -> tuple[str | No
         where.append(f"s.id IN (SELECT x.story_id FROM appearances x WHERE x.source_id IN ({marks})"
                      f"{bounds.format('x.story_id')})")
         params.extend([*sorted(query.source_ids), *bound_params])
+    if query.places:
+        clause, clause_params = _any_place(query.places)
+        where.append(clause)
+        params.extend(clause_params)
+    for place in query.must_places:
+        clause, clause_params = _any_place((place,))
+        where.append(clause)
+        params.extend(clause_params)
+    for topics in ([query.topics] if query.topics else []) + [[t] for t in query.must_topics]:
+        where.append("(" + " OR ".join("(c.topics = ? OR c.topics LIKE ? ESCAPE '\\' OR c.topics LIKE ? "
+                                       "ESCAPE '\\' OR c.topics LIKE ? ESCAPE '\\')" for _ in topics) + ")")
+        for topic in topics:
+            line = _like(topic)[1:-1]
+            params.extend([topic, line + "\n%", "%\n" + line, "%\n" + line + "\n%"])
+    if query.min_investment is not None:
+        where.append("s.id IN (SELECT a3.story_id FROM appearances a3 WHERE a3.investment_cny >= ?)")
+        params.append(query.min_investment)
     if query.include:
         where.append("(" + " OR ".join(_MATCH for _ in query.include) + ")")
         for word in query.include:
@@ -485,6 +516,23 @@ def _feed_filter(query: FeedQuery, ids: IdRange | None = None) -> tuple[str | No
         where.append(f"NOT {_MATCH}")
         params.extend([_like(word), _like(word)])
     return " AND ".join(where), params
+
+
+def _any_place(places: tuple[tuple[str, str], ...]) -> tuple[str, list[Any]]:
+    """Stories with an appearance tagged inside any of `places` ((column, code) pairs), or
+    found on a source named as ("source", id) (a region the gazetteer does not know)."""
+    tagged = [(column, code) for column, code in places if column in PLACE_COLUMNS]
+    sources = [code for column, code in places if column == "source"]
+    parts, params = [], []
+    if tagged:
+        parts.append("s.id IN (SELECT a2.story_id FROM appearance_places p JOIN appearances a2 ON "
+                     "a2.id = p.appearance_id WHERE " + " OR ".join(f"p.{c} = ?" for c, _ in tagged) + ")")
+        params.extend(code for _, code in tagged)
+    if sources:
+        parts.append(f"s.id IN (SELECT a4.story_id FROM appearances a4 WHERE a4.source_id IN "
+                     f"({', '.join('?' for _ in sources)}))")
+        params.extend(sources)
+    return "(" + (" OR ".join(parts) or "1 = 0") + ")", params
 
 
 def _opt(moment: datetime | None) -> str | None:

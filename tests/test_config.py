@@ -168,3 +168,27 @@ def test_server_limits_have_checked_ranges(load, write_config):
                           ("send_timeout", "expected a number"), ("max_unread", "expected an integer"),
                           ("workers", "1 and 64"), ("view_workers", "expected an integer")):
         assert expected in problems[f"server.{key}"]
+def test_topic_rules_and_feed_topic_filters(load, write_config):
+    from items.tagging import tagger
+
+    config = load(
+        """
+        [topics]
+        "招商签约" = ["投洽会"]
+        "文旅" = ["景区", "文旅"]
+
+        [[feeds]]
+        id = "big"
+        topics = ["招商签约", "文旅"]
+        min_investment = 1e9
+        """
+    )
+    assert config.feeds[0].topics == ("招商签约", "文旅") and config.feeds[0].min_investment == 1e9
+    rules = tagger(config.topics).rules
+    assert "投洽会" in rules["招商签约"] and "签约" in rules["招商签约"] and rules["文旅"] == ("景区", "文旅")
+    path = write_config('[topics]\n"空" = []\n"坏" = 3\n[[feeds]]\nid = "x"\nmin_investment = "很多"\n', header=False)
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    problems = "\n".join(error.value.problems)
+    assert "topics.空: needs at least one keyword" in problems and "topics.坏: expected a list of strings" in problems
+    assert "feeds[0].min_investment: expected a number" in problems

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from items.ingest import ingest
+from items.tagging import tagger
 from model.stories import Appearance
 from store import open_store
 
@@ -29,15 +30,18 @@ tags = ["招商"]
 """
 
 
+SOURCE_REGIONS = {"yunyang": ("重庆市", "云阳县"), "kfq": ("重庆市", "万州区")}  # as SOURCES_TOML says
+
+
 def appearance(source_id: str, n: int, title: str, **overrides) -> Appearance:
     fields = dict(
         source_id=source_id, item_key=f"{source_id}-{n}", url=f"http://{source_id}.example/news/{n}.html",
         title=title, published_at=NOW - timedelta(hours=n), date_is_guess=False,
         content_html=f"<p>{title}：正文 & 详情</p>", summary=f"{title}摘要",
-        regions=("重庆市",), tags=("开发区",),
+        regions=SOURCE_REGIONS.get(source_id, ("重庆市",)), tags=("开发区",),
     )
     fields.update(overrides)
-    return Appearance(**fields)
+    return tagger().tagged(Appearance(**fields))  # places and topics, as normalization decides them
 
 
 def default_appearances() -> list[Appearance]:

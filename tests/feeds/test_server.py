@@ -6,6 +6,7 @@ import gzip
 import http.client
 import threading
 from email.utils import formatdate
+from urllib.parse import quote
 
 import pytest
 from lxml import etree
@@ -104,9 +105,12 @@ def test_query_filters_render_valid_narrowed_feeds(served, tmp_path):
     _, _, body = request(port, "/feeds/all.atom?q=%E6%8B%9B%E5%95%86")  # ?q=招商
     assert titles(body) == ["云阳县召开招商引资推进会", "经开区一季度招商引资实现开门红"]
     _, _, body = request(port, "/feeds/all.atom?region=%E4%B8%87%E5%B7%9E%E5%8C%BA")  # 万州区
-    assert set(titles(body)) == {"云阳县工业园区新签约项目8个", "经开区一季度招商引资实现开门红", "经开区举办企业用工对接会"}
+    # stories about 万州区 (its source's region, no other place named), not the 云阳 story it re-posted
+    assert set(titles(body)) == {"经开区一季度招商引资实现开门红", "经开区举办企业用工对接会"}
     root = etree.fromstring(body)
     assert root.find(f"{A}link[@rel='self']").get("href").endswith("/feeds/all.atom?region=%E4%B8%87%E5%B7%9E%E5%8C%BA")
+    _, _, by_topic = request(port, "/feeds/all.atom?topic=" + quote("项目开工/投产"))
+    assert titles(by_topic) == ["云阳<特色>产业“园中园”建成投用"]
     (tmp_path / "view.atom").write_bytes(body)
     assert jing_errors([tmp_path / "view.atom"]) == "" and atom_rule_errors(body) == []
     _, headers, body = request(port, "/feeds/all.rss?limit=1&utm_source=x")
