@@ -85,7 +85,7 @@ def region_warnings(feeds: tuple[FeedConfig, ...], sources: tuple[SourceConfig, 
     for index, feed in enumerate(feeds):
         lines += [f"feeds[{index}].regions: {name!r} is not a place the gazetteer knows; the feed "
                   f"takes the sources configured with that region instead"
-                  for name in feed.regions if gaz.lookup(name) is None]
+                  for name in feed.regions if name not in NATIONAL_REGIONS and gaz.lookup(name) is None]
     for index, source in enumerate(sources):
         lines += [f"sources[{index}].region: {name!r} is not a place the gazetteer knows; its stories "
                   f"get a place only from what they say" for name in source.region

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from settings.intervals import format_interval, parse_interval
+from settings.kinds import known_kinds
 from settings.model import (
     FULLTEXT_MODES,
     ArticleSelectors,
@@ -85,6 +86,11 @@ def _in_range(value: Any, minimum: Any, maximum: Any) -> Any:
         shown = f"{value:g}" if isinstance(value, float) else str(value)
         raise ValueError(f"must be between {minimum:g} and {maximum:g}, got {shown}")
     return value
+
+
+def _source_kind(value: Any) -> str:
+    """A kind some reader registered (sources/kinds.py): the built-ins and any added one."""
+    return _choice(*known_kinds())(value)
 
 
 def _boolean(value: Any) -> bool:
@@ -231,7 +237,7 @@ _ARTICLE = {k: _Field(_value_selector) for k in ("title", "date", "source")} | {
 _SOURCE = {
     "id": _Field(_identifier, required=True),
     "name": _Field(_nonempty_text),
-    "kind": _Field(_choice("feed", "html"), required=True),
+    "kind": _Field(_source_kind, required=True),
     "url": _Field(_http_url, required=True),
     "region": _Field(_text_list, ()),
     "tags": _Field(_text_list, ()),

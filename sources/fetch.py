@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from model.raw import FetchResult
+from model.raw import FetchResult, Validators
 from settings.model import FetchSettings
 from sources.deadline import Deadline
 from sources.errors import (
@@ -119,6 +119,12 @@ class SourceFetcher:
         if result is None:
             raise FetchError(f"too many redirects (more than {MAX_REDIRECTS}) from {url}")
         return result
+
+    def get_unless_unchanged(self, url: str, stored: Validators | None, truncate: bool = False) -> FetchResult:
+        """A conditional GET with the validators stored for `url` (a 304 when nothing changed):
+        the one way a reader polls its feed or list pages."""
+        return self.get(url, etag=stored.etag if stored else None,
+                        last_modified=stored.last_modified if stored else None, truncate=truncate)
 
     def _get_robots_txt(self, url: str, etag: str | None, last_modified: str | None) -> FetchResult:
         """robots.txt itself: same guard, politeness, caps and redirect rules, no robots check."""

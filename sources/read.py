@@ -1,34 +1,21 @@
-"""One poll of one source: the only entry point the scheduler needs from this room."""
+"""The built-in source kinds: RSS/Atom feeds (with full text for summary-only items) and HTML
+list pages; each registers its reader in sources/kinds.py like any other kind."""
 
 from __future__ import annotations
 
 from model.raw import SourceRead, Validators
 from settings.model import SourceConfig
 from sources import offload
-from sources.errors import FetchError
 from sources.feed import parse_feed
 from sources.fetch import Fetcher
 from sources.fulltext import complete_texts
 from sources.html.poll import HtmlLookup, read_html
+from sources.kinds import register
 
 
-def read_source(source: SourceConfig, fetcher: Fetcher, known: HtmlLookup) -> SourceRead:
-    """Fetch and parse `source`; raise FetchError (or a subclass) when it cannot be read."""
-    if source.kind == "feed":
-        return _read_feed(source, fetcher, known)
-    if source.kind == "html":
-        return read_html(source, fetcher, known)
-    raise FetchError(f"source kind {source.kind!r} is not supported by this build")
-
-
-def _read_feed(source: SourceConfig, fetcher: Fetcher, known: HtmlLookup) -> SourceRead:
-    previous = known.validators_for(source.url)
+def read_feed(source: SourceConfig, fetcher: Fetcher, known: HtmlLookup) -> SourceRead:
     with fetcher.for_source(source.url) as fetch:
-        result = fetch.get(
-            source.url,
-            etag=previous.etag if previous else None,
-            last_modified=previous.last_modified if previous else None,
-        )
+        result = fetch.get_unless_unchanged(source.url, known.validators_for(source.url))
         moved_to = result.url if result.permanent_redirect and result.url != source.url else None
         if result.not_modified:
             return SourceRead(source.id, (), not_modified=True, moved_to=moved_to)
@@ -39,3 +26,7 @@ def _read_feed(source: SourceConfig, fetcher: Fetcher, known: HtmlLookup) -> Sou
     validators = (Validators(source.url, result.etag, result.last_modified),) if complete else ()
     return SourceRead(source.id, tuple(items), validators=validators, requests=1 + requests,
                       moved_to=moved_to, refused=tuple(refused))
+
+
+register("feed", read_feed)
+register("html", read_html)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+import sources  # noqa: F401  (its built-in kinds register before any config is loaded)
 from sampleweb.server import LocalWeb
 from settings import load_config
 from store import open_store

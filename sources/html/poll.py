@@ -114,10 +114,8 @@ def _read_list_pages(source: SourceConfig, fetch: SourceFetcher, known: HtmlLook
             break
         visited.add(url)
         requested = url
-        previous = known.validators_for(url)
         try:
-            result = fetch.get(url, etag=previous.etag if previous else None,
-                               last_modified=previous.last_modified if previous else None, truncate=True)
+            result = fetch.get_unless_unchanged(url, known.validators_for(url), truncate=True)
         except FetchError as exc:
             if index == 0:
                 raise
