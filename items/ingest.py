@@ -30,20 +30,14 @@ class IngestReport:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
-    merged_near: int = 0
     stories_created: int = 0
     stories_ended: int = 0  # merged into an older story
-    touched_stories: set[int] = field(default_factory=set)
     ended_stories: set[int] = field(default_factory=set)
 
     @property
     def story_delta(self) -> int:
         """How many more stories there are after this ingest (what a COUNT(*) would say)."""
         return self.stories_created - self.stories_ended
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.new or self.updated)
 
 
 def story_guid(app: Appearance) -> str:
@@ -97,7 +91,6 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
                 alone.pop(story_id, None)
             if decision:
                 decisions.append(Decision(appearance_id, *decision))
-                report.merged_near += decision[0] == "near-duplicate"
             # a new story is as recent as its item; a grown one changed now
             moment = now if decision or story_id in changed_at else max(app.published_at,
                                                                        app.updated_at or app.published_at)
@@ -123,7 +116,6 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
     tx.record_decisions(decisions)
     live = {near.story(s) for s in changed_at}
     _choose_canonicals(tx, live, {s: t for s, t in changed_at.items() if s in live}, alone)
-    report.touched_stories = live
     tx.log_story_changes(live | report.ended_stories)  # what the next render must show again
     return report
 
