@@ -155,7 +155,7 @@ def _empty_list_error(source: SourceConfig, had_items: bool) -> FetchError:
         return LayoutChangedError(f"layout changed? {how} found 0 items on {source.url}, "
                                   "where earlier polls found items")
     return ParseError(f"no news list found on {source.url} by {how}; "
-                      "try `python service.py probe URL` and set [sources.list] selectors")
+                      "try `zonefeed probe URL` and set [sources.list] selectors")
 
 
 def _worth_reading(entry: ListEntry, stored: StoredReading | None) -> bool:
