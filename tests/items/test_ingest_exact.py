@@ -157,3 +157,19 @@ def test_an_appearance_bridging_two_stories_merges_them_and_the_report_counts_it
     assert (before, after) == (2, 1)
     assert (report.stories_created, report.stories_ended, report.story_delta) == (0, 1, -1)
     assert len({row[3] for row in _rows(store)}) == 1
+
+
+def test_a_site_crediting_itself_is_not_taken_for_the_original():
+    """A re-post whose own info line says 来源：<its own name> credits nobody else: with no other
+    credit, the earliest appearance stays the story's face; a credit from another site wins."""
+    from datetime import UTC, datetime
+
+    from items.ingest import original_publisher
+    from store.match_tx import CanonicalCandidate
+
+    original = CanonicalCandidate(1, "bishan", "璧山高新区", None, datetime(2023, 9, 7, 8, 58, tzinfo=UTC))
+    repost = CanonicalCandidate(2, "fengjie", "奉节工业园区", "奉节工业园区管委会",
+                                datetime(2023, 9, 9, tzinfo=UTC))
+    assert original_publisher([original, repost]) is None
+    crediting = CanonicalCandidate(3, "wushan", "巫山工业园区", "璧山高新区", datetime(2023, 9, 10, tzinfo=UTC))
+    assert original_publisher([original, repost, crediting]) == original
