@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.dedupe import story_text, vocabulary  # noqa: E402
-from items.ingest import ingest  # noqa: E402
+from bench.filling import ingest_in_batches  # noqa: E402
 from model.stories import Appearance  # noqa: E402
 from settings.model import SourceConfig  # noqa: E402
 from store import open_store  # noqa: E402
@@ -48,31 +49,26 @@ def fill(storage_url: str, sources: int, stories: int) -> float:
     with store.transaction() as tx:
         tx.sync_sources(configs)
     started, now = time.perf_counter(), datetime(2026, 11, 1, tzinfo=UTC)
+    ingest_in_batches(store, _appearances(sources, stories, now), now)
+    store.close()
+    return time.perf_counter() - started
+
+
+def _appearances(sources: int, stories: int, now: datetime) -> Iterator[Appearance]:
     rng = random.Random(5)
     words = vocabulary(rng)
-    batch = []
     for n in range(stories):
         # Each story its own text, as in a real archive: 100,000 copies of one body would
         # measure the near-duplicate search over identical texts, not the feeds.
         body = "".join(f"<p>{p}</p>" for p in story_text(rng, words, n)[1])
         source = n % sources
-        published = now - timedelta(minutes=n)
         topic = "签约" if n % 7 == 0 else "调研"
-        batch.append(Appearance(
+        yield Appearance(
             source_id=f"src{source:04d}", item_key=f"item-{n}",
             url=f"http://site{source}.example.gov.cn/art/{n}.html",
-            title=f"第{n}号新闻：园区重点项目{topic}活动举行", published_at=published, date_is_guess=False,
-            content_html=body, summary=body[3:120], publisher=f"园区{source}",
-            regions=("重庆市",), tags=("园区",)))
-        if len(batch) == 2000:
-            with store.transaction() as tx:
-                ingest(tx, batch, now)
-            batch = []
-    if batch:
-        with store.transaction() as tx:
-            ingest(tx, batch, now)
-    store.close()
-    return time.perf_counter() - started
+            title=f"第{n}号新闻：园区重点项目{topic}活动举行", published_at=now - timedelta(minutes=n),
+            date_is_guess=False, content_html=body, summary=body[3:120], publisher=f"园区{source}",
+            regions=("重庆市",), tags=("园区",))
 
 
 def serve_side(db: str, rounds: int) -> None:
