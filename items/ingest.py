@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from items.dedupe import NearDuplicates, Sketch, band_rows, match_doc, sketch_of, sketches_of
 from items.urls import other_spellings, same_path
@@ -22,6 +22,7 @@ from text.titles import title_key
 
 GUID_PREFIX = "tag:zonefeed,2026:story/"
 BACKFILL_PER_INGEST = 500  # appearances from before the dedupe index, indexed a slice at a time
+REPOST_WINDOW = timedelta(days=1)  # a day-only date and the timed original of that day
 MOVED_MIN_CHARS = 60  # a moved page is recognized by its text alone only when it has this much
 
 
@@ -220,13 +221,27 @@ def _choose_canonicals(tx: Tx, story_ids: set[int], changed_at: dict[int, dateti
         if story_id in alone:
             rows.append((story_id, *alone[story_id], changed_at.get(story_id)))
             continue
-        members = sorted(candidates.get(story_id, []),
-                         key=lambda c: (c.published_at, c.source_id, c.item_key))
+        members = sorted(candidates.get(story_id, []), key=lambda c: (c.published_at, c.source_id, c.item_key))
         if not members:
             continue
-        canonical = original_publisher(members) or members[0]
+        canonical = original_publisher(members) or _earliest_face(members)
         rows.append((story_id, canonical.id, canonical.published_at, changed_at.get(story_id)))
     tx.set_canonicals(rows)
+
+
+def _earliest_face(members: list[CanonicalCandidate]) -> CanonicalCandidate:
+    """The earliest member, passing over one whose title is another member's title plus
+    something (a site's name, a 转载 label) when that other ran within a day of it: the addition
+    is what a re-post does, and a re-post dated by day alone (stored at midnight) would
+    otherwise beat the timed original of that same day. `members` are in time order."""
+    keys = {m.id: title_key(m.title) for m in members}
+
+    def extends_a_neighbour(member: CanonicalCandidate) -> bool:
+        own = keys[member.id]
+        return any(keys[o.id] and keys[o.id] != own and keys[o.id] in own
+                   and abs(o.published_at - member.published_at) <= REPOST_WINDOW for o in members)
+
+    return next((m for m in members if not extends_a_neighbour(m)), members[0])
 
 
 def original_publisher(candidates: list[CanonicalCandidate]) -> CanonicalCandidate | None:
