@@ -12,6 +12,7 @@ import html
 import re
 import unicodedata
 
+from text.cleaning import squash
 from text.titles import title_key
 
 _BLOCK_END = re.compile(r"<\s*(?:br|/p|/div|/h[1-6]|/li|/tr|/td|/blockquote|/table|hr)\b[^>]*>", re.I)
@@ -29,7 +30,7 @@ _ACTION_LINE = re.compile(r"^\s*(?:[【\[]?\s*(?:打印|关闭|打印本页|关�
 def article_lines(fragment: str) -> list[str]:
     """The text lines of an HTML fragment (block ends become line breaks)."""
     text = html.unescape(_TAG.sub("", _BLOCK_END.sub("\n", fragment or "")))
-    return [" ".join(line.split()) for line in text.replace("\u3000", " ").splitlines() if line.strip()]
+    return [squash(line) for line in text.splitlines() if line.strip()]
 
 
 def article_text(fragment: str) -> str:

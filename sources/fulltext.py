@@ -20,6 +20,7 @@ from sources.errors import BlockedError, FetchError, RateLimitedError
 from sources.fetch import SourceFetcher
 from sources.html.poll import fetch_article
 from sources.reading import MAX_TEXT_FAILURES, failure_weight, listed_key
+from text.cleaning import squash
 
 log = logging.getLogger("zonefeed.fulltext")
 
@@ -51,7 +52,7 @@ def _own_origin(item: RawItem) -> str:
 
 
 def _text(markup: str) -> str:
-    return " ".join(_ENTITY.sub(" ", _TAG.sub(" ", markup)).split())
+    return squash(_ENTITY.sub(" ", _TAG.sub(" ", markup)))
 
 
 def wants_page(item: RawItem, mode: str) -> bool:

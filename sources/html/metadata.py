@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 import lxml.html
 
-from sources.html.dom import element_text, short_text, squash
+from sources.html.dom import element_text, short_text
+from text.cleaning import squash
 from text.credit import clean_name, credit_in
 from text.dates import CLOCK, DATE_LABEL, YEAR_MONTH_DAY, find_date
 
