@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import items.dedupe  # noqa: E402
 from items.ingest import ingest, story_guid  # noqa: E402
+from items.minhash import LSH  # noqa: E402
 from model.stories import Appearance  # noqa: E402
 from settings.model import SourceConfig  # noqa: E402
 from store.match_tx import MatchQueries  # noqa: E402
@@ -201,6 +202,8 @@ def main() -> int:
         return 0
     results = []
     flags = ["--template"] if args.template else []
+    print(f"band scheme {LSH.name}: a pair at Jaccard {LSH.min_jaccard} shares a band with p = "
+          f"{LSH.candidate_probability(LSH.min_jaccard):.3f}", flush=True)
     for size in args.sizes:
         result, floor = _child(size, *flags), _child(size, "--baseline", *flags)
         results.append(result)

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from items.dedupe import NearDuplicates, Sketch, band_rows, match_doc, sketch_of, sketches_of
+from items.minhash import LSH
 from items.urls import other_spellings, same_path
 from model.stories import Appearance
 from store.match_tx import CanonicalCandidate, Decision, StoredAppearance, UrlHit
@@ -81,7 +82,7 @@ def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport
 
 
 class Ingest:
-    """One batch into stories, in the steps the README's "Dedupe" section tells:
+    """One batch into stories, in the steps README.md's "Deduplication" section tells:
 
     1. `_recognize` the items already stored: under their own key, under another key at the
        same URL or its other spelling (`_join_same_page`), or at a moved URL (`_moved_pages`);
@@ -253,7 +254,11 @@ def _moved_pages(tx: Tx, fresh: list[Appearance], sketches: dict[ItemKey, Sketch
 
 
 def _index_older(tx: Tx) -> None:
-    """Give appearances stored before the dedupe migration their band keys, a slice per call."""
+    """Give appearances without band keys of the current scheme theirs, a slice per call:
+    those stored before the dedupe index, and all of them when the keys stored are another
+    scheme's (which never match ours: they are dropped first)."""
+    if tx.band_scheme() != LSH.name:
+        tx.restart_band_index(LSH.name)
     texts = tx.unindexed_texts(BACKFILL_PER_INGEST)
     tx.add_bands(band_rows(zip(sketches_of(texts), (t.id for t in texts), strict=True)))
 

@@ -230,6 +230,15 @@ MIGRATIONS: tuple[Migration, ...] = (
     CREATE TABLE tagging_backfill (until_id BIGINT NOT NULL);
     INSERT INTO tagging_backfill (until_id) SELECT COALESCE(MAX(id), 0) FROM appearances;
     """,
+    # 14: held for a migration of another branch (the slot is filled when the two merge).
+    "",
+    # 15: the name of the LSH band scheme the stored band keys were made with (items/minhash.py
+    # LSH.name). Keys of another scheme never match: the first ingest that finds a name other
+    # than its own drops them and re-keys every appearance, newest first, a slice per ingest.
+    # '' is the 21x3 scheme of every database before this migration.
+    """
+    ALTER TABLE dedupe_backfill ADD COLUMN scheme TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 IDENTITY = {
