@@ -12,6 +12,7 @@ import html
 import re
 import unicodedata
 
+from text import labels
 from text.cleaning import squash
 from text.titles import title_key
 
@@ -19,8 +20,7 @@ _BLOCK_END = re.compile(r"<\s*(?:br|/p|/div|/h[1-6]|/li|/tr|/td|/blockquote|/tab
 _TAG = re.compile(r"<[^>]+>")
 _NOT_WORD = re.compile(r"[^\w\n]+")  # with "_" (see _words): what title_key drops, line breaks kept
 _BLANK_LINES = re.compile(r"\n{2,}")
-_LABELS = (r"(?:文章|信息|稿件|新闻)?来源|稿源|责任编辑|编辑|作者|记者|通讯员|审核|审校|校对|摄影|"
-           r"发布时间|发布日期|发表时间|更新时间|时间|日期|浏览次数|浏览量|阅读|点击数|点击|字号|分享到")
+_LABELS = labels.one_of(labels.ALL)
 # A furniture line starts with one of the labels followed by a colon.
 _FURNITURE_LINE = re.compile(rf"^\s*[(（\[【]?\s*(?:{_LABELS})\s*[:：]")
 # Editor notes glued to the last paragraph: "……（责任编辑：王五）".

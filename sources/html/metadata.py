@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import lxml.html
 
 from sources.html.dom import element_text, short_text
+from text import labels
 from text.cleaning import squash
 from text.credit import clean_name, credit_in
 from text.dates import CLOCK, DATE_LABEL, YEAR_MONTH_DAY, find_date
@@ -22,7 +23,7 @@ _COLON = r"\s*[:：]\s*"
 # A labelled value is a date, or only a clock ("发布时间：10:30", combined with the URL's day).
 _INFO_DATE = re.compile(DATE_LABEL + _COLON
                         + f"({YEAR_MONTH_DAY}|{CLOCK})")
-_LABELS = r"(?:发布时间|发布日期|发文日期|更新时间|时间|日期|来源|信息来源|文章来源|作者|责任编辑|编辑|浏览|点击|阅读|字号|访问量)"
+_LABELS = labels.one_of(labels.ALL)
 _INFO_AUTHOR = re.compile(r"(?<!责任)(?:作者|文)" + _COLON + r"([^\s|｜【\[]+?)(?=\s|$|[|｜【\[]|" + _LABELS + ")")
 _ANY_LABEL = re.compile(r"(?:发布时间|发布日期|信息来源|文章来源|来源)" + _COLON)
 _LINE_TAGS = ("p", "div", "span", "td", "li", "ul", "h3", "h4", "h5", "h6", "em", "font", "small")
