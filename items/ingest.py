@@ -15,9 +15,10 @@ from datetime import datetime
 
 from items.canonical import choose as canonical_of
 from items.dedupe import NearDuplicates, Sketch, band_rows, match_doc, sketch_of, sketches_of
+from items.similarity import MatchDoc
 from items.urls import other_spellings, same_path
 from model.stories import Appearance
-from store.match_tx import Decision, StoredAppearance, UrlHit
+from store.match_tx import Decision, StoredAppearance, StoredText, UrlHit
 from store.tx import Tx
 
 GUID_PREFIX = "tag:zonefeed,2026:story/"
@@ -164,10 +165,7 @@ def _moved_pages(tx: Tx, fresh: list[Appearance], sketches: dict[int, Sketch], n
     for app in fresh:
         for candidate in twins.get(id(app), ()):
             text = texts.get(candidate)
-            if text is None or match_doc(text).text != sketches[id(app)].doc.text:
-                continue
-            if not same_path(text.url, app.url) and (
-                    app.date_is_guess or len(sketches[id(app)].doc.body) < MOVED_MIN_CHARS):
+            if text is None or not _is_moved_page(text, app, sketches[id(app)].doc):
                 continue
             if candidate in taken:
                 twice.add(id(app))
@@ -176,6 +174,22 @@ def _moved_pages(tx: Tx, fresh: list[Appearance], sketches: dict[int, Sketch], n
                 taken.add(candidate)
             break
     return twice
+
+
+def _is_moved_page(stored: StoredText, app: Appearance, doc: MatchDoc) -> bool:
+    """Whether `app` (a new item of the stored one's source, with the same publish time or
+    none of its own) is the `stored` page at a moved URL.
+
+    The same title and text: yes, at the same path and query; at a new path only with a real
+    date and a text of MOVED_MIN_CHARS or more (a short `详见附件` is many notices). The same
+    text under another title is the page with its title corrected while the site moved (`126亿`
+    to `12.6亿` as it came back on another host): only at the very same path and query, with a
+    real date and a text long enough to tell pages apart."""
+    same_text = match_doc(stored).text == doc.text
+    if stored.title == app.title and same_text:
+        return same_path(stored.url, app.url) or not (app.date_is_guess or len(doc.body) < MOVED_MIN_CHARS)
+    return (same_path(stored.url, app.url) and not app.date_is_guess and len(doc.body) >= MOVED_MIN_CHARS
+            and match_doc(stored).body == doc.body)
 
 
 def _index_older(tx: Tx) -> None:
