@@ -4,7 +4,8 @@ The original publisher's appearance when the others credit its site as 来源; e
 where "earliest" has to survive how re-posts are dated. A date known only to the day (stored
 at its midnight) is less precise, not earlier: it stands for the whole day, so a timed
 appearance of that same day goes first, unless that timed one shows itself to be a re-post of
-the day-only one (its text is the other's plus more: an editor's line, a 来源). And an
+the day-only one (a line the other lacks credits someone else or is an editor's note of
+re-posting: `来源：…`, `（本网编辑整理）`). And an
 appearance whose title is another's plus a label or a site's name (`转载｜…`, `巫山工业园区：…`)
 within a day of it is a re-post, whatever its date says.
 """
@@ -15,13 +16,13 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from store.match_tx import CanonicalCandidate
-from text.credit import MIN_NAME_CHARS
+from text.credit import EDGE_LINES, MIN_NAME_CHARS, says_reposted
 from text.titles import title_key
 
 REPOST_WINDOW = timedelta(days=1)  # a re-post's title label is evidence only this close to the other
 DAY = timedelta(days=1)
-# appearance ids -> their text in the comparison form (items.dedupe.match_doc(...).text)
-TextsOf = Callable[[Sequence[int]], dict[int, str]]
+# appearance ids -> the lines of their body (items.matchtext.article_lines)
+TextsOf = Callable[[Sequence[int]], dict[int, list[str]]]
 
 ORIGINAL_PUBLISHER = "original publisher: the others credit its site as 来源"
 EARLIEST = "earliest appearance (no original publisher among them; a day-only date counts as its whole day)"
@@ -46,8 +47,11 @@ def _rank(member: CanonicalCandidate) -> tuple[datetime, bool, datetime, str, st
 def earliest_face(members: Sequence[CanonicalCandidate], texts: TextsOf) -> CanonicalCandidate:
     """The earliest member by `_rank`, passing over a re-post: one whose title extends a
     member's title within REPOST_WINDOW, or a timed one that ranks before a day-only member of
-    its day while its text is that member's text plus more (it only ranks first because the
-    other's date is vaguer). Texts are read only in that second case, which is rare."""
+    its day (only because the other's date is vaguer) while its body marks it a re-post in a
+    line the other lacks. Texts are read only in that second case, which is rare.
+
+    A body that merely has more than the other's is no evidence: originals carry furniture of
+    their own (`点击“阅读原文”了解更多`) as often as re-posts add a line."""
     ranked = sorted(members, key=_rank)  # already so when called from choose(): a cheap pass
     keys = {m.id: title_key(m.title) for m in ranked}
 
@@ -62,17 +66,19 @@ def earliest_face(members: Sequence[CanonicalCandidate], texts: TextsOf) -> Cano
         if not vaguer:
             return False
         found = texts([member.id, *(o.id for o in vaguer)])
-        return any(_adds_to(found.get(member.id, ""), found.get(o.id, "")) for o in vaguer)
+        return any(_marks_itself_a_repost(found.get(member.id, []), found.get(o.id, []), member.source_name)
+                   for o in vaguer)
 
     return next((m for m in ranked if not extends_a_neighbours_title(m) and not reposts_a_vaguer_neighbour(m)),
                 ranked[0])
 
 
-def _adds_to(text: str, other: str) -> bool:
-    """Whether `text`'s body is `other`'s body with something added (comparison forms: the
-    title is the first line; line breaks do not count)."""
-    body, base = (t.partition("\n")[2].replace("\n", "") for t in (text, other))
-    return bool(base) and len(body) > len(base) and base in body
+def _marks_itself_a_repost(lines: list[str], other_lines: list[str], site: str) -> bool:
+    """Whether a body has, among its first or last EDGE_LINES lines and not in the other body,
+    a line that says it re-posts (text.credit.says_reposted)."""
+    theirs = {title_key(line) for line in other_lines}
+    edges = lines if len(lines) <= 2 * EDGE_LINES else lines[:EDGE_LINES] + lines[-EDGE_LINES:]
+    return any(title_key(line) not in theirs and says_reposted(line, site) for line in edges)
 
 
 def original_publisher(candidates: Sequence[CanonicalCandidate]) -> CanonicalCandidate | None:

@@ -14,6 +14,7 @@ from items.dedupe import (
     periods_around,
     sketch_of,
 )
+from items.matchtext import article_lines
 from items.similarity import compare
 from items.urls import canonical_url
 from store.match_tx import MatchQueries, StoredText
@@ -44,7 +45,7 @@ def _explain_one(tx: MatchQueries, app: StoredText, tz: tzinfo) -> list[str]:
         lines.append(f"  {mark} #{member.id} {member.source_name}: {member_texts[member.id].url}"
                      f" (来源 {member.publisher or '-'})")
     if canonical_id is not None and members:
-        chosen, rule = canonical_of(members, lambda ids: {i: match_doc(member_texts[i]).text for i in ids})
+        chosen, rule = canonical_of(members, lambda ids: {i: article_lines(member_texts[i].content_html) for i in ids})
         lines.append(f"  canonical rule: {rule}" if chosen.id == canonical_id else
                      f"  canonical rule: {rule} picks #{chosen.id} now (the stored one predates a change)")
     decision = tx.decision_for(app.id)

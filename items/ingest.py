@@ -15,6 +15,7 @@ from datetime import datetime
 
 from items.canonical import choose as canonical_of
 from items.dedupe import NearDuplicates, Sketch, band_rows, match_doc, sketch_of, sketches_of
+from items.matchtext import article_lines
 from items.similarity import MatchDoc
 from items.urls import other_spellings, same_path
 from model.stories import Appearance
@@ -238,11 +239,11 @@ def _choose_canonicals(tx: Tx, story_ids: set[int], changed_at: dict[int, dateti
         members = candidates.get(story_id)
         if not members:
             continue
-        canonical, _ = canonical_of(members, lambda ids: _comparison_texts(tx, ids))
+        canonical, _ = canonical_of(members, lambda ids: _body_lines(tx, ids))
         rows.append((story_id, canonical.id, canonical.published_at, changed_at.get(story_id)))
     tx.set_canonicals(rows)
 
 
-def _comparison_texts(tx: Tx, appearance_ids: Sequence[int]) -> dict[int, str]:
-    """Stored appearances' texts in the comparison form, by id (what canonical choice compares)."""
-    return {t.id: match_doc(t).text for t in tx.stored_texts(appearance_ids)}
+def _body_lines(tx: Tx, appearance_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Stored appearances' body lines, by id (what the canonical rule reads in a rare tie)."""
+    return {t.id: article_lines(t.content_html or t.summary) for t in tx.stored_texts(appearance_ids)}

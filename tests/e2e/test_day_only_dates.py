@@ -19,6 +19,7 @@ from tests.html_sites import PARAGRAPHS, article_page, trs_list
 TITLE = "杨春林调研长寿经开区装备制造重点项目建设"
 BODY = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
 EDITED = BODY + "<p>（本网编辑整理）</p>"  # what a re-post adds
+FURNISHED = BODY + "<p>点击“阅读原文”了解更多</p>"  # what an original may end with
 
 
 OTHERS = [(f"./202309/t2023092{n}_11{n}.html", f"云阳县召开第{n}次园区工作推进会", f"2023-09-2{n}")
@@ -83,6 +84,9 @@ CASES = {
     # held out: the day-only original against a timed re-post of that day that adds a line
     "day-only original, timed re-post": ("2023-09-29", "Fri, 29 Sep 2023 15:20:00 +0800", EDITED,
                                          "2023-09-29T00:00:00+08:00", "html"),
+    # found on another seed of the bench's web: the timed original ends with a line of its own
+    "timed original with a line of its own": ("2023-09-29", "Fri, 29 Sep 2023 11:15:00 +0800", FURNISHED,
+                                              "2023-09-29T11:15:00+08:00", "feed"),
     # held out: a day-only date of an earlier day is earlier
     "day-only on the day before": ("2023-09-28", "Fri, 29 Sep 2023 08:00:00 +0800", BODY,
                                    "2023-09-28T00:00:00+08:00", "html"),

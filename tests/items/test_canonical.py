@@ -18,17 +18,17 @@ ORIGINAL = CanonicalCandidate(1, "changshou", "长寿经开区", None, TIMED, "c
 DAY_ONLY = CanonicalCandidate(2, "yunyang", "云阳工业园区", None, DAY, "y-1", TITLE, date_is_day=True)
 
 
-def _texts(bodies: dict[int, str], asked: list[list[int]] | None = None):
+def _texts(bodies: dict[int, list[str]], asked: list[list[int]] | None = None):
     def read(ids):
         if asked is not None:
             asked.append(sorted(ids))
-        return {i: TITLE + "\n" + bodies[i] for i in ids}
+        return {i: bodies[i] for i in ids}
     return read
 
 
 def test_a_timed_appearance_beats_a_day_only_one_of_its_day_and_no_text_is_read_for_it():
     asked: list[list[int]] = []
-    texts = _texts({1: "正文", 2: "正文"}, asked)
+    texts = _texts({1: ["正文"], 2: ["正文"]}, asked)
     assert earliest_face([DAY_ONLY, ORIGINAL], texts) == ORIGINAL
     assert choose([DAY_ONLY, ORIGINAL], texts) == (ORIGINAL, EARLIEST)
     assert asked == [[1, 2], [1, 2]]  # the timed one might be a re-post of the day: its text was read
@@ -39,13 +39,17 @@ def test_a_day_only_date_of_an_earlier_day_is_earlier():
     assert earliest_face([ORIGINAL, earlier], _texts({})) == earlier  # no text read: no tie
 
 
-def test_a_timed_repost_that_adds_to_the_day_only_text_is_passed_over():
+def test_a_timed_repost_that_marks_itself_one_is_passed_over():
     repost = ORIGINAL._replace(id=3, published_at=datetime(2023, 9, 29, 7, 20, tzinfo=UTC))
     original = DAY_ONLY._replace(id=4)
-    texts = _texts({3: "正文第一段\n正文第二段\n本网编辑整理", 4: "正文第一段\n正文第二段"})
-    assert earliest_face([repost, original], texts) == original
-    same = _texts({3: "正文第一段\n正文第二段", 4: "正文第一段\n正文第二段"})
-    assert earliest_face([repost, original], same) == repost  # nothing says which: the timed one
+    text = ["正文第一段。", "正文第二段。"]
+    for mark in ("（本网编辑整理）", "编者按：本文转自相关部门，内容有删节。", "来源：云阳工业园区"):
+        assert earliest_face([repost, original], _texts({3: [*text, mark], 4: text})) == original, mark
+    # more text is no evidence by itself: an original's own furniture, its own name, a copyright line
+    for line in ("点击“阅读原文”了解更多", "来源：长寿经开区", "版权所有，未经许可不得转载"):
+        assert earliest_face([repost, original], _texts({3: [*text, line], 4: [*text, "来源：云阳工业园区"]})) \
+            == repost, line
+    assert earliest_face([repost, original], _texts({3: text, 4: text})) == repost  # nothing says which
 
 
 def test_a_credit_still_comes_first():
