@@ -5,9 +5,9 @@ where "earliest" has to survive how re-posts are dated. A date known only to the
 at its midnight) is less precise, not earlier: it stands for the whole day, so a timed
 appearance of that same day goes first, unless that timed one shows itself to be a re-post of
 the day-only one (a line the other lacks credits someone else or is an editor's note of
-re-posting: `来源：…`, `（本网编辑整理）`). And an
-appearance whose title is another's plus a label or a site's name (`转载｜…`, `巫山工业园区：…`)
-within a day of it is a re-post, whatever its date says.
+re-posting: `来源：…`, `（本网编辑整理）`). And an appearance whose title is another's plus a
+label or a site's name (`转载｜…`, `巫山工业园区：…`) within a day of it is a re-post, whatever
+its date says.
 """
 
 from __future__ import annotations

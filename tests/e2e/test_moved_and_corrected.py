@@ -42,19 +42,14 @@ def _serve_html(web: LocalWeb, titles: dict[str, str], links: dict[str, str] | N
 
 
 def _collect(write_config, url: str, kind: str = "html") -> None:
+    fulltext = 'fulltext = "never"' if kind == "feed" else ""
     config = write_config(f"""
         [[sources]]
         id = "yunyang"
         name = "云阳工业园区"
         kind = "{kind}"
         url = "{url}"
-        fulltext = "never"
-        """ if kind == "feed" else f"""
-        [[sources]]
-        id = "yunyang"
-        name = "云阳工业园区"
-        kind = "{kind}"
-        url = "{url}"
+        {fulltext}
         """)
     assert service.main(["--config", str(config), "collect"]) == 0
 
