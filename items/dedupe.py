@@ -252,18 +252,19 @@ class NearDuplicates:
         return wanted
 
     def same_page_candidates(self, sketch: Sketch, title: str, any_time: bool = False) -> list[int]:
-        """Stored appearances of the sketch's own source sharing a band with it, under the very
-        same title and (unless `any_time`: the sketch's time is only its fetch time) publish
-        time: the only ones that can be its page at a moved URL."""
+        """Stored appearances of the sketch's own source sharing a band with it, with the very
+        same publish time (unless `any_time`: the sketch's time is only its fetch time): the
+        only ones that can be its page at a moved URL. Those under the very same `title` come
+        first; the others can only be that page with its title corrected (the caller decides)."""
         doc, held, met = sketch.doc, self._hits, self._met
         found = []
         for key in sketch.keys:
             for appearance_id in self._sharing(key) if key in held else ():
                 hit = met.get(appearance_id)
-                if (hit is not None and hit.source_id == doc.source_id and hit.title == title
+                if (hit is not None and hit.source_id == doc.source_id
                         and (any_time or hit.published_at == doc.published_at) and appearance_id not in found):
                     found.append(appearance_id)
-        return found
+        return sorted(found, key=lambda i: met[i].title != title)  # stable: band order otherwise
 
     def story(self, story_id: int) -> int:
         while story_id in self._redirect:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
+from items.canonical import choose as canonical_of
 from items.dedupe import (
     TEMPLATE_TITLES,
     NearDuplicates,
@@ -13,7 +14,7 @@ from items.dedupe import (
     periods_around,
     sketch_of,
 )
-from items.ingest import original_publisher
+from items.matchtext import article_lines
 from items.similarity import compare
 from items.urls import canonical_url
 from store.match_tx import MatchQueries, StoredText
@@ -39,15 +40,14 @@ def _explain_one(tx: MatchQueries, app: StoredText, tz: tzinfo) -> list[str]:
              f"  source {app.source_id}, published {shown_time(app.published_at, tz)}, title {app.title!r}",
              f"  title from {tx.title_note(app.id) or 'the item as the feed gave it'}",
              f"story #{app.story_id} {guid} ({len(members)} appearance(s))"]
-    credited = original_publisher(members)
     for member in sorted(members, key=lambda m: (m.published_at, m.source_id, m.item_key)):
         mark = "canonical" if member.id == canonical_id else "also at  "
         lines.append(f"  {mark} #{member.id} {member.source_name}: {member_texts[member.id].url}"
                      f" (来源 {member.publisher or '-'})")
-    if canonical_id is not None:
-        rule = ("original publisher: the others credit its site as 来源"
-                if credited and credited.id == canonical_id else "earliest appearance (no original publisher among them)")
-        lines.append(f"  canonical rule: {rule}")
+    if canonical_id is not None and members:
+        chosen, rule = canonical_of(members, lambda ids: {i: article_lines(member_texts[i].content_html) for i in ids})
+        lines.append(f"  canonical rule: {rule}" if chosen.id == canonical_id else
+                     f"  canonical rule: {rule} picks #{chosen.id} now (the stored one predates a change)")
     decision = tx.decision_for(app.id)
     if decision is None:
         lines.append("joined: started this story (nothing matched when it arrived)")

@@ -9,22 +9,23 @@ stories, they merge into the older one (its GUID stays, the newer GUID ends).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import Enum
 
+from items.canonical import choose as canonical_of
 from items.dedupe import NearDuplicates, Sketch, band_rows, match_doc, sketch_of, sketches_of
+from items.matchtext import article_lines
 from items.minhash import LSH
+from items.similarity import MatchDoc
 from items.urls import other_spellings, same_path
 from model.stories import Appearance
-from store.match_tx import CanonicalCandidate, Decision, StoredAppearance, UrlHit
+from store.match_tx import Decision, StoredAppearance, StoredText, UrlHit
 from store.tx import Tx
-from text.credit import MIN_NAME_CHARS
-from text.titles import title_key
 
 GUID_PREFIX = "tag:zonefeed,2026:story/"
 BACKFILL_PER_INGEST = 500  # appearances from before the dedupe index, indexed a slice at a time
-REPOST_WINDOW = timedelta(days=1)  # a day-only date and the timed original of that day
 MOVED_MIN_CHARS = 60  # a moved page is recognized by its text alone only when it has this much
 
 
@@ -239,10 +240,7 @@ def _moved_pages(tx: Tx, fresh: list[Appearance], sketches: dict[ItemKey, Sketch
     for app in fresh:
         for candidate in twins.get(item_key_of(app), ()):
             text = texts.get(candidate)
-            if text is None or match_doc(text).text != sketches[item_key_of(app)].doc.text:
-                continue
-            if not same_path(text.url, app.url) and (
-                    app.date_is_guess or len(sketches[item_key_of(app)].doc.body) < MOVED_MIN_CHARS):
+            if text is None or not _is_moved_page(text, app, sketches[item_key_of(app)].doc):
                 continue
             if candidate in taken:
                 twice.add(item_key_of(app))
@@ -251,6 +249,22 @@ def _moved_pages(tx: Tx, fresh: list[Appearance], sketches: dict[ItemKey, Sketch
                 taken.add(candidate)
             break
     return twice
+
+
+def _is_moved_page(stored: StoredText, app: Appearance, doc: MatchDoc) -> bool:
+    """Whether `app` (a new item of the stored one's source, with the same publish time or
+    none of its own) is the `stored` page at a moved URL.
+
+    The same title and text: yes, at the same path and query; at a new path only with a real
+    date and a text of MOVED_MIN_CHARS or more (a short `详见附件` is many notices). The same
+    text under another title is the page with its title corrected while the site moved (`126亿`
+    to `12.6亿` as it came back on another host): only at the very same path and query, with a
+    real date and a text long enough to tell pages apart."""
+    same_text = match_doc(stored).text == doc.text
+    if stored.title == app.title and same_text:
+        return same_path(stored.url, app.url) or not (app.date_is_guess or len(doc.body) < MOVED_MIN_CHARS)
+    return (same_path(stored.url, app.url) and not app.date_is_guess and len(doc.body) >= MOVED_MIN_CHARS
+            and match_doc(stored).body == doc.body)
 
 
 def _index_older(tx: Tx) -> None:
@@ -289,7 +303,8 @@ def _place(tx: Tx, app: Appearance, sketch: Sketch, near: NearDuplicates, url_st
 
 def _choose_canonicals(tx: Tx, story_ids: set[int], changed_at: dict[int, datetime],
                        alone: dict[int, tuple[int, datetime]]) -> None:
-    """Re-pick each touched story's canonical; `changed_at` becomes the story's `updated` time.
+    """Re-pick each touched story's canonical (items/canonical.py); `changed_at` becomes the
+    story's `updated` time.
 
     A story this ingest created that has one appearance is its own canonical: most stories of
     a collect are new, and they need no query."""
@@ -299,57 +314,14 @@ def _choose_canonicals(tx: Tx, story_ids: set[int], changed_at: dict[int, dateti
         if story_id in alone:
             rows.append((story_id, *alone[story_id], changed_at.get(story_id)))
             continue
-        members = sorted(candidates.get(story_id, []), key=lambda c: (c.published_at, c.source_id, c.item_key))
+        members = candidates.get(story_id)
         if not members:
             continue
-        canonical = original_publisher(members) or _earliest_face(members)
+        canonical, _ = canonical_of(members, lambda ids: _body_lines(tx, ids))
         rows.append((story_id, canonical.id, canonical.published_at, changed_at.get(story_id)))
     tx.set_canonicals(rows)
 
 
-def _earliest_face(members: list[CanonicalCandidate]) -> CanonicalCandidate:
-    """The earliest member, passing over one whose title is another member's title plus
-    something (a site's name, a 转载 label) when that other ran within a day of it: the addition
-    is what a re-post does, and a re-post dated by day alone (stored at midnight) would
-    otherwise beat the timed original of that same day. `members` are in time order."""
-    keys = {m.id: title_key(m.title) for m in members}
-
-    def extends_a_neighbour(member: CanonicalCandidate) -> bool:
-        own = keys[member.id]
-        return any(keys[o.id] and keys[o.id] != own and keys[o.id] in own
-                   and abs(o.published_at - member.published_at) <= REPOST_WINDOW for o in members)
-
-    return next((m for m in members if not extends_a_neighbour(m)), members[0])
-
-
-def original_publisher(candidates: list[CanonicalCandidate]) -> CanonicalCandidate | None:
-    """The appearance on the site that the others credit as their 来源, if we have it.
-
-    A site crediting itself (its own info line says 来源：<its name>) credits nobody else: only
-    credits given by other sites count. A credit and a name match when equal or when one
-    contains the other and both are at least MIN_NAME_CHARS long. Equality is a set lookup and
-    only long credits are scanned: a story reposted by 200 sites made this 40,000 calls per
-    ingest."""
-    keys: dict[str, str] = {}  # a source's name, once per source
-    for candidate in candidates:
-        if candidate.source_name not in keys:
-            keys[candidate.source_name] = title_key(candidate.source_name)
-    credited = {credit for c in candidates if c.publisher
-                and not _names_match(credit := title_key(c.publisher), keys[c.source_name])}
-    credited.discard("")
-    if not credited:
-        return None
-    long_credits = [credit for credit in credited if len(credit) >= MIN_NAME_CHARS]
-    for candidate in candidates:
-        name = keys[candidate.source_name]
-        if not name:
-            continue
-        if name in credited or (len(name) >= MIN_NAME_CHARS
-                                and any(credit in name or name in credit for credit in long_credits)):
-            return candidate
-    return None
-
-
-def _names_match(credit: str, name: str) -> bool:
-    return bool(credit and name) and (credit == name or (
-        min(len(credit), len(name)) >= MIN_NAME_CHARS and (credit in name or name in credit)))
+def _body_lines(tx: Tx, appearance_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Stored appearances' body lines, by id (what the canonical rule reads in a rare tie)."""
+    return {t.id: article_lines(t.content_html or t.summary) for t in tx.stored_texts(appearance_ids)}

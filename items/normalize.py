@@ -15,7 +15,7 @@ from model.stories import Appearance
 from settings.model import SourceConfig
 from text.cleaning import squash_spaces, without_unknown_entities, xml_safe
 from text.credit import MIN_NAME_CHARS, credit_in_lines
-from text.dates import parse_date, resolve_published
+from text.dates import is_day_only, parse_date, resolve_published
 from text.titles import clean_title, strip_own_name, titles_agree
 
 SUMMARY_CHARS = 280
@@ -62,6 +62,7 @@ def normalize(raw: RawItem, source: SourceConfig, default_tz: str,
         title=title,
         published_at=published or now,
         date_is_guess=published is None,
+        date_is_day=published is not None and is_day_only(published, tz),
         updated_at=updated,
         content_html=content,
         summary=_shorten(summary_text),

@@ -48,6 +48,7 @@ class Appearance:
     title: str
     published_at: datetime
     date_is_guess: bool
+    date_is_day: bool = False  # published_at is a day (its midnight), not a moment of it
     content_html: str = ""
     summary: str = ""
     author: str | None = None

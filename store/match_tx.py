@@ -41,6 +41,7 @@ class CanonicalCandidate(NamedTuple):  # every member of every touched story, ea
     published_at: datetime
     item_key: str = ""
     title: str = ""
+    date_is_day: bool = False  # published_at is a day (its midnight), not a moment of it
 
 
 class HitAppearance(NamedTuple):
@@ -250,13 +251,13 @@ class MatchQueries:
         for chunk in _chunks(sorted(set(story_ids))):
             rows = self._q(
                 "SELECT a.story_id, a.id, a.source_id, COALESCE(s.name, a.source_id), a.publisher, "
-                "a.published_at, a.item_key, a.title FROM appearances a LEFT JOIN sources s ON s.id = a.source_id "
+                "a.published_at, a.item_key, a.title, a.date_is_day FROM appearances a LEFT JOIN sources s ON s.id = a.source_id "
                 f"WHERE a.story_id IN ({_marks(chunk)})",
                 chunk,
             ).fetchall()
             for r in rows:
                 found.setdefault(int(r[0]), []).append(
-                    CanonicalCandidate(r[1], r[2], r[3], r[4], from_db(r[5]), r[6], r[7]))
+                    CanonicalCandidate(r[1], r[2], r[3], r[4], from_db(r[5]), r[6], r[7], bool(r[8])))
         return found
 
     def set_canonicals(self, rows: Iterable[tuple[int, int, datetime, datetime | None]]) -> None:

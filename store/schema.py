@@ -230,8 +230,15 @@ MIGRATIONS: tuple[Migration, ...] = (
     CREATE TABLE tagging_backfill (until_id BIGINT NOT NULL);
     INSERT INTO tagging_backfill (until_id) SELECT COALESCE(MAX(id), 0) FROM appearances;
     """,
-    # 14: held for a migration of another branch (the slot is filled when the two merge).
-    "",
+    # 14: whether an appearance's publish time is only a day (00:00 in its source's zone), so
+    # choosing a story's canonical appearance does not take it for earlier than a timed one of
+    # that day (items/canonical.py). Stored rows are marked by Asia/Shanghai, the zone of every
+    # shipped source (its midnight is 16:00 UTC); a row of a source in another zone is marked
+    # when it next changes.
+    """
+    ALTER TABLE appearances ADD COLUMN date_is_day INTEGER NOT NULL DEFAULT 0;
+    UPDATE appearances SET date_is_day = 1 WHERE date_is_guess = 0 AND substr(published_at, 12, 8) = '16:00:00';
+    """,
     # 15: the name of the LSH band scheme the stored band keys were made with (items/minhash.py
     # LSH.name). Keys of another scheme never match: the first ingest that finds a name other
     # than its own drops them and re-keys every appearance, newest first, a slice per ingest.

@@ -285,12 +285,12 @@ class Tx(ReadingQueries, MatchQueries, RenderQueries, PlaceQueries):
         columns = "".join(f", {name}" for name in optional)
         row = self._q(
             "INSERT INTO appearances (story_id, source_id, item_key, url, title, published_at, "
-            "date_is_guess, updated_at, first_seen_at, content_html, summary, author, publisher, "
+            "date_is_guess, date_is_day, updated_at, first_seen_at, content_html, summary, author, publisher, "
             f"regions, tags, fingerprint, listed_key, text_origin, titles_agree, text_failures{columns}) "
-            f"VALUES ({', '.join('?' * (20 + len(optional)))}) "
+            f"VALUES ({', '.join('?' * (21 + len(optional)))}) "
             "ON CONFLICT (source_id, item_key) DO NOTHING RETURNING id",
             (story_id, app.source_id, app.item_key, app.url, app.title, to_db(app.published_at),
-             int(app.date_is_guess), _opt(app.updated_at), to_db(now), app.content_html,
+             int(app.date_is_guess), int(app.date_is_day), _opt(app.updated_at), to_db(now), app.content_html,
              app.summary, app.author, app.publisher, "\n".join(app.regions),
              "\n".join(app.tags), app.fingerprint, app.listed_key, app.text_origin,
              _opt_bool(app.titles_agree), app.article_failures, *optional.values()),
@@ -306,11 +306,12 @@ class Tx(ReadingQueries, MatchQueries, RenderQueries, PlaceQueries):
             "UPDATE appearances SET url = ?, title = ?, "
             "published_at = CASE WHEN ? = 1 THEN published_at ELSE ? END, "
             "date_is_guess = CASE WHEN ? = 1 THEN date_is_guess ELSE 0 END, "
+            "date_is_day = CASE WHEN ? = 1 THEN date_is_day ELSE ? END, "
             "updated_at = ?, content_html = ?, summary = ?, author = ?, publisher = ?, "
             "regions = ?, tags = ?, fingerprint = ?, enclosure_url = ?, enclosure_type = ?, "
             "enclosure_length = ?, title_note = ? WHERE id = ?",
             (app.url, app.title, int(app.date_is_guess), to_db(app.published_at),
-             int(app.date_is_guess), _opt(app.updated_at), app.content_html, app.summary,
+             int(app.date_is_guess), int(app.date_is_guess), int(app.date_is_day), _opt(app.updated_at), app.content_html, app.summary,
              app.author, app.publisher, "\n".join(app.regions), "\n".join(app.tags),
              app.fingerprint, app.enclosure_url, app.enclosure_type, app.enclosure_length,
              app.title_note, appearance_id),

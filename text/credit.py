@@ -58,6 +58,20 @@ def credit_in_lines(lines: list[str]) -> str | None:
     return None
 
 
+# An editor's note by which a page says it carries someone else's article (a credit line is the
+# other way). Not a bare 转载: originals end in "未经许可不得转载".
+_REPOST_NOTE = re.compile(r"编者按|(?:编辑|综合)整理|本文(?:转自|转载自|来源于)")
+
+
+def says_reposted(line: str, own_name: str) -> bool:
+    """Whether a body line is a re-post's own mark: a credit to a publisher other than
+    `own_name` (`来源：万州经开区管委会`), or an editor's note (`编者按：本文转自…`, `（本网编辑整理）`)."""
+    credit = credit_in(line)
+    if credit:
+        return not same_publisher(credit, own_name)
+    return bool(_REPOST_NOTE.search(line))
+
+
 def clean_name(value: str) -> str | None:
     """A publisher name: no trailing date, not just digits (CMS user ids), 2-40 characters."""
     value = DATE_WITH_YEAR.sub("", value).strip(" ,，;；、:：")

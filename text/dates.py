@@ -143,6 +143,13 @@ def with_clock(stated: str | None, other: str | None, tz: tzinfo = _CHINA) -> st
     return other if _has_year(other) else f"{stated} {clock:%H:%M:%S}"  # "[09-27] 14:00" lacks the year
 
 
+def is_day_only(moment: datetime, tz: tzinfo = _CHINA) -> bool:
+    """Whether a publish time stands for a whole day rather than a moment: 00:00:00 in the
+    source's zone is what a date without a time of day resolves to, and what CMSs write when
+    they know only the day. Such a date is less precise than a timed one, not earlier."""
+    return moment.astimezone(tz).time() == time(0)
+
+
 def resolve_published(stated: Sequence[str | None], url: str | None, tz: tzinfo = _CHINA,
                       now: datetime | None = None) -> datetime | None:
     """The publish time from the evidence, best first: each `stated` text in order (the

@@ -165,7 +165,7 @@ def test_a_site_crediting_itself_is_not_taken_for_the_original():
     credit, the earliest appearance stays the story's face; a credit from another site wins."""
     from datetime import UTC, datetime
 
-    from items.ingest import original_publisher
+    from items.canonical import original_publisher
     from store.match_tx import CanonicalCandidate
 
     original = CanonicalCandidate(1, "bishan", "璧山高新区", None, datetime(2023, 9, 7, 8, 58, tzinfo=UTC))
@@ -177,20 +177,23 @@ def test_a_site_crediting_itself_is_not_taken_for_the_original():
 
 
 def test_a_reposts_extended_title_does_not_make_it_the_face_of_the_story():
-    """A re-post dated by day alone (midnight) sorts before the timed original of that day; its
-    title, the original's plus a label or a site's name, gives it away. Without such a sign the
-    earliest appearance stays the face."""
+    """A re-post dated by day alone (midnight) would sort before the timed original of that day
+    were its date not known to be a day; its title, the original's plus a label or a site's
+    name, gives it away even so. Without such a sign the earliest appearance stays the face."""
     from datetime import UTC, datetime
 
-    from items.ingest import _earliest_face
+    from items.canonical import earliest_face
     from store.match_tx import CanonicalCandidate
+
+    def no_texts(ids):
+        raise AssertionError("no text is needed when no date is a day")
 
     repost = CanonicalCandidate(2, "fengjie", "奉节工业园区", None, datetime(2023, 9, 6, 16, tzinfo=UTC),
                                 title="转载｜陈建国调研奉节工业园区装备制造重点项目建设")
     original = CanonicalCandidate(1, "cq", "重庆日报", None, datetime(2023, 9, 7, 8, 20, tzinfo=UTC),
                                   title="陈建国调研奉节工业园区装备制造重点项目建设")
-    assert _earliest_face([repost, original]) == original
+    assert earliest_face([repost, original], no_texts) == original
     plain = repost._replace(title="陈建国调研奉节工业园区装备制造重点项目建设")
-    assert _earliest_face([plain, original]) == plain
+    assert earliest_face([plain, original], no_texts) == plain
     days_later = original._replace(published_at=datetime(2023, 9, 9, 8, tzinfo=UTC))
-    assert _earliest_face([repost, days_later]) == repost  # not within a day: no evidence
+    assert earliest_face([repost, days_later], no_texts) == repost  # not within a day: no evidence

@@ -132,3 +132,18 @@ def test_a_feed_item_with_a_guid_keeps_its_identity_across_a_move(storage_url):
     moved = replace(_app("https://ljxq.gov.cn/news/1.html", key="guid-1"))
     _, second = _ingest_rounds(storage_url, [_app("http://ljxq.gov.cn/news/1.html", key="guid-1")], [moved])
     assert (second.new, second.updated) == (0, 1)
+
+
+def test_a_title_corrected_while_the_site_moved_joins_only_at_the_same_path(storage_url):
+    """The same text and time under a corrected title is the stored page at the same path on
+    another port (the title follows the correction); at another path, or with a text too short
+    to tell notices apart, it is another article."""
+    corrected = TITLE + "（更正）"
+    _ingest_rounds(storage_url, [_app("http://127.0.0.1:41001/news/1.html"),
+                                 _app("http://127.0.0.1:41001/tzgg/1.html", "招标公告", "<p>详见附件。</p>")],
+                   [_app("http://127.0.0.1:41002/news/1.html", corrected),
+                    _app("http://127.0.0.1:41002/news/2.html", corrected + "二"),
+                    _app("http://127.0.0.1:41002/tzgg/1.html", "招标公告（更正）", "<p>详见附件。</p>")])
+    rows = query(storage_url, "SELECT a.url, a.title FROM appearances a ORDER BY a.id")
+    assert rows[0] == ("http://127.0.0.1:41002/news/1.html", corrected)
+    assert len(rows) == 4 and len({guid for guid, _ in _stories(storage_url)}) == 4
