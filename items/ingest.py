@@ -25,7 +25,7 @@ from store.match_tx import Decision, StoredAppearance, StoredText, UrlHit
 from store.tx import Tx
 
 GUID_PREFIX = "tag:zonefeed,2026:story/"
-BACKFILL_PER_INGEST = 500  # appearances from before the dedupe index, indexed a slice at a time
+BACKFILL_PER_INGEST = 500  # appearances without keys of the current band scheme, keyed a slice at a time
 MOVED_MIN_CHARS = 60  # a moved page is recognized by its text alone only when it has this much
 
 
