@@ -97,7 +97,7 @@ def test_stories_stored_before_the_migration_are_retagged_a_slice_at_a_time(stor
         assert retag_older(tx, tagger(), limit=4) == 0
     assert _titles(store, FeedConfig("cq", "重庆", regions=("重庆市",))) == {TITLES[n][1] for n in (1, 2, 5)}
     assert _titles(store, FeedConfig("big", "大项目", min_investment=4e9)) == {TITLES[1][1]}
-    assert "tagging_backfill" in MIGRATIONS[-1]
+    assert any(isinstance(m, str) and "tagging_backfill" in m for m in MIGRATIONS)  # a migration makes it
 
 
 def test_explain_shows_the_places_and_their_evidence(storage_url):
