@@ -20,12 +20,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from feeds.archive import archive_page, current_document, feed_key, plan_pages
+from feeds.atom import render_atom
 from feeds.formats import FORMATS, feed_formats
 from feeds.index import FeedListing, render_index
 from feeds.opml import OpmlFeed, render_opml
 from feeds.paths import feed_path
 from feeds.publish import publish
-from feeds.render import FeedMeta, newest_update, render_atom
+from feeds.render import FeedMeta, newest_update
 from feeds.render_state import FeedShown, RenderState
 from feeds.select import feed_query, sources_in_region
 from feeds.tally import Tally, update_tally
@@ -179,7 +180,7 @@ def _render_front(config: Config, shown: RenderState, export: _Export, all_faili
                                               all_failing))
     base = config.service.base_url.rstrip("/")
     export.publish("opml.xml", render_opml(config.service.title, [
-        OpmlFeed(f.title, f.description, f"{base}/feeds/{f.id}.atom", f"{base}/") for f in config.feeds]))
+        OpmlFeed(f.title, f.description, f"{base}/{feed_path(f.id, 'atom')}", f"{base}/") for f in config.feeds]))
 
 
 def _stamp(config: Config) -> str:
