@@ -67,6 +67,7 @@ def config_text(data_dir: Path, storage_url: str, only_all: bool = False) -> str
 
 def child(config_path: str) -> None:
     """One render in a fresh process: print seconds, counts and peak RSS as JSON."""
+    import sources  # noqa: F401  (its built-in kinds register before the config is loaded)
     from feeds.build import render_feeds
     from settings import load_config
 

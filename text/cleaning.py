@@ -14,6 +14,11 @@ def xml_safe(text: str) -> str:
     return _XML_INVALID.sub("", text)
 
 
+def has_xml_invalid(text: str) -> bool:
+    """True when xml_safe(text) would drop something."""
+    return _XML_INVALID.search(text) is not None
+
+
 def squash_spaces(text: str) -> str:
     return _SPACES.sub(" ", xml_safe(text)).strip()
 
