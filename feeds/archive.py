@@ -76,11 +76,10 @@ def plan_pages(store: Store, key: str, query: FeedQuery, changed: set[int] | Non
     `changed` or `before` is None: nothing is known about what was shown). `newest`: the
     highest story id when the render began."""
     with store.read() as tx:
-        tally, moved = update_tally(tx, query, before, changed, newest)
         cuts = tx.archive_bounds(key)
-        filling = tally.after(tx, query, cuts[-1] if cuts else 0)
-        added = new_cuts(tx, query, cuts) if filling >= query.limit else []
-        members = tx.feed_members(query, changed) if changed else set()
+        counted = update_tally(tx, query, before, changed, newest, cuts[-1] if cuts else 0, members=True)
+        added = new_cuts(tx, query, cuts) if counted.after_cut >= query.limit else []
+    tally, moved, members = counted.tally, counted.moved, counted.members
     if added:
         with store.transaction() as tx:
             tx.add_archive_bounds(key, len(cuts) + 1, added)

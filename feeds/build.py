@@ -37,7 +37,7 @@ from settings.model import Config, FeedConfig
 from store.base import Store
 from store.render_tx import TRUNCATED
 from store.times import shown_time
-from store.tx import FeedQuery, SourceState
+from store.tx import FeedQuery
 
 log = logging.getLogger("zonefeed.feeds")
 # Bump when the output format changes, so an upgrade re-renders unchanged data.
@@ -119,7 +119,7 @@ def _build(config: Config, store: Store) -> RenderReport:
     state = RenderState.load(state_path)
     with store.read() as tx:  # the mark first: whatever commits later is shown next time
         mark, newest = tx.story_change_mark(), tx.newest_story_id()
-        all_failing = every_source_failing(config, tx.source_states())
+        all_failing = every_source_failing(config, tx.failing_sources())
         full = (state is None or state.stamp != stamp or mark < state.mark
                 or not (public / "index.html").exists())
         if state is not None and not full and mark == state.mark and state.all_failing == all_failing:
@@ -180,12 +180,12 @@ def _count_region(config: Config, store: Store, region: str, changed: set[int] |
     """Stories per region for the index, counted again only where a change touched them."""
     query = FeedQuery(source_ids=sources_in_region(region, config.sources))
     with store.read() as tx:
-        return update_tally(tx, query, before, changed, newest)[0]
+        return update_tally(tx, query, before, changed, newest).tally
 
 
-def every_source_failing(config: Config, states: list[SourceState]) -> bool:
-    """True when each enabled source was polled and its last poll failed: nothing new can come."""
-    failed = {state.id for state in states if state.polls and state.last_error}
+def every_source_failing(config: Config, failed: set[str]) -> bool:
+    """True when each enabled source was polled and its last poll failed (`failed`): nothing
+    new can come."""
     enabled = [source.id for source in config.sources if source.enabled]
     return bool(enabled) and all(source_id in failed for source_id in enabled)
 

@@ -13,6 +13,9 @@ from lxml import etree
 
 from feeds.build import render_feeds
 from feeds.formats import FORMATS
+from feeds.render_state import RenderState
+from feeds.select import feed_query
+from feeds.tally import update_tally
 from items.retention import apply_retention
 from store import open_store
 from tests.feeds.stories import NOW, SOURCES_TOML, appearance, fill_store
@@ -245,3 +248,33 @@ def test_an_export_older_than_the_kept_change_log_renders_everything(config, mon
         store.close()
     assert render(config).full
     assert not render(config).rendered
+
+
+def test_counts_kept_per_block_match_a_count_from_scratch(load, monkeypatch):
+    """The tallies a render keeps (recounted only where a change landed, in one statement per
+    feed) equal a count of the whole store, after stories left a feed, joined and arrived.
+    Blocks of 4 ids, so the changes land in old blocks, the last counted one and new ones."""
+    monkeypatch.setattr("feeds.tally.BLOCK", 4)
+    config = load(SOURCES_TOML + FEEDS_TOML + '[[feeds]]\nid = "nocorrection"\ntitle = "无更正"\n'
+                  'exclude = ["更正"]\nmax_items = 2\n')
+    fill_store(config, history())
+    render(config)
+    fill_store(config, [appearance("kfq", 13, "kfq第13条新闻：更正后的标题"), appearance("kfq", 1, "新的一条"),
+                        appearance("yunyang", 2, "云阳新的一条")])
+    render(config)
+    fill_store(config, [appearance("kfq", 13, "kfq第13条新闻：园区项目13号签约")])  # it joins again
+    render(config)
+    state = RenderState.load(config.service.data_dir / ".render-state")
+    store = open_store(config.storage.url)
+    try:
+        with store.read() as tx:
+            newest = tx.newest_story_id()
+            for feed in config.feeds:
+                query = feed_query(feed, config.sources)
+                fresh = update_tally(tx, query, None, None, newest)
+                assert state.feeds[feed.id].tally.stories == fresh.tally.stories == tx.feed_story_count(query)
+                assert state.feeds[feed.id].tally.blocks == fresh.tally.blocks, feed.id
+                assert len(fresh.tally.blocks) > 5
+    finally:
+        store.close()
+    assert state.feeds["nocorrection"].tally.stories == 22 and state.feeds["all"].tally.stories == 22
