@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -128,17 +129,19 @@ def store_size_mb(storage_url: str) -> float:
         return int(row[0]) / 1e6
 
 
-def kept_store(keep: Path, stories: int) -> Path:
-    """A SQLite store of `stories` filled through ingest, kept in `keep` (filled on first use)."""
+def kept_store(keep: Path, stories: int) -> tuple[Path, bool]:
+    """A SQLite store of `stories` filled through ingest, kept in `keep` (filled on first use);
+    True when it was filled now."""
     path = keep / f"render_change-{stories}.db"
-    if not path.exists():
-        keep.mkdir(parents=True, exist_ok=True)
-        filling = path.with_name(path.name + ".filling")
-        fill(f"sqlite:///{filling}", SOURCES, stories)
-        with sqlite3.connect(filling) as connection:
-            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        filling.rename(path)
-    return path
+    if path.exists():
+        return path, False
+    keep.mkdir(parents=True, exist_ok=True)
+    filling = path.with_name(path.name + ".filling")
+    fill(f"sqlite:///{filling}", SOURCES, stories)
+    with closing(sqlite3.connect(filling)) as connection:
+        connection.execute("PRAGMA journal_mode = DELETE")  # one file, whatever copies it
+    filling.rename(path)
+    return path, True
 
 
 def load_kept(kept: Path, storage_url: str, work: Path) -> None:
@@ -172,8 +175,10 @@ def main() -> None:
         work = Path(temp)
         started = time.perf_counter()
         if args.keep:
-            load_kept(kept_store(args.keep, args.stories), storage_url, work)
-            how = f"copied from a store filled through ingest, kept in {args.keep},"
+            kept, filled = kept_store(args.keep, args.stories)
+            load_kept(kept, storage_url, work)
+            how = (f"filled through ingest (kept in {args.keep}) and copied" if filled
+                   else f"copied from a store filled through ingest, kept in {args.keep},")
         else:
             fill(storage_url, SOURCES, args.stories)
             how = "filled through ingest"
