@@ -73,7 +73,8 @@ def _appearances(sources: int, stories: int, now: datetime) -> Iterator[Appearan
 
 def serve_side(db: str, rounds: int) -> None:
     """Child: the service's side. Print per-feed median ms and peak RSS as JSON."""
-    from feeds.render import FeedMeta, render_atom, render_rss
+    from feeds.atom import render_atom
+    from feeds.render import FeedMeta, render_rss
 
     store = open_store(f"sqlite:///{db}")
     meta = FeedMeta("bench", "全部", "d", "http://127.0.0.1:8080")

@@ -15,18 +15,25 @@ then the store's size before and after `[storage] keep_content` has trimmed ever
 Targets: changed/new <= 1 s and <= 150 MB peak RSS; one-feed <= 10 s.
 
 Run: .venv/bin/python bench/render_change.py [--stories 100000] [--url postgresql://127.0.0.1:5432/test]
-     [--keep DIR to reuse a filled store between runs (SQLite)]
+     [--keep DIR] [--skip-size]
+
+--keep DIR fills a SQLite store through ingest once, keeps it in DIR, and starts every later
+run from a copy of it (SQLite: the file; PostgreSQL: the rows moved by store.transfer, as
+`zonefeed import` would, then ANALYZE): the same rows as a fill through ingest, without its
+~70-90 s per 100,000 stories on every run. --skip-size skips the VACUUM and retention part.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -42,6 +49,7 @@ from items.ingest import ingest  # noqa: E402
 from items.retention import apply_retention  # noqa: E402
 from model.stories import Appearance  # noqa: E402
 from store import open_store  # noqa: E402
+from store.transfer import export_store, import_store  # noqa: E402
 
 SOURCES = 1000
 FILLED_AT = datetime(2026, 11, 1, tzinfo=UTC)  # bench/render.py's fill: story n published n minutes before
@@ -67,6 +75,7 @@ def config_text(data_dir: Path, storage_url: str, only_all: bool = False) -> str
 
 def child(config_path: str) -> None:
     """One render in a fresh process: print seconds, counts and peak RSS as JSON."""
+    import sources  # noqa: F401  (its built-in kinds register before the config is loaded)
     from feeds.build import render_feeds
     from settings import load_config
 
@@ -120,10 +129,43 @@ def store_size_mb(storage_url: str) -> float:
         return int(row[0]) / 1e6
 
 
+def kept_store(keep: Path, stories: int) -> tuple[Path, bool]:
+    """A SQLite store of `stories` filled through ingest, kept in `keep` (filled on first use);
+    True when it was filled now."""
+    path = keep / f"render_change-{stories}.db"
+    if path.exists():
+        return path, False
+    keep.mkdir(parents=True, exist_ok=True)
+    filling = path.with_name(path.name + ".filling")
+    fill(f"sqlite:///{filling}", SOURCES, stories)
+    with closing(sqlite3.connect(filling)) as connection:
+        connection.execute("PRAGMA journal_mode = DELETE")  # one file, whatever copies it
+    filling.rename(path)
+    return path, True
+
+
+def load_kept(kept: Path, storage_url: str, work: Path) -> None:
+    """Start `storage_url` from the kept store's rows (ids and all)."""
+    if storage_url.startswith("sqlite"):
+        shutil.copyfile(kept, storage_url.removeprefix("sqlite:///"))
+        return
+    dump = work / "kept.jsonl"
+    source, target = open_store(f"sqlite:///{kept}"), open_store(storage_url)
+    with dump.open("w", encoding="utf-8") as out:
+        export_store(source, out)
+    with dump.open(encoding="utf-8") as lines:
+        import_store(target, lines)
+    source.close()
+    target.close()
+    dump.unlink()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stories", type=int, default=100_000)
     parser.add_argument("--url", default="sqlite", help="sqlite (a temp file) or a postgresql:// URL")
+    parser.add_argument("--keep", type=Path, help="start from a copy of a store filled once and kept in this directory")
+    parser.add_argument("--skip-size", action="store_true", help="skip the store size before and after retention")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -132,12 +174,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as temp, fresh_storage(args.url, Path(temp)) as storage_url:
         work = Path(temp)
         started = time.perf_counter()
-        fill(storage_url, SOURCES, args.stories)
+        if args.keep:
+            kept, filled = kept_store(args.keep, args.stories)
+            load_kept(kept, storage_url, work)
+            how = (f"filled through ingest (kept in {args.keep}) and copied" if filled
+                   else f"copied from a store filled through ingest, kept in {args.keep},")
+        else:
+            fill(storage_url, SOURCES, args.stories)
+            how = "filled through ingest"
         if not storage_url.startswith("sqlite"):  # what autovacuum would have done by now
             with psycopg.connect(storage_url, autocommit=True) as connection:
                 connection.execute("ANALYZE")
-        print(f"filled {args.stories} stories from {SOURCES} sources in {time.perf_counter() - started:.0f} s "
-              f"({'SQLite' if storage_url.startswith('sqlite') else 'PostgreSQL'})")
+        print(f"{args.stories} stories from {SOURCES} sources {how} in {time.perf_counter() - started:.0f} s "
+              f"({'SQLite' if storage_url.startswith('sqlite') else 'PostgreSQL'})", flush=True)
         main_config = work / "config.toml"
         main_config.write_text(config_text(work / "data", storage_url), encoding="utf-8")
         one_config = work / "one.toml"
@@ -157,6 +206,8 @@ def main() -> None:
         print(f"1-story change: {worst:.2f} s (target <= 1 s; unchanged baseline "
               f"{phases['unchanged']['seconds']:.2f} s), peak RSS {rss:.0f} MB (target <= 150 MB); "
               f"full render of one feed {phases['one-feed']['seconds']:.1f} s (target <= 10 s)")
+        if args.skip_size:
+            return
         before = store_size_mb(storage_url)
         store = open_store(storage_url)
         trimmed = apply_retention(store, 730 * 86400, FILLED_AT + timedelta(days=800)).stories_trimmed

@@ -15,6 +15,7 @@ import bisect
 import hashlib
 from dataclasses import dataclass, replace
 
+from feeds.paths import archive_path, feed_path
 from feeds.render import ArchiveLinks, FeedMeta
 from feeds.tally import Tally, block_of, update_tally
 from model.stories import StoryEntry
@@ -29,10 +30,6 @@ class FeedDocument:
     relative: str
     meta: FeedMeta
     entries: list[StoryEntry]
-
-
-def archive_relative(feed_id: str, page: int) -> str:
-    return f"feeds/archive/{feed_id}/{page}.atom"
 
 
 def feed_key(feed_id: str, query: FeedQuery) -> str:
@@ -79,11 +76,10 @@ def plan_pages(store: Store, key: str, query: FeedQuery, changed: set[int] | Non
     `changed` or `before` is None: nothing is known about what was shown). `newest`: the
     highest story id when the render began."""
     with store.read() as tx:
-        tally, moved = update_tally(tx, query, before, changed, newest)
         cuts = tx.archive_bounds(key)
-        filling = tally.after(tx, query, cuts[-1] if cuts else 0)
-        added = new_cuts(tx, query, cuts) if filling >= query.limit else []
-        members = tx.feed_members(query, changed) if changed else set()
+        counted = update_tally(tx, query, before, changed, newest, cuts[-1] if cuts else 0, members=True)
+        added = new_cuts(tx, query, cuts) if counted.after_cut >= query.limit else []
+    tally, moved, members = counted.tally, counted.moved, counted.members
     if added:
         with store.transaction() as tx:
             tx.add_archive_bounds(key, len(cuts) + 1, added)
@@ -107,13 +103,13 @@ def archive_page(tx: Tx, meta: FeedMeta, query: FeedQuery, cuts: list[int], page
     entries = tx.stories_for_archive(query, ids.after, ids.through)
     links = ArchiveLinks(
         current=meta.url("atom"),
-        prev_archive=f"{base}/{archive_relative(meta.id, page - 1)}" if page > 1 else None,
-        next_archive=f"{base}/{archive_relative(meta.id, page + 1)}" if page < len(cuts) else None,
+        prev_archive=f"{base}/{archive_path(meta.id, page - 1)}" if page > 1 else None,
+        next_archive=f"{base}/{archive_path(meta.id, page + 1)}" if page < len(cuts) else None,
         is_archive=True,
     )
-    page_meta = replace(meta, archive=links, self_urls={"atom": f"{base}/{archive_relative(meta.id, page)}"})
+    page_meta = replace(meta, archive=links, self_urls={"atom": f"{base}/{archive_path(meta.id, page)}"})
     newest_first = sorted(entries, key=lambda e: e.published_at, reverse=True)
-    return FeedDocument(archive_relative(meta.id, page), page_meta, newest_first)
+    return FeedDocument(archive_path(meta.id, page), page_meta, newest_first)
 
 
 def current_document(tx: Tx, meta: FeedMeta, query: FeedQuery, cuts: list[int]) -> FeedDocument:
@@ -125,6 +121,6 @@ def current_document(tx: Tx, meta: FeedMeta, query: FeedQuery, cuts: list[int]) 
                   if e.guid not in shown]
     if unarchived:
         current = sorted(current + unarchived, key=lambda e: e.published_at, reverse=True)
-    newest = f"{meta.base_url.rstrip('/')}/{archive_relative(meta.id, len(cuts))}" if cuts else None
+    newest = f"{meta.base_url.rstrip('/')}/{archive_path(meta.id, len(cuts))}" if cuts else None
     links = ArchiveLinks(current=meta.url("atom"), prev_archive=newest)
-    return FeedDocument(f"feeds/{meta.id}", replace(meta, archive=links), current)
+    return FeedDocument(feed_path(meta.id, "atom"), replace(meta, archive=links), current)

@@ -14,18 +14,21 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from feeds.archive import archive_page, current_document, feed_key, plan_pages
+from feeds.atom import render_atom
 from feeds.formats import FORMATS, feed_formats
 from feeds.index import FeedListing, render_index
 from feeds.opml import OpmlFeed, render_opml
 from feeds.paths import feed_path
 from feeds.publish import publish
-from feeds.render import FeedMeta, newest_update, render_atom
+from feeds.render import FeedMeta, newest_update
 from feeds.render_state import FeedShown, RenderState
 from feeds.select import feed_query, sources_in_region
 from feeds.tally import Tally, update_tally
@@ -34,7 +37,7 @@ from settings.model import Config, FeedConfig
 from store.base import Store
 from store.render_tx import TRUNCATED
 from store.times import shown_time
-from store.tx import FeedQuery, SourceState
+from store.tx import FeedQuery
 
 log = logging.getLogger("zonefeed.feeds")
 # Bump when the output format changes, so an upgrade re-renders unchanged data.
@@ -62,15 +65,37 @@ class RenderReport:
 
 
 class _Export:
-    """Publishes files into the export one at a time and notes what it did."""
+    """Publishes files into the export and notes what it did.
+
+    Files are written on one writer thread, each still fsynced before it replaces the old one,
+    so waiting for the disk overlaps rendering the next page (a full rebuild of 1,000 pages
+    waited 1-2 s on fsync); at most PENDING rendered files wait in memory."""
+
+    PENDING = 4
 
     def __init__(self, public: Path, report: RenderReport):
         self.public = public
         self.report = report
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="publish")
+        self._pending: deque[tuple[str, Future[bool]]] = deque()
 
     def publish(self, relative: str, data: bytes) -> None:
         self.report.rendered.append(relative)
-        if publish(self.public, relative, data):
+        self._pending.append((relative, self._writer.submit(publish, self.public, relative, data)))
+        while len(self._pending) > self.PENDING:
+            self._settle()
+
+    def finish(self) -> None:
+        """Wait for every write (raising the first that failed); the writer is gone after."""
+        try:
+            while self._pending:
+                self._settle()
+        finally:
+            self._writer.shutdown(wait=True, cancel_futures=True)
+
+    def _settle(self) -> None:
+        relative, written = self._pending.popleft()
+        if written.result():
             self.report.changed.append(relative)
 
 
@@ -94,7 +119,7 @@ def _build(config: Config, store: Store) -> RenderReport:
     state = RenderState.load(state_path)
     with store.read() as tx:  # the mark first: whatever commits later is shown next time
         mark, newest = tx.story_change_mark(), tx.newest_story_id()
-        all_failing = every_source_failing(config, tx.source_states())
+        all_failing = every_source_failing(config, tx.failing_sources())
         full = (state is None or state.stamp != stamp or mark < state.mark
                 or not (public / "index.html").exists())
         if state is not None and not full and mark == state.mark and state.all_failing == all_failing:
@@ -106,14 +131,17 @@ def _build(config: Config, store: Store) -> RenderReport:
     export = _Export(public, report)
     shown = RenderState(stamp, mark, all_failing=all_failing)
     known = state if state is not None and changed is not None else RenderState(stamp, mark)
-    for feed in config.feeds:
-        before = known.feeds.get(feed.id)
-        shown.feeds[feed.id] = _render_feed(config, store, feed, changed if before else None, before, newest,
-                                            export)
-    for region in dict.fromkeys(r for s in config.sources for r in s.region):
-        tally = known.regions.get(region)
-        shown.regions[region] = _count_region(config, store, region, changed if tally else None, tally, newest)
-    _render_front(config, shown, export, all_failing)
+    try:
+        for feed in config.feeds:
+            before = known.feeds.get(feed.id)
+            shown.feeds[feed.id] = _render_feed(config, store, feed, changed if before else None, before, newest,
+                                                export)
+        for region in dict.fromkeys(r for s in config.sources for r in s.region):
+            tally = known.regions.get(region)
+            shown.regions[region] = _count_region(config, store, region, changed if tally else None, tally, newest)
+        _render_front(config, shown, export, all_failing)
+    finally:
+        export.finish()  # every file on disk before the state says it is shown
     shown.save(state_path)
     if report.changed:
         log.info("event=render full=%d rendered=%d changed=%d examples=%s", int(full),
@@ -152,12 +180,12 @@ def _count_region(config: Config, store: Store, region: str, changed: set[int] |
     """Stories per region for the index, counted again only where a change touched them."""
     query = FeedQuery(source_ids=sources_in_region(region, config.sources))
     with store.read() as tx:
-        return update_tally(tx, query, before, changed, newest)[0]
+        return update_tally(tx, query, before, changed, newest).tally
 
 
-def every_source_failing(config: Config, states: list[SourceState]) -> bool:
-    """True when each enabled source was polled and its last poll failed: nothing new can come."""
-    failed = {state.id for state in states if state.last_poll_failed}
+def every_source_failing(config: Config, failed: set[str]) -> bool:
+    """True when each enabled source was polled and its last poll failed (`failed`): nothing
+    new can come."""
     enabled = [source.id for source in config.sources if source.enabled]
     return bool(enabled) and all(source_id in failed for source_id in enabled)
 
@@ -179,7 +207,7 @@ def _render_front(config: Config, shown: RenderState, export: _Export, all_faili
                                               all_failing))
     base = config.service.base_url.rstrip("/")
     export.publish("opml.xml", render_opml(config.service.title, [
-        OpmlFeed(f.title, f.description, f"{base}/feeds/{f.id}.atom", f"{base}/") for f in config.feeds]))
+        OpmlFeed(f.title, f.description, f"{base}/{feed_path(f.id, 'atom')}", f"{base}/") for f in config.feeds]))
 
 
 def _stamp(config: Config) -> str:

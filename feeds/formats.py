@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from feeds.atom import render_atom
 from feeds.jsonfeed import render_json
 from feeds.pages import render_feed_page
-from feeds.render import FeedMeta, render_atom, render_rss
+from feeds.render import FeedMeta, render_rss
 from model.stories import StoryEntry
 
 Renderer = Callable[[FeedMeta, list[StoryEntry]], bytes]

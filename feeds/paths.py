@@ -11,6 +11,7 @@ _STORY_TOKEN = re.compile(r"[0-9a-f]{24}")
 
 
 LIVE_PREFIXES = ("/stories/", "/search.", "/regions/")
+ARCHIVE_PREFIX = "feeds/archive/"
 
 
 def is_live_page(path: str) -> bool:
@@ -20,6 +21,15 @@ def is_live_page(path: str) -> bool:
 
 def feed_path(feed_id: str, extension: str) -> str:
     return f"feeds/{feed_id}.{extension}"
+
+
+def archive_path(feed_id: str, page: int) -> str:
+    """RFC 5005 archive page `page` (1 = oldest) of a feed: Atom only."""
+    return f"{ARCHIVE_PREFIX}{feed_id}/{page}.atom"
+
+
+def is_archive_page(relative: str) -> bool:
+    return relative.startswith(ARCHIVE_PREFIX)
 
 
 def story_path(guid: str) -> str:

@@ -1,10 +1,11 @@
-"""Stories to RSS 2.0 and Atom 1.0 bytes with feedgen, avoiding its known traps.
+"""Stories to RSS 2.0 bytes with feedgen, avoiding its known traps; what every format shares
+(the document's description, which entries go out, an entry's credit and body).
 
 Same stories in, same bytes out: channel dates come from the newest entry, never the clock.
 An empty feed has no such date: its Atom `updated` (which RFC 4287 requires) is the time it was
 rendered, and RSS and JSON Feed carry no feed date at all.
-What feedgen cannot express (related links, Atom source, hub and archive links, the browser
-stylesheet) is added afterwards by feeds/decorate.py.
+What feedgen cannot express in RSS (the hub link, the browser stylesheet) is added afterwards by
+feeds/decorate.py; Atom is written directly by feeds/atom.py.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
 
-from feeds.decorate import decorate_atom, decorate_rss
+from feeds.decorate import decorate_rss
+from feeds.paths import feed_path
 from items.urls import is_web_url
 from model.stories import StoryEntry
 from store.times import utc_now
@@ -52,7 +54,7 @@ class FeedMeta:
     author: str = "zonefeed"
 
     def url(self, extension: str) -> str:
-        return f"{self.base_url.rstrip('/')}/feeds/{self.id}.{extension}"
+        return f"{self.base_url.rstrip('/')}/{feed_path(self.id, extension)}"
 
     def self_url(self, extension: str) -> str:
         return self.self_urls.get(extension) or self.url(extension)
@@ -64,12 +66,7 @@ class FeedMeta:
 
 
 def render_rss(meta: FeedMeta, entries: list[StoryEntry]) -> bytes:
-    return decorate_rss(_generator(meta, publishable(entries), "rss").rss_str(pretty=False), meta)
-
-
-def render_atom(meta: FeedMeta, entries: list[StoryEntry]) -> bytes:
-    entries = publishable(entries)
-    return decorate_atom(_generator(meta, entries, "atom").atom_str(pretty=False), meta, entries)
+    return decorate_rss(_generator(meta, publishable(entries)).rss_str(pretty=False), meta)
 
 
 def publishable(entries: list[StoryEntry]) -> list[StoryEntry]:
@@ -91,23 +88,20 @@ def newest_update(entries: list[StoryEntry]) -> datetime | None:
     return max((e.updated_at for e in entries), default=None)
 
 
-def _generator(meta: FeedMeta, entries: list[StoryEntry], kind: str) -> FeedGenerator:
+def _generator(meta: FeedMeta, entries: list[StoryEntry]) -> FeedGenerator:
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)  # RSS <author> needs an e-mail; dc:creator does not
-    fg.id(meta.atom_id or meta.url("atom"))
     fg.title(meta.title)
     fg.subtitle(meta.description or meta.title)
     fg.language("zh-CN")
     fg.generator("zonefeed", uri=GENERATOR_URI)
     # feedgen: RSS <link> is the LAST link call, so self first and the alternate last.
-    fg.link(href=meta.self_url(kind), rel="self",
-            type="application/rss+xml" if kind == "rss" else "application/atom+xml")
+    fg.link(href=meta.self_url("rss"), rel="self", type="application/rss+xml")
     fg.link(href=meta.base_url.rstrip("/") + "/", rel="alternate", type="text/html")
-    # One call sets both Atom `updated` and RSS `lastBuildDate` (decorate_rss drops the latter
-    # from an empty channel).
+    # `lastBuildDate` (decorate_rss drops it from an empty channel).
     fg.updated((newest_update(entries) or utc_now()).astimezone(meta.tz))
     for entry in entries:
-        _add_entry(fg, entry, meta, kind)
+        _add_entry(fg, entry, meta)
     return fg
 
 
@@ -115,7 +109,7 @@ REGION_SCHEME = "tag:zonefeed,2026:region"
 TOPIC_SCHEME = "tag:zonefeed,2026:topic"
 
 
-def _add_entry(fg: FeedGenerator, entry: StoryEntry, meta: FeedMeta, kind: str) -> None:
+def _add_entry(fg: FeedGenerator, entry: StoryEntry, meta: FeedMeta) -> None:
     # Every string passes xml_safe here too: one control character in any field (a guid, a
     # category) makes lxml refuse the whole feed, whatever path the text came by.
     fe = fg.add_entry(order="append")
@@ -137,10 +131,10 @@ def _add_entry(fg: FeedGenerator, entry: StoryEntry, meta: FeedMeta, kind: str) 
     if entry.summary:
         fe.summary(xml_safe(entry.summary))
     fe.content(xml_safe(content_with_also_at(entry)), type="html")
-    if kind == "rss" and entry.enclosure_url:  # Atom: feeds/decorate.py (feedgen drops the rel)
+    if entry.enclosure_url:
         fe.enclosure(xml_safe(entry.enclosure_url), str(entry.enclosure_length or 0),
                      entry.enclosure_type or "application/octet-stream")
-    if kind == "rss" and entry.source_id in meta.sources:
+    if entry.source_id in meta.sources:
         name, url, _kind = meta.sources[entry.source_id]
         if is_web_url(url):
             fe.source(url=url, title=name)

@@ -25,11 +25,15 @@ class Tally:
     def stories(self) -> int:
         return sum(self.blocks)
 
-    def after(self, tx: Tx, query: FeedQuery, story_id: int) -> int:
-        """Stories of the feed with ids above `story_id` (counts only the rest of its block)."""
-        block = block_of(story_id)
-        end = (block + 1) * BLOCK - 1
-        return tx.feed_story_count(query, IdRange(story_id, end)) + sum(self.blocks[block + 1:])
+
+@dataclass
+class Recount:
+    """A feed's tally brought up to date, with what the render learnt on the way."""
+
+    tally: Tally
+    moved: set[int]  # blocks of changed stories whose count moved
+    after_cut: int  # stories of the feed with ids above the cut asked about
+    members: set[int]  # the changed stories the feed holds now (when asked)
 
 
 def block_of(story_id: int) -> int:
@@ -37,26 +41,41 @@ def block_of(story_id: int) -> int:
 
 
 def update_tally(tx: Tx, query: FeedQuery, before: Tally | None, changed: set[int] | None,
-                 newest: int) -> tuple[Tally, set[int]]:
-    """The tally now (`newest`: the highest story id there is) and the blocks of changed stories
-    whose count moved. Without `before` or `changed`, everything is counted afresh."""
-    if before is None or changed is None:
-        counts = tx.feed_story_counts_by_block(query, BLOCK, IdRange(-1))
-        return Tally(newest, [counts.get(i, 0) for i in range(block_of(newest) + 1)]), set()
-    through = max(newest, before.through)
-    blocks = before.blocks + [0] * (block_of(through) + 1 - len(before.blocks))
-    touched = {block_of(s) for s in changed if s <= before.through}
-    fresh = block_of(before.through)  # partly counted last time; it and every later block are recounted
+                 newest: int, cut: int = 0, members: bool = False) -> Recount:
+    """The tally now (`newest`: the highest story id there is), the blocks of changed stories
+    whose count moved, the stories past `cut`, and (with `members`) which changed stories the
+    feed holds: one statement. Without `before` or `changed`, everything is counted afresh."""
+    if before is not None and changed is not None:
+        through = max(newest, before.through)
+        touched = {block_of(s) for s in changed if s <= before.through}
+        fresh = block_of(before.through)  # partly counted last time; it and every later block are recounted
+        blocks = before.blocks + [0] * (block_of(through) + 1 - len(before.blocks))
+        ranges = [IdRange(b * BLOCK - 1, (b + 1) * BLOCK - 1) for b in sorted(touched) if b < fresh]
+        ranges.append(IdRange(fresh * BLOCK - 1, (block_of(through) + 1) * BLOCK - 1))
+        counted_through = before.through
+    else:
+        through, touched, fresh, blocks = newest, set(), 0, [0] * (block_of(newest) + 1)
+        ranges, counted_through = [IdRange(-1)], newest
+    cut_block = block_of(cut)
+    ranges.append(IdRange(cut, (cut_block + 1) * BLOCK - 1))  # the rest of the cut's block
+    asked = sorted(changed) if members and changed else []
+    found = tx.feed_tally_counts(query, BLOCK, ranges, (counted_through, cut), asked)
+    whole: dict[int, int] = {}
+    counted_before: dict[int, int] = {}  # ids up to the last render's `through` only
+    past_cut = 0
+    for (block, above_through, above_cut), count in found.counts.items():
+        whole[block] = whole.get(block, 0) + count
+        if not above_through:
+            counted_before[block] = counted_before.get(block, 0) + count
+        if above_cut and block == cut_block:
+            past_cut += count
     moved = set()
     for block in sorted(touched):
-        if block < fresh:
-            count = tx.feed_story_count(query, IdRange(block * BLOCK - 1, (block + 1) * BLOCK - 1))
-        else:  # the part counted last time, so that new stories do not hide one that left
-            count = tx.feed_story_count(query, IdRange(block * BLOCK - 1, before.through))
+        # the part counted last time, so that new stories do not hide one that left
+        count = whole.get(block, 0) if block < fresh else counted_before.get(block, 0)
         if count != blocks[block]:
             moved.add(block)
         blocks[block] = count
-    counts = tx.feed_story_counts_by_block(query, BLOCK, IdRange(fresh * BLOCK - 1, (block_of(through) + 1) * BLOCK - 1))
     for block in range(fresh, block_of(through) + 1):
-        blocks[block] = counts.get(block, 0)
-    return Tally(through, blocks), moved
+        blocks[block] = whole.get(block, 0)
+    return Recount(Tally(through, blocks), moved, past_cut + sum(blocks[cut_block + 1:]), found.members)

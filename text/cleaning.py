@@ -20,6 +20,11 @@ def squash(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+def has_xml_invalid(text: str) -> bool:
+    """True when xml_safe(text) would drop something."""
+    return _XML_INVALID.search(text) is not None
+
+
 def squash_spaces(text: str) -> str:
     return squash(xml_safe(text))
 

@@ -16,8 +16,9 @@ from store import open_store
 from tests.feeds.stories import SOURCES_TOML, fill_store
 
 pytestmark = pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx not installed")
+# an archive page has no .gz twin: nginx compresses it on the fly (README's `gzip on`)
 PATHS = ["/", "/index.html", "/feeds/all.atom", "/feeds/all.rss", "/feeds/all.json", "/opml.xml",
-         "/feed.xsl", "/feeds/nope.atom"]
+         "/feed.xsl", "/feeds/nope.atom", "/feeds/archive/all/1.atom"]
 
 
 def get(port: int, path: str, **headers: str) -> tuple[int, dict, bytes]:
@@ -31,12 +32,13 @@ def get(port: int, path: str, **headers: str) -> tuple[int, dict, bytes]:
 
 
 def test_nginx_serves_the_export_like_zonefeed(load, tmp_path):
-    config = load(SOURCES_TOML + '[[feeds]]\nid = "all"\ntitle = "全部"\n')
+    config = load(SOURCES_TOML + '[[feeds]]\nid = "all"\ntitle = "全部"\nmax_items = 2\n')
     fill_store(config)
     store = open_store(config.storage.url)
     build_feeds(config, store)
     store.close()
     public = config.service.data_dir / "public"
+    assert (public / "feeds/archive/all/1.atom").exists() and not (public / "feeds/archive/all/1.atom.gz").exists()
     server = make_server("127.0.0.1", 0, StaticSite(public))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     nginx_port = free_port()

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from feeds.render import FeedMeta, render_atom, render_rss
+from feeds.atom import render_atom
+from feeds.render import FeedMeta, render_rss
 from model.stories import StoryEntry
 from sources.decode import decode_document
 from sources.feed import parse_feed
