@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from app.run import run_service
 from feeds.build import LOGGED_EXAMPLES, build_feeds, render_feeds
 from feeds.live import feed_site
+from feeds.paths import feed_path
 from feeds.select import region_warnings
 from feeds.server import make_server
 from items.explain import explain
@@ -241,7 +242,7 @@ def _open_text(path: str, mode: str):
 def _announce(config: Config, port: int) -> None:
     base = f"http://{config.server.host}:{port}"
     print(f"zonefeed serving {base}/  feeds: " +
-          ", ".join(f"{base}/feeds/{f.id}.atom" for f in config.feeds), flush=True)
+          ", ".join(f"{base}/{feed_path(f.id, 'atom')}" for f in config.feeds), flush=True)
 
 
 def _serve_until_signal(server) -> None:
