@@ -212,8 +212,17 @@ class TreeSampler:
 
 
 def scrape(base: str) -> dict[str, float]:
-    """The counters this bench reads from /metrics, summed over label sets."""
-    text = urllib.request.urlopen(f"{base}/metrics", timeout=30).read().decode()
+    """The counters this bench reads from /metrics, summed over label sets (empty when the
+    service could not answer three times: the run's other figures still print)."""
+    for attempt in range(3):
+        try:
+            text = urllib.request.urlopen(f"{base}/metrics", timeout=60).read().decode()
+            break
+        except OSError as exc:
+            print(f"  /metrics failed ({exc}); see the service log", flush=True)
+            time.sleep(2 * attempt + 1)
+    else:
+        return {}
     wanted: dict[str, float] = {}
     for line in text.splitlines():
         match = re.match(r"(zonefeed_(?:fetches_total|render_seconds_(?:sum|count|bucket)|stories))"
@@ -372,11 +381,15 @@ def one_size(count: int, args: argparse.Namespace, workdir: Path) -> dict:
                     node.wait(60)
         size_after = db_bytes(storage_url)
         one_story = story_cost(config, site_web, log)
+        kept = Path(tempfile.gettempdir()) / f"zf-steady-{args.url.split(':')[0]}-{args.nodes}n-{count}.log"
+        kept.write_bytes(log.read_bytes())
+        print(f"  service log kept in {kept}", flush=True)
 
     def delta(key: str) -> float:
         return sum(a.get(key, 0.0) - b.get(key, 0.0) for a, b in zip(after, before, strict=True))
 
-    fetches = sum(delta(k) for k in after[0] if k.startswith("zonefeed_fetches_total"))
+    fetches = sum(delta(k) for k in after[0] if k.startswith("zonefeed_fetches_total")) or float(
+        web_stats.get("front_200", 0) + web_stats.get("front_304", 0) + web_stats.get("failed", 0))
     renders = delta("zonefeed_render_seconds_count")
     buckets = sorted((float(k.removeprefix("zonefeed_render_seconds_bucket")), delta(k))
                      for k in after[0] if k.startswith("zonefeed_render_seconds_bucket"))
