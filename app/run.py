@@ -106,6 +106,7 @@ def run_service(config: Config, store: Store, log_level: str | None,
         server.shutdown()
         server.server_close()
         idle = poller.shutdown(grace=SHUTDOWN_GRACE)
+        offload.stop()
         remove_pid(config.service.data_dir)
     if not idle:
         # Polls still fetching would keep the interpreter alive until their timeouts; they

@@ -13,7 +13,7 @@ import logging
 import multiprocessing
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
@@ -28,13 +28,29 @@ _pool: ProcessPoolExecutor | None = None
 
 def configure(processes: int) -> None:
     """Use `processes` worker processes from now on (0: run in the calling thread)."""
+    old = _replace_pool(processes)
+    if old is not None:
+        old.shutdown(wait=False)
+
+
+def stop() -> None:
+    """No more worker processes, and wait until the current ones have exited. For a service
+    that ends with os._exit (polls still fetching): that skips the executor's exit handler,
+    and its workers, forkserver and resource tracker outlived the service. Pages still being
+    parsed finish first (a bounded, pure step); later ones run in their calling thread."""
+    old = _replace_pool(0)
+    if old is not None:
+        old.shutdown(wait=True, cancel_futures=True)
+
+
+def _replace_pool(processes: int) -> ProcessPoolExecutor | None:
+    """Set the worker count; the pool it replaces (None when the count is unchanged)."""
     global _processes, _pool
     with _lock:
         if processes == _processes:
-            return
+            return None
         old, _pool, _processes = _pool, None, processes
-    if old is not None:
-        old.shutdown(wait=False)
+        return old
 
 
 def run(function: Callable[..., T], *args: Any) -> T:
@@ -49,6 +65,8 @@ def run(function: Callable[..., T], *args: Any) -> T:
     except BrokenProcessPool:
         log.warning("event=offload_broken function=%s note=\"ran here, pool rebuilt\"", function.__name__)
         _discard(pool)
+        return function(*args)
+    except (CancelledError, RuntimeError):  # after stop(): submit refused, or queued work cancelled
         return function(*args)
 
 

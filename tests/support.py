@@ -59,3 +59,34 @@ class EmptyStore:
 
     def has_items(self, source_id: str) -> bool:
         return False
+
+
+def descendants(pid: int) -> dict[int, str]:
+    """Processes below `pid` (a pool's forkserver and workers, say), from /proc: pid -> start
+    time, so a pid the kernel reuses later is not taken for the same process."""
+    parents: dict[int, tuple[int, str]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = (int(fields[1]), fields[19])
+    found: dict[int, str] = {}
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, (parent, _) in parents.items() if parent in frontier} - found.keys()
+        found.update({child: parents[child][1] for child in frontier})
+    return found
+
+
+def still_running(processes: dict[int, str]) -> set[int]:
+    """Those of `processes` (from descendants) that still run."""
+    alive = set()
+    for pid, started in processes.items():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[19] == started and fields[0] != "Z":
+            alive.add(pid)
+    return alive

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import time
-from pathlib import Path
 
 import pytest
 
@@ -14,7 +13,7 @@ from sources import offload
 from sources.decode import decode_document
 from sources.feed import parse_feed
 from sources.html.article import extract_article
-from tests.support import DATA
+from tests.support import DATA, descendants
 
 PAGES = ["gov_shanxi_gov_cn_article.html", "news_chinadaily_article.html", "gov_kepu_gov_cn_article.html",
          "news_he_xinhuanet_wayback_gb2312.html"]
@@ -33,28 +32,12 @@ def _page(name: str) -> tuple[str, str]:
     return text, f"http://example.test/{name}"
 
 
-def _descendants() -> set[int]:
-    """Processes below this one (the forkserver and its workers), from /proc."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(stat.parent.name)] = int(fields[1])
-    found, frontier = set(), {os.getpid()}
-    while frontier:
-        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
 def test_a_worker_process_extracts_what_the_thread_extracts(one_process):
-    before = _descendants()
+    before = set(descendants(os.getpid()))
     for name in PAGES:
         text, url = _page(name)
         assert offload.run(extract_article, text, url, None) == extract_article(text, url, None), name
-    assert _descendants() - before, "no worker process was started"
+    assert set(descendants(os.getpid())) - before, "no worker process was started"
 
 
 def test_a_worker_process_parses_a_feed_as_the_thread_does(one_process):
@@ -69,21 +52,21 @@ def test_a_worker_process_parses_a_feed_as_the_thread_does(one_process):
 def test_a_killed_worker_costs_no_page_and_the_pool_comes_back(one_process, caplog):
     text, url = _page(PAGES[0])
     expected = extract_article(text, url, None)
-    before = _descendants()
+    before = set(descendants(os.getpid()))
     assert offload.run(extract_article, text, url, None) == expected
-    started = _descendants() - before
+    started = set(descendants(os.getpid())) - before
     for pid in started:
         os.kill(pid, signal.SIGKILL)
     time.sleep(0.5)  # the pool's manager thread notices the dead worker
     assert offload.run(extract_article, text, url, None) == expected
     assert "event=offload_broken function=extract_article" in caplog.text
     assert offload.run(extract_article, text, url, None) == expected
-    assert _descendants() - before - started, "the pool was not rebuilt"
+    assert set(descendants(os.getpid())) - before - started, "the pool was not rebuilt"
 
 
 def test_no_processes_means_the_calling_thread():
     offload.configure(0)
-    before = _descendants()
+    before = set(descendants(os.getpid()))
     text, url = _page(PAGES[1])
     assert offload.run(extract_article, text, url, None) == extract_article(text, url, None)
-    assert _descendants() <= before  # a worker of an earlier test may still be leaving
+    assert set(descendants(os.getpid())) <= before  # a worker of an earlier test may still be leaving
