@@ -1,8 +1,8 @@
 """The text two appearances are compared on: the article itself, without the site's furniture.
 
-Re-posts differ from their original in exactly the lines removed here (source line, editor
-note, view counter, print/close links), so removing them before comparing raises the
-similarity of true cross-posts without helping look-alikes.
+Re-posts differ from their original in exactly the lines removed here (source line, info line
+with its date, poster and view counter, editor note, print/close links), so removing them
+before comparing raises the similarity of true cross-posts without helping look-alikes.
 """
 
 from __future__ import annotations
@@ -12,18 +12,17 @@ import html
 import re
 import unicodedata
 
+from text.infoline import LABELS, is_info_line
 from text.titles import title_key
 
 _BLOCK_END = re.compile(r"<\s*(?:br|/p|/div|/h[1-6]|/li|/tr|/td|/blockquote|/table|hr)\b[^>]*>", re.I)
 _TAG = re.compile(r"<[^>]+>")
 _NOT_WORD = re.compile(r"[^\w\n]+")  # with "_" (see _words): what title_key drops, line breaks kept
 _BLANK_LINES = re.compile(r"\n{2,}")
-_LABELS = (r"(?:文章|信息|稿件|新闻)?来源|稿源|责任编辑|编辑|作者|记者|通讯员|审核|审校|校对|摄影|"
-           r"发布时间|发布日期|发表时间|更新时间|时间|日期|浏览次数|浏览量|阅读|点击数|点击|字号|分享到")
-# A furniture line starts with one of the labels followed by a colon.
-_FURNITURE_LINE = re.compile(rf"^\s*[(（\[【]?\s*(?:{_LABELS})\s*[:：]")
+# A furniture line starts with an info-line label followed by a colon.
+_FURNITURE_LINE = re.compile(rf"^\s*[(（\[【]?\s*{LABELS}\s*[:：]")
 # Editor notes glued to the last paragraph: "……（责任编辑：王五）".
-_INLINE_NOTE = re.compile(rf"[(（\[【]\s*(?:{_LABELS})\s*[:：][^)）\]】]{{0,40}}[)）\]】]")
+_INLINE_NOTE = re.compile(rf"[(（\[【]\s*{LABELS}\s*[:：][^)）\]】]{{0,40}}[)）\]】]")
 _ACTION_LINE = re.compile(r"^\s*(?:[【\[]?\s*(?:打印|关闭|打印本页|关闭窗口|返回顶部|收藏|分享)\s*[】\]]?\s*)+$")
 
 def article_lines(fragment: str) -> list[str]:
@@ -33,10 +32,11 @@ def article_lines(fragment: str) -> list[str]:
 
 
 def article_text(fragment: str) -> str:
-    """Body lines minus source lines, editor notes, counters and print/close links."""
+    """Body lines minus source lines, info lines (text/infoline.py), editor notes, counters and
+    print/close links."""
     kept = []
     for line in article_lines(fragment):
-        if _FURNITURE_LINE.match(line) or _ACTION_LINE.match(line):
+        if _FURNITURE_LINE.match(line) or _ACTION_LINE.match(line) or is_info_line(line):
             continue
         kept.append(_INLINE_NOTE.sub("", line) if ":" in line or "：" in line else line)  # a note has a colon
     return "\n".join(kept)

@@ -24,13 +24,13 @@ from sources.html.metadata import (
     PageFacts,
     first_date,
     info_line_facts,
-    looks_like_info_line,
     meta_facts,
     page_info_facts,
 )
 from sources.html.paging import article_next_page
 from sources.html.title_choice import CONFIGURED, Candidate, choose_title, page_title_forms
 from text.dates import script_date, with_clock
+from text.infoline import is_info_line
 
 _BOILERPLATE_TEXT = re.compile(
     r"上一条|下一条|上一篇|下一篇|打印本页|打印此页|【打印】|\[打印\]|关闭窗口|【关闭】|\[关闭\]|分享到|扫一扫"
@@ -265,7 +265,7 @@ def _without_boilerplate(body_html: str, title: str | None) -> tuple[str, str]:
         if element is root or element.getparent() is None:
             continue
         text = element_text(element)
-        if (len(text) < 120 and _BOILERPLATE_TEXT.search(text)) or looks_like_info_line(text) \
+        if (len(text) < 120 and _BOILERPLATE_TEXT.search(text)) or is_info_line(text) \
                 or _PAGER_LINE.match(text) \
                 or (title and text == title):
             element.drop_tree()

@@ -11,6 +11,7 @@ import lxml.html
 from sources.html.dom import element_text, short_text, squash
 from text.credit import clean_name, credit_in
 from text.dates import CLOCK, DATE_LABEL, YEAR_MONTH_DAY, find_date
+from text.infoline import LABELS, is_info_line
 
 _META_KEYS = {
     "articletitle": "title", "pubdate": "date", "publishdate": "date", "firstpublishedtime": "date",
@@ -21,8 +22,7 @@ _COLON = r"\s*[:：]\s*"
 # A labelled value is a date, or only a clock ("发布时间：10:30", combined with the URL's day).
 _INFO_DATE = re.compile(DATE_LABEL + _COLON
                         + f"({YEAR_MONTH_DAY}|{CLOCK})")
-_LABELS = r"(?:发布时间|发布日期|发文日期|更新时间|时间|日期|来源|信息来源|文章来源|作者|责任编辑|编辑|浏览|点击|阅读|字号|访问量)"
-_INFO_AUTHOR = re.compile(r"(?<!责任)(?:作者|文)" + _COLON + r"([^\s|｜【\[]+?)(?=\s|$|[|｜【\[]|" + _LABELS + ")")
+_INFO_AUTHOR = re.compile(r"(?<!责任)(?:作者|文)" + _COLON + r"([^\s|｜【\[]+?)(?=\s|$|[|｜【\[]|" + LABELS + ")")
 _ANY_LABEL = re.compile(r"(?:发布时间|发布日期|信息来源|文章来源|来源)" + _COLON)
 _LINE_TAGS = ("p", "div", "span", "td", "li", "ul", "h3", "h4", "h5", "h6", "em", "font", "small")
 INFO_LINE_CHARS = 200
@@ -55,12 +55,13 @@ def meta_facts(tree: lxml.html.HtmlElement) -> PageFacts:
 
 def page_info_facts(body: lxml.html.HtmlElement) -> PageFacts:
     """Facts from the page's info line: the first short block holding a label such as 来源： or
-    发布时间：, whose unlabelled date counts too ("2023-08-28 10:30 来源：…"). Labelled facts
-    anywhere in the page text fill what that block lacks."""
+    发布时间：, or that text/infoline.py takes for an info line ("2023-09-07 12:30 | 发布者: admin |
+    来自: …"), whose unlabelled date counts too. Labelled facts anywhere in the page text fill
+    what that block lacks."""
     line = PageFacts()
     for element in body.iter(*_LINE_TAGS):
         text = short_text(element, INFO_LINE_CHARS)
-        if text and _ANY_LABEL.search(text):
+        if text and (_ANY_LABEL.search(text) or is_info_line(text)):
             facts = info_line_facts(text)
             line = PageFacts(date=facts.date or first_date(text), source=facts.source, author=facts.author)
             break
@@ -83,11 +84,6 @@ def info_line_facts(text: str) -> PageFacts:
 def first_date(text: str) -> str | None:
     found = find_date(text, year_required=True)
     return squash(found) if found else None
-
-
-def looks_like_info_line(text: str) -> bool:
-    """A short line holding two or more labels (发布时间 / 来源 / 浏览 …) is metadata, not body."""
-    return len(text) < 160 and len(re.findall(_LABELS + _COLON, text)) >= 2
 
 
 def _clean_value(value: str) -> str | None:
