@@ -6,11 +6,12 @@ article (read by sources/html/metadata.py), but its counters, user names, clock 
 own name are not article text: left in the body they count as conflicting places and numbers
 when a re-post is compared with its original, and readers see them as a first paragraph.
 
-A line is an info line when it is short, opens with a field, and has two labelled fields (来源：, 发布者:, 浏览次数：…),
-or holds no sentence (no 。！？, no comma leading into prose) and has two fields of any kind: a
-labelled one, a date opening the line, a counter (`阅读 52 次`), a font-size switch (`字号 大 中
-小`) or a print/close link; a line that is only a date is one too. A first paragraph that
-mentions a date or a 来源 inside a sentence opens with prose and has punctuation, so it stays.
+A line is an info line when it is short, opens with a field, and has two labelled fields
+(来源：, 发布者:, 浏览次数：…) or holds no sentence (no 。！？, no comma leading into prose) and
+has two fields of any kind: a labelled one, a date opening the line, a counter (`阅读 52 次`),
+a font-size switch (`字号 大 中 小`) or a print/close link. A first paragraph that mentions a date or a 来源 inside a sentence
+opens with prose and has punctuation, so it stays; so does a line that is only a date (a
+notice's signature date is part of the notice).
 """
 
 from __future__ import annotations
@@ -28,15 +29,14 @@ LABELS = (r"(?:(?:文章|信息|稿件|新闻|内容)?来源|来自|稿源|转�
 # a date's 日 (`2023年08月28日来源：`).
 _FIELD = re.compile(rf"(?:(?<![\u4e00-\u9fff])|(?<=日)){LABELS}\s*[:：]")
 _LEADING_DATE = re.compile(rf"^\s*[(（\[【]?\s*{YEAR_MONTH_DAY}")
-_ONLY_DATE = re.compile(rf"^\s*[(（\[【]?\s*{YEAR_MONTH_DAY}\s*[)）\]】]?\s*$")
-_COUNTER = re.compile(r"(?<![\u4e00-\u9fff])(?:浏览|阅读|点击|查看|访问)\s*\d+\s*次|\d+\s*次(?:浏览|阅读|点击)")
+_COUNTER = re.compile(r"(?<![\u4e00-\u9fff])(?:浏览|阅读|点击|查看|访问)\s*\d[\d,]*\s*次|\d+\s*次(?:浏览|阅读|点击)")
 _FONT_SIZE = re.compile(r"大\s*[|｜/]?\s*中\s*[|｜/]?\s*小")
 _ACTION = re.compile(r"(?:^|(?<=[\s【\[|｜丨]))(?:打印本页|打印|关闭窗口|关闭|收藏本页|收藏)(?=$|[\s】\]|｜丨])")
 # An info line opens with a field (prose that mentions one opens with prose).
 _OPENS_WITH_FIELD = re.compile(rf"^[\s(（\[【|｜丨]*(?:{LABELS}|\d{{4}}\s*[-/.年]|字号|打印|关闭|收藏)")
 _SENTENCE_END = re.compile(r"[。！？!?]")
-# A comma that leads into prose, not into the next field.
-_PROSE_COMMA = re.compile(rf"[，,；;](?!\s*{LABELS}\s*[:：])")
+# A comma that leads into prose, not into the next field (nor a thousands separator: 2,341).
+_PROSE_COMMA = re.compile(rf"(?:[，；;]|(?<!\d),|,(?!\d{{3}}))(?!\s*{LABELS}\s*[:：])")
 MAX_CHARS = 160
 
 
@@ -44,8 +44,6 @@ def is_info_line(line: str) -> bool:
     """Whether one text line (a block's text, spaces squashed) is an article info line."""
     if not line or len(line) > MAX_CHARS:
         return False
-    if _ONLY_DATE.match(line):
-        return True  # a bare dateline: the date is a fact, not article text
     if not _OPENS_WITH_FIELD.match(line):
         return False
     labelled = len(_FIELD.findall(line))
