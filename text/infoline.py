@@ -6,12 +6,12 @@ article (read by sources/html/metadata.py), but its counters, user names, clock 
 own name are not article text: left in the body they count as conflicting places and numbers
 when a re-post is compared with its original, and readers see them as a first paragraph.
 
-A line is an info line when it is short, opens with a field, and has two labelled fields
-(来源：, 发布者:, 浏览次数：…) or holds no sentence (no 。！？, no comma leading into prose) and
-has two fields of any kind: a labelled one, a date opening the line, a counter (`阅读 52 次`),
-a font-size switch (`字号 大 中 小`) or a print/close link. A first paragraph that mentions a date or a 来源 inside a sentence
-opens with prose and has punctuation, so it stays; so does a line that is only a date (a
-notice's signature date is part of the notice).
+A line is an info line when it is short, opens with a field, holds no sentence end (。！？),
+and has two labelled fields (来源：, 发布者:, 浏览次数：…) or, with no comma leading into prose,
+two fields of any kind: a labelled one, a date opening the line, a counter (`阅读 52 次`),
+a font-size switch (`字号 大 中 小`) or a print/close link. A first paragraph that mentions a
+date or a 来源 inside a sentence opens with prose and has punctuation, so it stays; so does a
+line that is only a date (a notice's signature date is part of the notice).
 """
 
 from __future__ import annotations
@@ -44,12 +44,12 @@ def is_info_line(line: str) -> bool:
     """Whether one text line (a block's text, spaces squashed) is an article info line."""
     if not line or len(line) > MAX_CHARS:
         return False
-    if not _OPENS_WITH_FIELD.match(line):
-        return False
+    if not _OPENS_WITH_FIELD.match(line) or _SENTENCE_END.search(line):
+        return False  # (a sentence end also tells a short article's whole body from its info line)
     labelled = len(_FIELD.findall(line))
     if labelled >= 2:
         return True  # two labelled fields make a line metadata whatever separates them
-    if _SENTENCE_END.search(line) or _PROSE_COMMA.search(line):
+    if _PROSE_COMMA.search(line):
         return False
     fields = (labelled + bool(_LEADING_DATE.match(line)) + len(_COUNTER.findall(line))
               + bool(_FONT_SIZE.search(line)) + len(_ACTION.findall(line)))

@@ -106,3 +106,26 @@ BODY = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
 ])
 def test_a_self_credit_gives_way_to_a_body_credit(stated, body, expected):
     assert _publisher(stated, body) == expected
+
+
+def _read(page: str) -> str | None:
+    """The publisher normalization gives the page read by the HTML reader, on the site 川渝合作网."""
+    article = extract_article(page, "http://127.0.0.1/cy/1.html")
+    raw = RawItem(source_id="cy", url="http://127.0.0.1/cy/1.html", title=article.title or "",
+                  published=article.published, content_html=article.body_html, publisher=article.publisher)
+    return normalize(raw, SITE, "Asia/Shanghai", NOW).publisher
+
+
+def test_a_bottom_info_line_keeps_its_credit_when_the_top_one_credits_the_site_itself():
+    body = ("<p>2023-09-07 09:00\u3000来源：川渝合作网</p>" + BODY
+            + "<p>责任编辑：王五\u3000来源：荣昌高新区管委会\u3000浏览次数：87</p>")
+    page = f"<html><head><title>T_川渝合作网</title></head><body><div class='TRS_Editor'>{body}</div></body></html>"
+    assert _read(page) == "荣昌高新区管委会"
+    article = extract_article(page, "http://127.0.0.1/cy/1.html")
+    assert article.body_text.split("\n") == [*PARAGRAPHS, "来源：荣昌高新区管委会"]  # no counter, no editor
+
+
+def test_a_short_article_is_not_taken_for_its_info_line():
+    body = "<p>2023-09-07 09:00\u3000来源：川渝合作网</p><p>园区召开安全生产会议。</p><p>责任编辑：王五\u3000浏览次数：87</p>"
+    page = f"<html><head><title>T_川渝合作网</title></head><body><div class='TRS_Editor'>{body}</div></body></html>"
+    assert extract_article(page, "http://127.0.0.1/cy/1.html").body_text == "园区召开安全生产会议。"
