@@ -36,14 +36,14 @@ td.n{{text-align:right}}.state{{font-weight:600}}</style></head>
 def _row(s: SourceStatus, tz: ZoneInfo) -> str:
     colour = _STATE_COLOURS.get(s.state, "#57606a")
     ratio = f"{s.not_modified_ratio:.0%}" if s.not_modified_ratio is not None else "—"
-    error = escape(s.last_error or (s.health and s.health.degraded) or "—")
-    h = s.health
-    link = f'<a href="{escape(s.url)}">{escape(s.id)}</a>' if is_web_url(s.url) else escape(s.id)
-    return (f'<tr id="{escape(s.id)}"><td>{link}<br>'
-            f"<small>{escape(s.name)}</small></td>"
+    source, poll, h = s.source, s.poll, s.health
+    error = escape(poll.last_error or (h and h.degraded) or "—")
+    link = f'<a href="{escape(source.url)}">{escape(source.id)}</a>' if is_web_url(source.url) else escape(source.id)
+    return (f'<tr id="{escape(source.id)}"><td>{link}<br>'
+            f"<small>{escape(source.name)}</small></td>"
             f'<td class="state" style="color:{colour}">{escape(s.state)}</td>'
-            f"<td>{shown_or_never(s.last_success_at, tz)}</td><td>{error}</td>"
-            f'<td class="n">{s.consecutive_failures}</td><td>{shown_or_never(s.next_poll_at, tz)}</td>'
+            f"<td>{shown_or_never(poll.last_success_at, tz)}</td><td>{error}</td>"
+            f'<td class="n">{poll.consecutive_failures}</td><td>{shown_or_never(poll.next_poll_at, tz)}</td>'
             f'<td class="n">{s.items_24h}</td><td class="n">{s.items_7d}</td><td class="n">{ratio}</td>'
             f'<td class="n">{_share(h and h.full_text)} · {_share(h and h.date_from_page)} · '
             f'{_share(h and h.titles_agree)}</td><td class="n">{h.template_titles if h else "—"}</td>'

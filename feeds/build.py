@@ -157,7 +157,7 @@ def _count_region(config: Config, store: Store, region: str, changed: set[int] |
 
 def every_source_failing(config: Config, states: list[SourceState]) -> bool:
     """True when each enabled source was polled and its last poll failed: nothing new can come."""
-    failed = {state.id for state in states if state.polls and state.last_error}
+    failed = {state.id for state in states if state.last_poll_failed}
     enabled = [source.id for source in config.sources if source.enabled]
     return bool(enabled) and all(source_id in failed for source_id in enabled)
 

@@ -12,12 +12,11 @@ from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlencode
 from zoneinfo import ZoneInfo
 
-from feeds.build import feed_meta
 from feeds.formats import FORMATS, feed_formats
 from feeds.http_request import ClientError
 from feeds.pages import FeedLink, Site, render_home, render_search_page, render_story_page
 from feeds.paths import guid_of_story_path
-from feeds.regions import RegionPages
+from feeds.regions import RegionPages, view_meta
 from feeds.render import FeedMeta, newest_update
 from feeds.select import feed_query, place_filter
 from feeds.server import Representation
@@ -149,17 +148,10 @@ class ReaderPages:
 
 
 def _search_meta(config: Config, form: SearchForm) -> FeedMeta:
-    """A search is a feed of its own: its own title, self URLs and Atom id."""
-    base = config.service.base_url.rstrip("/")
-    suffix = "?" + form.query_string()
+    """A search is a feed of its own; its page is /search itself."""
     label = " · ".join(v for v in form.fields.values() if v)
-    template = feed_meta(config, config.feeds[0]) if config.feeds else None
-    return FeedMeta(
-        "search", f"{config.service.title} 搜索：{label}", f"zonefeed 搜索结果：{label}", base,
-        ZoneInfo(config.service.timezone), sources=template.sources if template else {},
-        self_urls={f.extension: f"{base}/search.{f.extension}{suffix}" for f in feed_formats()}
-        | {"html": f"{base}/search{suffix}"},
-        atom_id=f"{base}/search.atom{suffix}", author=config.service.title)
+    return view_meta(config, "search", f"{config.service.title} 搜索：{label}", f"zonefeed 搜索结果：{label}",
+                     "search", "?" + form.query_string(), page="search")
 
 
 def _search_feed_links(site: Site, form: SearchForm) -> dict[str, str]:

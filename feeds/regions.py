@@ -97,10 +97,20 @@ def _walk(nodes: list[RegionNode]) -> list[RegionNode]:
 
 
 def _meta(config: Config, place: Place) -> FeedMeta:
+    return view_meta(config, f"region-{place.code}", f"{config.service.title} · {place.name}",
+                     f"关于{place.name}的新闻", f"regions/{place.code}")
+
+
+def view_meta(config: Config, view_id: str, title: str, description: str, path: str,
+              query: str = "", page: str | None = None) -> FeedMeta:
+    """A view that is a feed of its own (a region, a search): its own title, and self URLs and
+    Atom id at `path`.<ext>`query`; the sources, time zone and author every feed of `config`
+    has. `page`: the view's HTML page, where it is not at `path`.html."""
     base = config.service.base_url.rstrip("/")
     template = feed_meta(config, config.feeds[0]) if config.feeds else None
+    self_urls = {ext: f"{base}/{path}.{ext}{query}" for ext in FORMATS}
     return FeedMeta(
-        f"region-{place.code}", f"{config.service.title} · {place.name}", f"关于{place.name}的新闻", base,
-        ZoneInfo(config.service.timezone), sources=template.sources if template else {},
-        self_urls={ext: f"{base}/regions/{place.code}.{ext}" for ext in FORMATS},
-        atom_id=f"{base}/regions/{place.code}.atom", author=config.service.title)
+        view_id, title, description, base, ZoneInfo(config.service.timezone),
+        sources=template.sources if template else {},
+        self_urls=self_urls | ({"html": f"{base}/{page}{query}"} if page else {}),
+        atom_id=f"{base}/{path}.atom{query}", author=config.service.title)

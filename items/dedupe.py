@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
+from operator import attrgetter
 
 import numpy as np
 
@@ -120,24 +121,23 @@ class RecentDocs:
     already computed on them (hashes, sorted hashes, title tokens).
 
     A collect's candidates are mostly appearances of the last few collects, so their documents
-    are taken from here instead of being rebuilt; one is used only while its text, source and
-    publish time are still what the store says, so matching never depends on this cache.
-    Holds between `size` and twice `size` documents: trimming is rare, remembering is cheap.
+    are taken from here instead of being rebuilt. They are keyed by their content (every field
+    of the document: `doc_content`), so one is reused only while all of it is what the store
+    says now, and matching never depends on this cache. Holds between `size` and twice `size`
+    documents: trimming is rare, remembering is cheap.
     """
 
     def __init__(self, size: int):
         self._size = size
-        self._docs: dict[int, MatchDoc] = {}  # oldest first
+        self._docs: dict[tuple[object, ...], MatchDoc] = {}  # by content, oldest first
         self._lock = threading.Lock()
 
     def docs_of(self, texts: Iterable[StoredText]) -> list[MatchDoc]:
         docs, built = [], []
         for text in texts:
             doc = match_doc(text, text.id)
-            known = self._docs.get(text.id)
-            if known is not None and (known.text, known.source_id, known.published_at, known.publisher,
-                                      known.title) == (doc.text, doc.source_id, doc.published_at,
-                                                       doc.publisher, doc.title):
+            known = self._docs.get(doc_content(doc))
+            if known is not None:
                 doc = known
             else:
                 built.append(doc)
@@ -149,13 +149,16 @@ class RecentDocs:
     def remember(self, docs: Iterable[MatchDoc]) -> None:
         held = self._docs
         for doc in docs:
-            held.pop(doc.appearance_id, None)  # re-inserted: now the newest
-            held[doc.appearance_id] = doc
+            content = doc_content(doc)
+            held.pop(content, None)  # re-inserted: now the newest
+            held[content] = doc
         if len(held) > 2 * self._size:
             with self._lock:  # a document another thread adds meanwhile may be lost: a miss
                 self._docs = dict(list(self._docs.items())[-self._size:])
 
 
+# A document's content: all its fields (what the rule reads), none of what it computed from them.
+doc_content = attrgetter(*(f.name for f in fields(MatchDoc)))
 RECENT = RecentDocs(1024)
 
 

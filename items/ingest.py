@@ -12,10 +12,12 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from enum import Enum
 
 from items.canonical import choose as canonical_of
 from items.dedupe import NearDuplicates, Sketch, band_rows, match_doc, sketch_of, sketches_of
 from items.matchtext import article_lines
+from items.minhash import LSH
 from items.similarity import MatchDoc
 from items.urls import other_spellings, same_path
 from model.stories import Appearance
@@ -23,7 +25,7 @@ from store.match_tx import Decision, StoredAppearance, StoredText, UrlHit
 from store.tx import Tx
 
 GUID_PREFIX = "tag:zonefeed,2026:story/"
-BACKFILL_PER_INGEST = 500  # appearances from before the dedupe index, indexed a slice at a time
+BACKFILL_PER_INGEST = 500  # appearances without keys of the current band scheme, keyed a slice at a time
 MOVED_MIN_CHARS = 60  # a moved page is recognized by its text alone only when it has this much
 
 
@@ -48,84 +50,156 @@ def story_guid(app: Appearance) -> str:
     return GUID_PREFIX + digest
 
 
+ItemKey = tuple[str, str]  # (source id, item key): one appearance, whatever URL it is at now
+
+
+def item_key_of(app: Appearance) -> ItemKey:
+    return app.source_id, app.item_key
+
+
+class Rule(Enum):
+    """Why a new appearance joined a story that already existed (stored as dedupe_decisions.rule)."""
+
+    SAME_URL = "same canonical URL"
+    NEAR_DUPLICATE = "near-duplicate"
+
+
+@dataclass(frozen=True)
+class Joined:
+    """The decision that put a new appearance into an existing story: the rule, the appearance
+    it matched (None when a URL was shared) and the evidence (the URL, or the verdict)."""
+
+    rule: Rule
+    matched_id: int | None
+    detail: str
+
+    def record(self, appearance_id: int) -> Decision:
+        return Decision(appearance_id, self.rule.value, self.matched_id, self.detail)
+
+
 def ingest(tx: Tx, appearances: list[Appearance], now: datetime) -> IngestReport:
     """Store each appearance once; re-ingesting the same input changes nothing."""
-    report = IngestReport()
-    tx.lock_dedupe()
-    _index_older(tx)
-    batch = list({(a.source_id, a.item_key): a for a in appearances}.values())
-    stored = tx.find_appearances((a.source_id, a.item_key) for a in batch)
-    missing = [a for a in batch if (a.source_id, a.item_key) not in stored]
-    at_url = tx.appearances_at_urls(u for a in missing for u in (a.url, *other_spellings(a.url)))
-    twice = _join_same_page(missing, stored, at_url)
-    fresh = [a for a in batch if (a.source_id, a.item_key) not in stored and id(a) not in twice]
-    url_story = {url: hits[0].story_id for url, hits in at_url.items()}
-    sketches = {id(a): sketch for a, sketch in zip(fresh, sketches_of(fresh), strict=True)}
-    near = NearDuplicates(tx, list(sketches.values()))
-    twice |= _moved_pages(tx, fresh, sketches, near, stored)
-    if twice:  # one page listed twice in one poll (both spellings): it is stored once
-        report.unchanged += len(twice)
-        batch = [a for a in batch if id(a) not in twice]
-    changed = {old.id for a in batch if (old := stored.get((a.source_id, a.item_key)))
-               and old.fingerprint != a.fingerprint}
-    olds = tx.stored_texts(changed) if changed else []
-    previous = {t.id: sketch for t, sketch in zip(olds, sketches_of(olds), strict=True)}
-    changed_at: dict[int, datetime] = {}
-    indexed: list[tuple[Sketch, int]] = []  # (sketch, appearance id) whose band rows to store
-    alone: dict[int, tuple[int, datetime]] = {}  # story inserted here -> its only appearance so far
-    created_before = set(tx.created_stories)  # by an earlier ingest in this transaction
-    decisions: list[Decision] = []
-    readings: list[tuple[int, Appearance]] = []  # stored appearances read again: how, this time
-    for app in batch:
-        old = stored.get((app.source_id, app.item_key))
-        if old is None:
-            sketch = sketches[id(app)]
-            story_id, decision = _place(tx, app, sketch, near, url_story, now, report)
-            appearance_id = tx.insert_appearance(app, story_id, now)
-            if appearance_id is None:  # stored by another node first (lock_dedupe makes it rare)
-                report.unchanged += 1
-                continue
-            url_story.setdefault(app.url, story_id)
-            indexed.append((near.add(sketch, appearance_id, story_id), appearance_id))
-            if decision is None and story_id in tx.created_stories and story_id not in created_before:
-                alone[story_id] = (appearance_id, app.published_at)
+    return Ingest(tx, now).run(appearances)
+
+
+class Ingest:
+    """One batch into stories, in the steps README.md's "Deduplication" section tells:
+
+    1. `_recognize` the items already stored: under their own key, under another key at the
+       same URL or its other spelling (`_join_same_page`), or at a moved URL (`_moved_pages`);
+    2. `_add` each new item to the story `_place` finds (a shared URL, then near-duplicate
+       text; an item bridging two stories merges them) or to a story of its own;
+    3. `_update` a stored item a reader would now see differently (its band keys follow its
+       text); a stored item that did not change is only noted as read again;
+    4. `_finish`: band keys, decisions and readings in bulk, then each touched story's canonical.
+    """
+
+    def __init__(self, tx: Tx, now: datetime):
+        self.tx, self.now = tx, now
+        self.report = IngestReport()
+        self.stored: dict[ItemKey, StoredAppearance] = {}
+        self.sketches: dict[ItemKey, Sketch] = {}  # of the items not stored yet
+        self.url_story: dict[str, int] = {}  # URL -> a story already holding it
+        self.near: NearDuplicates  # made by _recognize, from the new items' sketches
+        self.previous: dict[int, Sketch] = {}  # a changed appearance's id -> its sketch as stored
+        self.changed_at: dict[int, datetime] = {}  # story -> its new `updated` time
+        self.indexed: list[tuple[Sketch, int]] = []  # (sketch, appearance id) whose band rows to store
+        self.alone: dict[int, tuple[int, datetime]] = {}  # story inserted here -> its only appearance so far
+        self.created_before = set(tx.created_stories)  # by an earlier ingest in this transaction
+        self.decisions: list[Decision] = []
+        self.readings: list[tuple[int, Appearance]] = []  # stored appearances read again: how, this time
+
+    def run(self, appearances: list[Appearance]) -> IngestReport:
+        self.tx.lock_dedupe()
+        _index_older(self.tx)
+        batch = self._recognize(list({item_key_of(a): a for a in appearances}.values()))
+        self._sketch_changed(batch)
+        for app in batch:
+            old = self.stored.get(item_key_of(app))
+            if old is None:
+                self._add(app)
+            elif old.fingerprint != app.fingerprint:
+                self._update(app, old)
             else:
-                alone.pop(story_id, None)
-            if decision:
-                decisions.append(Decision(appearance_id, *decision))
-            # a new story is as recent as its item; a grown one changed now
-            moment = now if decision or story_id in changed_at else max(app.published_at,
-                                                                       app.updated_at or app.published_at)
-            report.new += 1
-        elif old.fingerprint != app.fingerprint:
-            story_id, moment = near.story(old.story_id), now
-            tx.update_appearance(old.id, app)
-            before = previous[old.id]
-            tx.drop_bands(band_rows([(before, old.id)]))
-            kept_date = app.date_is_guess  # a guessed date never replaces the stored one
-            indexed.append((sketch_of(replace(app, published_at=before.doc.published_at) if kept_date else app),
-                            old.id))
-            report.updated += 1
+                self.report.unchanged += 1
+                self.readings.append((old.id, app))
+        self._finish()
+        return self.report
+
+    def _recognize(self, batch: list[Appearance]) -> list[Appearance]:
+        """Fill `stored` (what each item already is in the store) and sketch the new items;
+        return the batch without items whose page another item of it already is."""
+        tx = self.tx
+        stored = self.stored = tx.find_appearances(item_key_of(a) for a in batch)
+        missing = [a for a in batch if item_key_of(a) not in stored]
+        at_url = tx.appearances_at_urls(u for a in missing for u in (a.url, *other_spellings(a.url)))
+        twice = _join_same_page(missing, stored, at_url)
+        fresh = [a for a in batch if item_key_of(a) not in stored and item_key_of(a) not in twice]
+        self.url_story = {url: hits[0].story_id for url, hits in at_url.items()}
+        self.sketches = dict(zip(map(item_key_of, fresh), sketches_of(fresh), strict=True))
+        self.near = NearDuplicates(tx, list(self.sketches.values()))
+        twice |= _moved_pages(tx, fresh, self.sketches, self.near, stored)
+        if twice:  # one page listed twice in one poll (both spellings): it is stored once
+            self.report.unchanged += len(twice)
+            batch = [a for a in batch if item_key_of(a) not in twice]
+        return batch
+
+    def _sketch_changed(self, batch: list[Appearance]) -> None:
+        """Sketch the stored text of each item that changed: its old band keys are dropped."""
+        changed = {old.id for a in batch if (old := self.stored.get(item_key_of(a)))
+                   and old.fingerprint != a.fingerprint}
+        olds = self.tx.stored_texts(changed) if changed else []
+        self.previous = {t.id: sketch for t, sketch in zip(olds, sketches_of(olds), strict=True)}
+
+    def _add(self, app: Appearance) -> None:
+        tx, now = self.tx, self.now
+        sketch = self.sketches[item_key_of(app)]
+        story_id, joined = _place(tx, app, sketch, self.near, self.url_story, now, self.report)
+        appearance_id = tx.insert_appearance(app, story_id, now)
+        if appearance_id is None:  # stored by another node first (lock_dedupe makes it rare)
+            self.report.unchanged += 1
+            return
+        self.url_story.setdefault(app.url, story_id)
+        self.indexed.append((self.near.add(sketch, appearance_id, story_id), appearance_id))
+        if joined is None and story_id in tx.created_stories and story_id not in self.created_before:
+            self.alone[story_id] = (appearance_id, app.published_at)
         else:
-            report.unchanged += 1
-            readings.append((old.id, app))
-            continue
-        if old is not None:
-            readings.append((old.id, app))
-        changed_at[story_id] = max(moment, changed_at.get(story_id, moment))
-    tx.record_readings(readings)
-    tx.add_bands(band_rows(indexed))
-    tx.record_decisions(decisions)
-    live = {near.story(s) for s in changed_at}
-    _choose_canonicals(tx, live, {s: t for s, t in changed_at.items() if s in live}, alone)
-    tx.log_story_changes(live | report.ended_stories)  # what the next render must show again
-    return report
+            self.alone.pop(story_id, None)
+        if joined is not None:
+            self.decisions.append(joined.record(appearance_id))
+        # a new story is as recent as its item; a grown one changed now
+        grown = joined is not None or story_id in self.changed_at
+        self._touched(story_id, now if grown else max(app.published_at, app.updated_at or app.published_at))
+        self.report.new += 1
+
+    def _update(self, app: Appearance, old: StoredAppearance) -> None:
+        self.tx.update_appearance(old.id, app)
+        before = self.previous[old.id]
+        self.tx.drop_bands(band_rows([(before, old.id)]))
+        kept_date = app.date_is_guess  # a guessed date never replaces the stored one
+        self.indexed.append((sketch_of(replace(app, published_at=before.doc.published_at) if kept_date else app),
+                             old.id))
+        self.report.updated += 1
+        self.readings.append((old.id, app))
+        self._touched(self.near.story(old.story_id), self.now)
+
+    def _touched(self, story_id: int, moment: datetime) -> None:
+        self.changed_at[story_id] = max(moment, self.changed_at.get(story_id, moment))
+
+    def _finish(self) -> None:
+        tx = self.tx
+        tx.record_readings(self.readings)
+        tx.add_bands(band_rows(self.indexed))
+        tx.record_decisions(self.decisions)
+        live = {self.near.story(s) for s in self.changed_at}
+        _choose_canonicals(tx, live, {s: t for s, t in self.changed_at.items() if s in live}, self.alone)
+        tx.log_story_changes(live | self.report.ended_stories)  # what the next render must show again
 
 
 def _join_same_page(missing: list[Appearance], stored: dict[tuple[str, str], StoredAppearance],
-                    at_url: dict[str, list[UrlHit]]) -> set[int]:
+                    at_url: dict[str, list[UrlHit]]) -> set[ItemKey]:
     """Map items that are a stored appearance of their own source under another key onto it;
-    return (as id()) those whose stored appearance another item of the batch already is.
+    return those whose stored appearance another item of the batch already is.
 
     A new GUID for a URL the source already gave us is the same appearance, and so is the same
     URL spelled with the other scheme or with/without `www.` (a site moved to https)."""
@@ -137,7 +211,7 @@ def _join_same_page(missing: list[Appearance], stored: dict[tuple[str, str], Sto
             hit = next((h for url in other_spellings(app.url) for h in at_url.get(url, ())
                         if h.source_id == app.source_id), None)
             if hit is not None and hit.id in taken:
-                twice.add(id(app))
+                twice.add(item_key_of(app))
                 continue
         if hit is not None:
             stored[(app.source_id, app.item_key)] = StoredAppearance(hit.id, hit.story_id, hit.fingerprint)
@@ -145,8 +219,8 @@ def _join_same_page(missing: list[Appearance], stored: dict[tuple[str, str], Sto
     return twice
 
 
-def _moved_pages(tx: Tx, fresh: list[Appearance], sketches: dict[int, Sketch], near: NearDuplicates,
-                 stored: dict[tuple[str, str], StoredAppearance]) -> set[int]:
+def _moved_pages(tx: Tx, fresh: list[Appearance], sketches: dict[ItemKey, Sketch], near: NearDuplicates,
+                 stored: dict[tuple[str, str], StoredAppearance]) -> set[ItemKey]:
     """New items that are a stored page of their own source at a moved URL (a new port or
     host, a new path): the same title and the same real publish time, and the same text (or,
     for a text too short to tell two notices apart, the same path and query too). An item with
@@ -154,8 +228,8 @@ def _moved_pages(tx: Tx, fresh: list[Appearance], sketches: dict[int, Sketch], n
 
     Two different articles of one site with one title on one day differ in their text, so they
     stay apart. Candidates come from the band lookup the batch already made. Moves are added to
-    `stored`; returned (as id()) are items whose page another item of the batch already is."""
-    twins = {id(a): near.same_page_candidates(sketches[id(a)], a.title, any_time=a.date_is_guess)
+    `stored`; returned are items whose page another item of the batch already is."""
+    twins = {item_key_of(a): near.same_page_candidates(sketches[item_key_of(a)], a.title, any_time=a.date_is_guess)
              for a in fresh}
     wanted = {i for ids in twins.values() for i in ids}
     if not wanted:
@@ -164,12 +238,12 @@ def _moved_pages(tx: Tx, fresh: list[Appearance], sketches: dict[int, Sketch], n
     taken = {old.id for old in stored.values()}
     twice = set()
     for app in fresh:
-        for candidate in twins.get(id(app), ()):
+        for candidate in twins.get(item_key_of(app), ()):
             text = texts.get(candidate)
-            if text is None or not _is_moved_page(text, app, sketches[id(app)].doc):
+            if text is None or not _is_moved_page(text, app, sketches[item_key_of(app)].doc):
                 continue
             if candidate in taken:
-                twice.add(id(app))
+                twice.add(item_key_of(app))
             else:
                 stored[(app.source_id, app.item_key)] = StoredAppearance(candidate, text.story_id, "")
                 taken.add(candidate)
@@ -194,23 +268,27 @@ def _is_moved_page(stored: StoredText, app: Appearance, doc: MatchDoc) -> bool:
 
 
 def _index_older(tx: Tx) -> None:
-    """Give appearances stored before the dedupe migration their band keys, a slice per call."""
+    """Give appearances without band keys of the current scheme theirs, a slice per call:
+    those stored before the dedupe index, and all of them when the keys stored are another
+    scheme's (which never match ours: they are dropped first)."""
+    if tx.band_scheme() != LSH.name:
+        tx.restart_band_index(LSH.name)
     texts = tx.unindexed_texts(BACKFILL_PER_INGEST)
     tx.add_bands(band_rows(zip(sketches_of(texts), (t.id for t in texts), strict=True)))
 
 
 def _place(tx: Tx, app: Appearance, sketch: Sketch, near: NearDuplicates, url_story: dict[str, int],
-           now: datetime, report: IngestReport) -> tuple[int, tuple[str, int | None, str] | None]:
+           now: datetime, report: IngestReport) -> tuple[int, Joined | None]:
     """The story a new appearance joins (merging stories it bridges) and why (None: a new story)."""
     matches = near.matches(sketch)
     stories = {m.story_id for m in matches}
     decision = None
     if app.url in url_story:
         stories.add(near.story(url_story[app.url]))
-        decision = ("same canonical URL", None, app.url)
+        decision = Joined(Rule.SAME_URL, None, app.url)
     elif matches:
         best = matches[0]
-        decision = ("near-duplicate", best.appearance_id, best.verdict.describe())
+        decision = Joined(Rule.NEAR_DUPLICATE, best.appearance_id, best.verdict.describe())
     if not stories:
         report.stories_created += 1
         return tx.create_story(story_guid(app), app.published_at, now, app.url), None

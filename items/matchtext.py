@@ -12,23 +12,26 @@ import html
 import re
 import unicodedata
 
-from text.infoline import LABELS, is_info_line
+from text import labels
+from text.cleaning import squash
+from text.infoline import is_info_line
 from text.titles import title_key
 
 _BLOCK_END = re.compile(r"<\s*(?:br|/p|/div|/h[1-6]|/li|/tr|/td|/blockquote|/table|hr)\b[^>]*>", re.I)
 _TAG = re.compile(r"<[^>]+>")
 _NOT_WORD = re.compile(r"[^\w\n]+")  # with "_" (see _words): what title_key drops, line breaks kept
 _BLANK_LINES = re.compile(r"\n{2,}")
+_LABELS = labels.one_of(labels.ALL)
 # A furniture line starts with an info-line label followed by a colon.
-_FURNITURE_LINE = re.compile(rf"^\s*[(（\[【]?\s*{LABELS}\s*[:：]")
+_FURNITURE_LINE = re.compile(rf"^\s*[(（\[【]?\s*(?:{_LABELS})\s*[:：]")
 # Editor notes glued to the last paragraph: "……（责任编辑：王五）".
-_INLINE_NOTE = re.compile(rf"[(（\[【]\s*{LABELS}\s*[:：][^)）\]】]{{0,40}}[)）\]】]")
+_INLINE_NOTE = re.compile(rf"[(（\[【]\s*(?:{_LABELS})\s*[:：][^)）\]】]{{0,40}}[)）\]】]")
 _ACTION_LINE = re.compile(r"^\s*(?:[【\[]?\s*(?:打印|关闭|打印本页|关闭窗口|返回顶部|收藏|分享)\s*[】\]]?\s*)+$")
 
 def article_lines(fragment: str) -> list[str]:
     """The text lines of an HTML fragment (block ends become line breaks)."""
     text = html.unescape(_TAG.sub("", _BLOCK_END.sub("\n", fragment or "")))
-    return [" ".join(line.split()) for line in text.replace("\u3000", " ").splitlines() if line.strip()]
+    return [squash(line) for line in text.splitlines() if line.strip()]
 
 
 def article_text(fragment: str) -> str:

@@ -8,7 +8,7 @@ from urllib.parse import urljoin
 
 import nh3
 
-from text.cleaning import nesting_depth, xml_safe
+from text.cleaning import nesting_depth, squash, xml_safe
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt",
@@ -55,4 +55,4 @@ def sanitize_html(fragment: str, base_url: str) -> str:
 def html_to_text(fragment: str) -> str:
     """Plain text of an HTML fragment, for summaries, matching and search."""
     text = _TAG_RE.sub(" ", fragment or "")
-    return " ".join(html.unescape(text).split())
+    return squash(html.unescape(text))

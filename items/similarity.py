@@ -1,9 +1,10 @@
 """Whether two appearances are the same story: the rule, its thresholds and its reasons.
 
 Thresholds come from measurements (tests/items/test_dedupe_fixtures.py prints them on the
-labelled set; LIBRARY-TRAPS.md has the same picture): cross-posts share >= ~0.6 of their
-character 3-grams (0.8 typical), same-template look-alikes ~0.2-0.45, unrelated ~0.03.
-Look-alikes are further kept apart by the title's distinguishing tokens (places, numbers).
+labelled set): cross-posts share >= ~0.6 of their character 3-grams (0.8 typical),
+same-template look-alikes ~0.2-0.45, unrelated ~0.03. Look-alikes are further kept apart by
+the title's distinguishing tokens (places, numbers). The Jaccard threshold lives beside the
+band scheme that must find pairs at it (items/minhash.py, `LSH`).
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ from functools import cached_property
 
 import numpy as np
 
-from items.minhash import shingle_hashes
+from items.minhash import LSH, shingle_hashes
 from text.credit import same_publisher
 from text.titles import repost_titles_agree
 
-MIN_JACCARD = 0.55
 MIN_CONTAINMENT = 0.85  # a shortened re-post: most of the shorter text is in the longer
 MIN_TITLE_OVERLAP = 0.5  # ... and then the titles must agree as well
 MIN_SHINGLES = 40  # below this (a bare title) text similarity proves nothing
@@ -205,8 +205,8 @@ def compare(a: MatchDoc, b: MatchDoc) -> Verdict:
     title_overlap = overlap(a.title_shingles, b.title_shingles)[1]
     scores = dict(jaccard=jaccard, containment=containment, title_overlap=title_overlap)
     short = min(len(sa), len(sb)) < MIN_SHINGLES
-    if not short and jaccard >= MIN_JACCARD:
-        rule = f"near-duplicate text (jaccard >= {MIN_JACCARD})"
+    if not short and jaccard >= LSH.min_jaccard:
+        rule = f"near-duplicate text (jaccard >= {LSH.min_jaccard})"
     elif not short and containment >= MIN_CONTAINMENT and title_overlap >= MIN_TITLE_OVERLAP:
         rule = f"shorter text contained in the longer (containment >= {MIN_CONTAINMENT}) and titles agree"
     elif (credit := credited_repost(a, b)) and (short or jaccard >= CREDITED_MIN_JACCARD):

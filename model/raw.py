@@ -101,7 +101,6 @@ class SourceRead:
     items: tuple[RawItem, ...]
     validators: tuple[Validators, ...] = ()
     not_modified: bool = False
-    requests: int = 1
     moved_to: str | None = None
     # links the source's trust refused (a private address on a public site): "url: reason"
     refused: tuple[str, ...] = ()

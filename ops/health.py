@@ -16,7 +16,9 @@ from store.tx import ReadingRow
 WINDOW = 20  # latest items measured; the WINDOW before them are the baseline
 MIN_ITEMS = 5  # fewer items than this in either window: too few to call a fall
 FALL = 0.3  # a share this much lower than the baseline (and under half of it) is a fall
-NON_TEXT = "attachment"  # text_origin of an item whose link is a file, not an article
+# text_origin of an item whose link is a file: no text is expected of it. Files are counted
+# once, by the store (SourceStatus.non_text_items), not again here.
+NON_TEXT = "attachment"
 MIN_FULL_TEXT = 100  # stored content HTML shorter than this is a scrap (a menu line), not an article
 
 
@@ -27,7 +29,6 @@ class ExtractionHealth:
     date_from_page: float | None  # share whose publish time was read, not the fetch time
     titles_agree: float | None  # share whose list/feed title and page title agree (where both exist)
     template_titles: int  # titles the source gives to several different URLs (a site name, a template)
-    non_text: int  # items that are files (attachments), kept as links, never as text
     degraded: str | None = None  # why the latest items look worse than the ones before
 
 
@@ -47,7 +48,7 @@ def extraction_health(rows: list[ReadingRow]) -> ExtractionHealth | None:
         if now is not None and before is not None and before - now >= FALL and now < before / 2:
             reasons.append(f"{label} {before:.0%} → {now:.0%} over the latest {latest.items} items")
     return ExtractionHealth(latest.items, latest.full_text, latest.date_from_page, latest.titles_agree,
-                            latest.template_titles, latest.non_text, "; ".join(reasons) or None)
+                            latest.template_titles, "; ".join(reasons) or None)
 
 
 def _measure(rows: list[ReadingRow]) -> ExtractionHealth:
@@ -63,7 +64,6 @@ def _measure(rows: list[ReadingRow]) -> ExtractionHealth:
         date_from_page=_share(sum(not r.date_is_guess for r in rows), len(rows)),
         titles_agree=_share(sum(compared), len(compared)),
         template_titles=sum(len(urls) > 1 for urls in urls_of.values()),
-        non_text=sum(r.text_origin == NON_TEXT for r in rows),
     )
 
 

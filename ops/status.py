@@ -20,29 +20,21 @@ STALE_AFTER_INTERVALS = 3
 
 @dataclass(frozen=True)
 class SourceStatus:
-    id: str
-    name: str
-    kind: str
-    url: str
-    enabled: bool
+    """A source as an operator sees it: its settings, its poll record as stored, the one word
+    derived from both, and figures over its items."""
+
+    source: SourceConfig
+    poll: SourceState
     state: str  # ok | failing | blocked | stale | layout changed | degraded | new | disabled
-    interval_seconds: int
-    last_attempt_at: datetime | None
-    last_success_at: datetime | None
-    last_error: str | None
-    error_kind: str | None
-    consecutive_failures: int
-    next_poll_at: datetime | None
     items_24h: int
     items_7d: int
-    items_total: int
-    polls: int
-    not_modified_ratio: float | None
-    leased_by: str | None = None        # the node polling it right now (host:pid:start)
-    leased_since: datetime | None = None
     health: ExtractionHealth | None = None  # over the latest items (ops/health.py)
     non_text_items: int = 0  # list items that were files: linked as enclosures, never content
     last_non_text_url: str | None = None
+
+    @property
+    def not_modified_ratio(self) -> float | None:
+        return round(self.poll.not_modified_polls / self.poll.polls, 3) if self.poll.polls else None
 
 
 def source_statuses(config: Config, store: Store, now: datetime) -> list[SourceStatus]:
@@ -60,24 +52,11 @@ def source_statuses(config: Config, store: Store, now: datetime) -> list[SourceS
 def _status(source: SourceConfig, state: SourceState | None, day: int, week: int,
             now: datetime, files: tuple[int, str | None] = (0, None),
             health: ExtractionHealth | None = None) -> SourceStatus:
-    polls = state.polls if state else 0
     state_word = classify(source, state, now)
     if state_word == "ok" and health and health.degraded:
         state_word = "degraded"
-    return SourceStatus(
-        id=source.id, name=source.name, kind=source.kind, url=source.url, enabled=source.enabled,
-        state=state_word, interval_seconds=source.interval,
-        last_attempt_at=state.last_attempt_at if state else None,
-        last_success_at=state.last_success_at if state else None,
-        last_error=state.last_error if state else None,
-        error_kind=state.error_kind if state else None,
-        consecutive_failures=state.consecutive_failures if state else 0,
-        next_poll_at=state.next_poll_at if state else None,
-        items_24h=day, items_7d=week, items_total=state.appearances if state else 0, polls=polls,
-        not_modified_ratio=round(state.not_modified_polls / polls, 3) if state and polls else None,
-        leased_by=state.leased_by if state else None, leased_since=state.leased_at if state else None,
-        non_text_items=files[0], last_non_text_url=files[1], health=health,
-    )
+    return SourceStatus(source, state or SourceState.unpolled(source), state_word, day, week, health,
+                        non_text_items=files[0], last_non_text_url=files[1])
 
 
 def classify(source: SourceConfig, state: SourceState | None, now: datetime) -> str:
@@ -86,7 +65,7 @@ def classify(source: SourceConfig, state: SourceState | None, now: datetime) -> 
         return "disabled"
     if state is None or state.polls == 0:
         return "new"
-    if state.last_error:
+    if state.last_poll_failed:
         if state.error_kind == "blocked":
             return "blocked"
         if state.error_kind == LAYOUT_KIND:
@@ -104,12 +83,29 @@ def status_json(statuses: list[SourceStatus], now: datetime) -> bytes:
             return {k: encode(v) for k, v in value.items()}
         return value.strftime("%Y-%m-%dT%H:%M:%SZ") if isinstance(value, datetime) else value
 
-    sources = [{k: encode(v) for k, v in asdict(s).items()} for s in statuses]
+    sources = [{k: encode(v) for k, v in _document(s).items()} for s in statuses]
     counts: dict[str, int] = {}
     for status in statuses:
         counts[status.state] = counts.get(status.state, 0) + 1
     document = {"generated_at": encode(now), "states": counts, "sources": sources}
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _document(status: SourceStatus) -> dict[str, object]:
+    """One source in /status.json: the names operators' scripts read (stable across releases)."""
+    source, poll = status.source, status.poll
+    return {
+        "id": source.id, "name": source.name, "kind": source.kind, "url": source.url,
+        "enabled": source.enabled, "state": status.state, "interval_seconds": source.interval,
+        "last_attempt_at": poll.last_attempt_at, "last_success_at": poll.last_success_at,
+        "last_error": poll.last_error, "error_kind": poll.error_kind,
+        "consecutive_failures": poll.consecutive_failures, "next_poll_at": poll.next_poll_at,
+        "items_24h": status.items_24h, "items_7d": status.items_7d, "items_total": poll.appearances,
+        "polls": poll.polls, "not_modified_ratio": status.not_modified_ratio,
+        "leased_by": poll.leased_by, "leased_since": poll.leased_at,
+        "health": asdict(status.health) if status.health else None,
+        "non_text_items": status.non_text_items, "last_non_text_url": status.last_non_text_url,
+    }
 
 
 def status_table(statuses: list[SourceStatus], tz: ZoneInfo) -> str:
@@ -120,16 +116,16 @@ def status_table(statuses: list[SourceStatus], tz: ZoneInfo) -> str:
     lines = [f"times in {tz.key}", header]
     for s in statuses:
         ratio = f"{s.not_modified_ratio * 100:.0f}" if s.not_modified_ratio is not None else "-"
-        h = s.health
+        h, poll = s.health, s.poll
         lines.append(
-            f"{s.id:<20} {s.state:<14} {s.items_24h:>4} {s.items_7d:>5} {s.items_total:>6} {ratio:>5} "
-            f"{s.consecutive_failures:>5} {s.non_text_items:>5} {_percent(h and h.full_text):>5} "
+            f"{s.source.id:<20} {s.state:<14} {s.items_24h:>4} {s.items_7d:>5} {poll.appearances:>6} {ratio:>5} "
+            f"{poll.consecutive_failures:>5} {s.non_text_items:>5} {_percent(h and h.full_text):>5} "
             f"{_percent(h and h.date_from_page):>5} {_percent(h and h.titles_agree):>6}  "
-            f"{shown_or_never(s.last_success_at, tz):<22} {shown_or_never(s.next_poll_at, tz):<22} "
-            f"{s.last_error or (h and h.degraded) or '-'}"
+            f"{shown_or_never(poll.last_success_at, tz):<22} {shown_or_never(poll.next_poll_at, tz):<22} "
+            f"{poll.last_error or (h and h.degraded) or '-'}"
         )
-    lines += [f"{s.id}: being polled by {_holder(s.leased_by)} since {shown_or_never(s.leased_since, tz)}"
-              for s in statuses if s.leased_by]
+    lines += [f"{s.source.id}: being polled by {_holder(s.poll.leased_by)} since "
+              f"{shown_or_never(s.poll.leased_at, tz)}" for s in statuses if s.poll.leased_by]
     return "\n".join(lines)
 
 

@@ -16,10 +16,11 @@ from typing import Protocol
 
 from model.raw import RawItem, StoredReading
 from settings.model import SourceConfig
-from sources.errors import BlockedError, FetchError, RateLimitedError, RobotsDisallowedError
+from sources.errors import BlockedError, FetchError, RateLimitedError
 from sources.fetch import SourceFetcher
 from sources.html.poll import fetch_article
 from sources.reading import MAX_TEXT_FAILURES, failure_weight, listed_key
+from text.cleaning import squash
 
 log = logging.getLogger("zonefeed.fulltext")
 
@@ -51,7 +52,7 @@ def _own_origin(item: RawItem) -> str:
 
 
 def _text(markup: str) -> str:
-    return " ".join(_ENTITY.sub(" ", _TAG.sub(" ", markup)).split())
+    return squash(_ENTITY.sub(" ", _TAG.sub(" ", markup)))
 
 
 def wants_page(item: RawItem, mode: str) -> bool:
@@ -62,17 +63,17 @@ def wants_page(item: RawItem, mode: str) -> bool:
 
 
 def complete_texts(source: SourceConfig, fetch: SourceFetcher, known: ReadingLookup,
-                   items: list[RawItem], refused: list[str]) -> tuple[list[RawItem], int, bool]:
-    """The feed's items with page text where they need it; requests made; whether every wanted
+                   items: list[RawItem], refused: list[str]) -> tuple[list[RawItem], bool]:
+    """The feed's items with page text where they need it, and whether every wanted
     page was read (when not, the caller keeps no validators, so the next poll tries again).
     Pages the source's trust refuses (a redirect into a private network) are noted in `refused`."""
-    wanted = {id(item) for item in items if wants_page(item, source.fulltext)}
-    stored = known.readings(source.id, [item.url for item in items if id(item) in wanted]) if wanted else {}
+    wanted = [item.url for item in items if wants_page(item, source.fulltext)]
+    stored = known.readings(source.id, wanted) if wanted else {}
     out: list[RawItem] = []
-    requests, complete, stopped = 0, True, False
+    complete, stopped = True, False
     for item in items:
         key = listed_key(item.title, item.summary, item.content_html, item.updated)
-        if id(item) not in wanted:
+        if not wants_page(item, source.fulltext):
             out.append(replace(item, listed_key=key, text_origin="feed"))
             continue
         state = stored.get(item.url)
@@ -83,21 +84,19 @@ def complete_texts(source: SourceConfig, fetch: SourceFetcher, known: ReadingLoo
             complete = False
             continue
         try:
-            article, used = fetch_article(source, fetch, item.url, refused)
+            article = fetch_article(source, fetch, item.url, refused)
         except (RateLimitedError, BlockedError) as exc:
             log.warning("event=fulltext_deferred source=%s url=%s reason=%r", source.id, item.url, str(exc))
             stopped, complete = True, False
             continue
         except FetchError as exc:
             log.info("event=fulltext_failed source=%s url=%s reason=%r", source.id, item.url, str(exc))
-            requests += not isinstance(exc, RobotsDisallowedError)
             weight = failure_weight(exc)
             complete = complete and weight >= MAX_TEXT_FAILURES  # worth a retry: read the feed again
             if weight < MAX_TEXT_FAILURES and state is not None and state.text_origin == "page":
                 continue  # a correction whose page is down for now: keep the stored text
             out.append(replace(item, listed_key=key, text_origin=_own_origin(item), article_failures=weight))
             continue
-        requests += used
         if article is None or len(_text(article.body_html)) <= len(_text(item.content_html or item.summary or "")):
             # the extraction found no more than the feed gave (a script-built page, a menu): keep it
             out.append(replace(item, listed_key=key, text_origin=_own_origin(item),
@@ -109,4 +108,4 @@ def complete_texts(source: SourceConfig, fetch: SourceFetcher, known: ReadingLoo
             published=item.published or article.published,
             publisher=item.publisher or article.publisher,
         ))
-    return out, requests, complete
+    return out, complete

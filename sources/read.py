@@ -21,11 +21,11 @@ def read_feed(source: SourceConfig, fetcher: Fetcher, known: HtmlLookup) -> Sour
             return SourceRead(source.id, (), not_modified=True, moved_to=moved_to)
         items = offload.run(parse_feed, source.id, result.body, result.content_type, result.url, source.encoding)
         refused: list[str] = []
-        items, requests, complete = complete_texts(source, fetch, known, items, refused)
+        items, complete = complete_texts(source, fetch, known, items, refused)
     # Validators only once every wanted article page was read: a 304 would hide the rest.
     validators = (Validators(source.url, result.etag, result.last_modified),) if complete else ()
-    return SourceRead(source.id, tuple(items), validators=validators, requests=1 + requests,
-                      moved_to=moved_to, refused=tuple(refused))
+    return SourceRead(source.id, tuple(items), validators=validators, moved_to=moved_to,
+                      refused=tuple(refused))
 
 
 register("feed", read_feed)

@@ -13,6 +13,7 @@ from sources.errors import (
     RobotsDisallowedError,
     TooLargeError,
 )
+from text.cleaning import squash
 
 MAX_TEXT_FAILURES = 3  # polls in a row that may retry an article page that could not be read
 
@@ -28,5 +29,5 @@ def failure_weight(exc: FetchError) -> int:
 
 def listed_key(*shown: str | None) -> str:
     """Digest of what a list entry or feed item showed; blank-space differences do not count."""
-    text = "\x1f".join(" ".join((part or "").split()) for part in shown)
+    text = "\x1f".join(squash(part) for part in shown)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:20]

@@ -188,16 +188,29 @@ class MatchQueries:
         self._q("UPDATE dedupe_backfill SET done_through = done_through")
 
     def unindexed_texts(self, limit: int) -> list[StoredText]:
-        """Up to `limit` appearances stored before the dedupe index existed, oldest first."""
+        """Up to `limit` appearances without band keys of the current scheme (stored before
+        the dedupe index, or under another band scheme), newest first: a match looks back
+        only a few days, so the stories that can still be joined get their keys first."""
         row = self._q("SELECT done_through, until_id FROM dedupe_backfill").fetchone()
         if row is None or int(row[0]) >= int(row[1]):
             return []
-        ids = self._q("SELECT id FROM appearances WHERE id > ? AND id <= ? ORDER BY id LIMIT ?",
-                      (int(row[0]), int(row[1]), limit)).fetchall()
-        texts = self.stored_texts([int(r[0]) for r in ids])
-        last = max((t.id for t in texts), default=int(row[1]))
-        self._q("UPDATE dedupe_backfill SET done_through = ?", (last,))
-        return texts
+        ids = [int(r[0]) for r in self._q(
+            "SELECT id FROM appearances WHERE id > ? AND id <= ? ORDER BY id DESC LIMIT ?",
+            (int(row[0]), int(row[1]), limit)).fetchall()]
+        self._q("UPDATE dedupe_backfill SET until_id = ?", (min(ids) - 1 if ids else int(row[0]),))
+        return self.stored_texts(ids)
+
+    def band_scheme(self) -> str:
+        """The name of the band scheme the stored keys were made with ('' before migration 15)."""
+        row = self._q("SELECT scheme FROM dedupe_backfill").fetchone()
+        return row[0] if row else ""
+
+    def restart_band_index(self, scheme: str) -> None:
+        """Drop every band key and have `unindexed_texts` hand out all appearances again, to be
+        keyed under `scheme`: keys of two schemes never match each other."""
+        self._q("DELETE FROM dedupe_bands")
+        self._q("UPDATE dedupe_backfill SET done_through = 0, until_id = "
+                "(SELECT COALESCE(MAX(id), 0) FROM appearances), scheme = ?", (scheme,))
 
     def title_note(self, appearance_id: int) -> str | None:
         """Why the appearance has its title (HTML pages), as the poll decided it."""

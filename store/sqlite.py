@@ -22,6 +22,7 @@ from pathlib import Path
 
 from store.base import StorageError, StoreCheck
 from store.schema import MIGRATIONS, apply_migrations
+from store.search_text import QUEUE, SQL_FUNCTION, spaced_characters, write_queued_texts
 from store.tx import Tx
 
 BUSY_TIMEOUT = 120.0  # seconds another process's write may hold us up before "database is locked"
@@ -44,6 +45,7 @@ class SQLiteStore:
         self._write_connection: sqlite3.Connection | None = None
         self._reader_count = readers
         self._readers = _idle_readers(readers)
+        self._search_queue = False  # the schema queues text for the search index (migration 16)
 
     def _open(self, cache_kb: int) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None,
@@ -55,6 +57,8 @@ class SQLiteStore:
         # checkpoint every ~40 MB of WAL, not every 4 MB: a collect's scattered index
         # inserts dirty hundreds of pages, so the default checkpointed (and fsynced) often
         connection.execute("PRAGMA wal_autocheckpoint=10000")
+        # what the search index holds for a text (migration 16 and each commit)
+        connection.create_function(SQL_FUNCTION, 1, spaced_characters, deterministic=True)
         with self._lock:
             self._all.append(connection)
         return connection
@@ -67,6 +71,8 @@ class SQLiteStore:
                 self._write_connection = self._open(WRITER_CACHE_KB)
             with _begun(self._write_connection, "BEGIN IMMEDIATE") as tx:
                 yield tx
+                if self._search_queue:
+                    write_queued_texts(tx.connection)
 
     @contextmanager
     def read(self) -> Iterator[Tx]:
@@ -98,7 +104,10 @@ class SQLiteStore:
     def migrate(self) -> int:
         """Apply pending migrations; return the schema version now in force."""
         with self.transaction() as tx:
-            return apply_migrations(tx.connection, MIGRATIONS, self.dialect, "?")
+            version = apply_migrations(tx.connection, MIGRATIONS, self.dialect, "?")
+            self._search_queue = tx.connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = ?", (QUEUE,)).fetchone() is not None
+            return version
 
     def check(self, seconds: float) -> StoreCheck:
         """PRAGMA quick_check (page and b-tree structure, no index-to-table comparison), cut

@@ -23,6 +23,8 @@ from store.times import from_db, to_db
 
 @dataclass(frozen=True)
 class SourceState:
+    """A source's poll record as stored: what its polls did, when the next one is due, who holds it."""
+
     id: str
     name: str
     url: str
@@ -37,6 +39,15 @@ class SourceState:
     appearances: int
     leased_by: str | None = None      # the node polling it now (scheduler/leases.py names it)
     leased_at: datetime | None = None  # since when
+
+    @classmethod
+    def unpolled(cls, source: SourceConfig) -> SourceState:
+        """The record of a source no poll has reached yet (configured since the last sync)."""
+        return cls(source.id, source.name, source.url, None, None, None, None, 0, None, 0, 0, 0)
+
+    @property
+    def last_poll_failed(self) -> bool:
+        return bool(self.polls and self.last_error)
 
 
 @dataclass(frozen=True)

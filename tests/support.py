@@ -45,3 +45,17 @@ def query(storage_url: str, sql: str) -> list[tuple[Any, ...]]:
             return [tuple(row) for row in tx.connection.execute(sql).fetchall()]
     finally:
         store.close()
+
+
+class EmptyStore:
+    """What a source's first poll finds in the store (sources.html.poll.HtmlLookup): no
+    validators, no items; for reading a source without a database."""
+
+    def validators_for(self, url: str) -> None:
+        return None
+
+    def readings(self, source_id: str, urls: list[str]) -> dict:
+        return {}
+
+    def has_items(self, source_id: str) -> bool:
+        return False

@@ -6,7 +6,6 @@ import re
 from html.entities import html5
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
-_SPACES = re.compile(r"[\s\u3000\xa0]+")
 
 
 def xml_safe(text: str) -> str:
@@ -14,8 +13,15 @@ def xml_safe(text: str) -> str:
     return _XML_INVALID.sub("", text)
 
 
+def squash(text: str | None) -> str:
+    """One space for any run of white space, none at the ends: the one rule for "blank-space
+    differences do not count". str.split() takes every Unicode space, the ideographic \u3000
+    and the no-break \xa0 of Chinese pages included."""
+    return " ".join((text or "").split())
+
+
 def squash_spaces(text: str) -> str:
-    return _SPACES.sub(" ", xml_safe(text)).strip()
+    return squash(xml_safe(text))
 
 
 _NAMED_REF = re.compile(r"&([A-Za-z][A-Za-z0-9._:-]{0,63});")

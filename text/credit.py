@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from text import labels
 from text.dates import DATE_WITH_YEAR
 from text.titles import title_key
 
-_LABEL = r"(?:(?:文章|信息|稿件|新闻|内容)来源|来源|来自|稿源|转载自|转载于|转自)"
+_LABEL = labels.one_of(labels.CREDITS)
 # Labels a credit runs up to when an info line has no spaces between its fields.
-_NEXT_LABEL = r"发布|时间|日期|作者|编辑|责任|浏览|查看|点击|阅读|字号|访问|审核|摄影|记者|通讯员"
+_NEXT_LABEL = labels.one_of(labels.DATES + labels.PEOPLE + labels.COUNTERS)
 _CREDIT = re.compile(
     rf"(?<![\u4e00-\u9fff])(?P<label>{_LABEL})\s*(?P<colon>[:：])?\s*"
     r"(?P<name>[^\s|｜丨,，;；:：。()（）【】\[\]<>]{2,40}?)"

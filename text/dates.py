@@ -18,6 +18,8 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from email.utils import parsedate_tz
 from urllib.parse import urlsplit
 
+from text import labels
+
 _CHINA = timezone(timedelta(hours=8))
 _FULLWIDTH = str.maketrans("０１２３４５６７８９：－／．", "0123456789:-/.")
 # Pattern texts (groups numbered, so they can be embedded in a labelled pattern elsewhere).
@@ -25,7 +27,7 @@ CLOCK = r"(\d{1,2})[:：时](\d{1,2})(?:[:：分](\d{1,2}))?(?:\.\d+)?秒?"
 _TIME = r"(?:[T\s]*" + CLOCK + ")?"
 YEAR_MONTH_DAY = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?" + _TIME
 MONTH_DAY = r"(?<![\d.])\[?(\d{1,2})\s*[-/月]\s*(\d{1,2})\s*日?\]?(?![\d.])" + _TIME
-DATE_LABEL = r"(?:发布时间|发布日期|发文日期|更新时间|时间|日期)"  # "发布时间：2023-09-27"
+DATE_LABEL = labels.one_of(labels.DATES)  # "发布时间：2023-09-27"
 _ZONE = r"\s*(Z|[+-]\d{2}:?\d{2}|CST|UTC|GMT|北京时间)?"
 _AGO_TEXT = r"(\d+)\s*(秒|分钟|小时|天|周)前"
 _YMD = DATE_WITH_YEAR = re.compile(YEAR_MONTH_DAY + _ZONE, re.I)

@@ -18,25 +18,22 @@ from __future__ import annotations
 
 import re
 
+from text import labels
 from text.dates import YEAR_MONTH_DAY
 
-# Labels of info-line fields (longest first where one is the start of another).
-LABELS = (r"(?:(?:文章|信息|稿件|新闻|内容)?来源|来自|稿源|转载自|转自|发布者|发布人|发布单位|发布机构|"
-          r"发布时间|发布日期|发文日期|发表时间|更新时间|时间|日期|作者|责任编辑|编辑|记者|通讯员|"
-          r"审核|审校|校对|摄影|浏览次数|浏览量|浏览|查看次数|查看|点击数|点击量|点击|阅读次数|阅读量|阅读|"
-          r"访问量|访问次数|字号|分享到)")
+_LABELS = labels.one_of(labels.ALL)
 # A label opens a field where no Chinese character runs into it (`资金来源：` is prose), except
 # a date's 日 (`2023年08月28日来源：`).
-_FIELD = re.compile(rf"(?:(?<![\u4e00-\u9fff])|(?<=日)){LABELS}\s*[:：]")
+_FIELD = re.compile(rf"(?:(?<![\u4e00-\u9fff])|(?<=日)){_LABELS}\s*[:：]")
 _LEADING_DATE = re.compile(rf"^\s*[(（\[【]?\s*{YEAR_MONTH_DAY}")
 _COUNTER = re.compile(r"(?<![\u4e00-\u9fff])(?:浏览|阅读|点击|查看|访问)\s*\d[\d,]*\s*次|\d+\s*次(?:浏览|阅读|点击)")
 _FONT_SIZE = re.compile(r"大\s*[|｜/]?\s*中\s*[|｜/]?\s*小")
 _ACTION = re.compile(r"(?:^|(?<=[\s【\[|｜丨]))(?:打印本页|打印|关闭窗口|关闭|收藏本页|收藏)(?=$|[\s】\]|｜丨])")
 # An info line opens with a field (prose that mentions one opens with prose).
-_OPENS_WITH_FIELD = re.compile(rf"^[\s(（\[【|｜丨]*(?:{LABELS}|\d{{4}}\s*[-/.年]|字号|打印|关闭|收藏)")
+_OPENS_WITH_FIELD = re.compile(rf"^[\s(（\[【|｜丨]*(?:{_LABELS}|\d{{4}}\s*[-/.年]|字号|打印|关闭|收藏)")
 _SENTENCE_END = re.compile(r"[。！？!?]")
 # A comma that leads into prose, not into the next field (nor a thousands separator: 2,341).
-_PROSE_COMMA = re.compile(rf"(?:[，；;]|(?<!\d),|,(?!\d{{3}}))(?!\s*{LABELS}\s*[:：])")
+_PROSE_COMMA = re.compile(rf"(?:[，；;]|(?<!\d),|,(?!\d{{3}}))(?!\s*{_LABELS}\s*[:：])")
 MAX_CHARS = 160
 
 

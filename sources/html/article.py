@@ -18,7 +18,7 @@ import trafilatura
 from lxml import etree
 
 from settings.model import ArticleSelectors
-from sources.html.dom import css, drop_scripts, element_text, parse_html, short_text, squash
+from sources.html.dom import css, drop_scripts, element_text, parse_html, short_text
 from sources.html.listing import select, select_value
 from sources.html.metadata import (
     PageFacts,
@@ -29,6 +29,7 @@ from sources.html.metadata import (
 )
 from sources.html.paging import article_next_page
 from sources.html.title_choice import CONFIGURED, Candidate, choose_title, page_title_forms
+from text.cleaning import squash
 from text.credit import credit_in
 from text.dates import script_date, with_clock
 from text.infoline import is_info_line

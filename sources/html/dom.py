@@ -9,11 +9,10 @@ import lxml.html
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from text.cleaning import xml_safe
+from text.cleaning import squash, xml_safe
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _RECORD = re.compile(r"<record[^>]*>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
-_SPACES = re.compile(r"[\s\u3000\xa0]+")
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement:
@@ -43,11 +42,6 @@ def css(selector: str) -> CSSSelector:
     was a tenth of a cold collect's CPU. (A compiled selector is safe to share: lxml serializes
     calls of one XPath object.) Raises cssselect's SelectorError or lxml's XPathError."""
     return CSSSelector(selector, translator="html")
-
-
-def squash(text: str | None) -> str:
-    """One space for any run of ASCII, ideographic (\\u3000) or no-break spaces."""
-    return _SPACES.sub(" ", text or "").strip()
 
 
 def element_text(element: lxml.html.HtmlElement) -> str:

@@ -9,7 +9,8 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 
 from settings.selectors import parse_selector
-from sources.html.dom import element_text, own_text, squash
+from sources.html.dom import element_text, own_text
+from text.cleaning import squash
 from text.dates import find_date, labelled_date
 
 # Dates are only *found* here; text/dates.py defines and parses them (`[08-28]` without a year too).

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 
 import lxml.html
 
-from sources.html.dom import element_text, short_text, squash
+from sources.html.dom import element_text, short_text
+from text import labels
+from text.cleaning import squash
 from text.credit import clean_name, credit_in
 from text.dates import CLOCK, DATE_LABEL, YEAR_MONTH_DAY, find_date
-from text.infoline import LABELS, is_info_line
+from text.infoline import is_info_line
 
 _META_KEYS = {
     "articletitle": "title", "pubdate": "date", "publishdate": "date", "firstpublishedtime": "date",
@@ -22,7 +24,8 @@ _COLON = r"\s*[:：]\s*"
 # A labelled value is a date, or only a clock ("发布时间：10:30", combined with the URL's day).
 _INFO_DATE = re.compile(DATE_LABEL + _COLON
                         + f"({YEAR_MONTH_DAY}|{CLOCK})")
-_INFO_AUTHOR = re.compile(r"(?<!责任)(?:作者|文)" + _COLON + r"([^\s|｜【\[]+?)(?=\s|$|[|｜【\[]|" + LABELS + ")")
+_LABELS = labels.one_of(labels.ALL)
+_INFO_AUTHOR = re.compile(r"(?<!责任)(?:作者|文)" + _COLON + r"([^\s|｜【\[]+?)(?=\s|$|[|｜【\[]|" + _LABELS + ")")
 _ANY_LABEL = re.compile(r"(?:发布时间|发布日期|信息来源|文章来源|来源)" + _COLON)
 _LINE_TAGS = ("p", "div", "span", "td", "li", "ul", "h3", "h4", "h5", "h6", "em", "font", "small")
 INFO_LINE_CHARS = 200

@@ -49,7 +49,6 @@ class HtmlLookup(Protocol):
 class _ListPass:
     entries: list[ListEntry]
     validators: list[Validators]
-    requests: int
     modified: bool
     moved_to: str | None
     refused: list[str]
@@ -70,16 +69,15 @@ def _read(source: SourceConfig, fetch: SourceFetcher, known: HtmlLookup) -> Sour
     listed = _read_list_pages(source, fetch, known, source.pages if had_items else source.backfill_pages,
                               had_items)
     if not listed.modified:
-        return SourceRead(source.id, (), not_modified=True, requests=listed.requests,
-                          moved_to=listed.moved_to, refused=tuple(listed.refused))
+        return SourceRead(source.id, (), not_modified=True, moved_to=listed.moved_to,
+                          refused=tuple(listed.refused))
     reachable = _reachable(source, fetch, listed)
     stored = known.readings(source.id, [e.url for e in reachable])
     wanted = [e for e in reachable if _worth_reading(e, stored.get(e.url))]
-    items, requests, complete = _read_articles(source, fetch, wanted, stored, listed.refused)
+    items, complete = _read_articles(source, fetch, wanted, stored, listed.refused)
     # Validators are saved only when every new item was read; otherwise a 304 would hide the rest.
     validators = tuple(listed.validators) if complete else ()
-    return SourceRead(source.id, tuple(items), validators=validators,
-                      requests=listed.requests + requests, moved_to=listed.moved_to,
+    return SourceRead(source.id, tuple(items), validators=validators, moved_to=listed.moved_to,
                       refused=tuple(listed.refused))
 
 
@@ -105,7 +103,7 @@ def _refused(source: SourceConfig, url: str, exc: FetchError, refused: list[str]
 
 def _read_list_pages(source: SourceConfig, fetch: SourceFetcher, known: HtmlLookup, page_limit: int,
                      had_items: bool) -> _ListPass:
-    listed = _ListPass([], [], 0, False, None, [])
+    listed = _ListPass([], [], False, None, [])
     url: str | None = source.url
     visited: set[str] = set()
     selectors = source.list
@@ -123,7 +121,6 @@ def _read_list_pages(source: SourceConfig, fetch: SourceFetcher, known: HtmlLook
                 _refused(source, url, exc, listed.refused)
             log.info("event=paging_stopped source=%s url=%s reason=%r", source.id, url, str(exc))
             break
-        listed.requests += 1
         if result.truncated:
             log.warning("event=page_truncated source=%s url=%s max_bytes=%d", source.id, url,
                         fetch.settings.max_bytes)
@@ -169,33 +166,32 @@ def _worth_reading(entry: ListEntry, stored: StoredReading | None) -> bool:
 
 
 def _read_articles(source: SourceConfig, fetch: SourceFetcher, entries: list[ListEntry],
-                   stored: dict[str, StoredReading], refused: list[str]) -> tuple[list[RawItem], int, bool]:
+                   stored: dict[str, StoredReading], refused: list[str]) -> tuple[list[RawItem], bool]:
     """RawItems for the entries worth reading; stop (incomplete) when the host asks us to wait
     or blocks us. A stored item whose page cannot be read again keeps what it has; an article
     whose redirect, stub target or iframe is refused keeps what the list shows."""
     read: list[tuple[ListEntry, Article | Attachment | None, int]] = []
-    requests, complete = 0, True
+    complete = True
     for entry in entries:
         failures = 0
         try:
             if attachment_type(entry.url):
-                article, used = _fetch_attachment(fetch, entry.url)
+                article = _fetch_attachment(fetch, entry.url)
             else:
-                article, used = fetch_article(source, fetch, entry.url, refused)
+                article = fetch_article(source, fetch, entry.url, refused)
         except (RateLimitedError, BlockedError) as exc:
             log.warning("event=articles_deferred source=%s remaining=%d reason=%r",
                         source.id, len(entries) - len(read), str(exc))
             complete = False
             break
         except RobotsDisallowedError:
-            article, used = _unread_attachment(entry.url), 0
+            article = _unread_attachment(entry.url)
         except RefusedURLError as exc:  # a redirect into space this source may not reach
             _refused(source, entry.url, exc, refused)
-            article, used = None, 1
+            article = None
         except FetchError as exc:
             log.info("event=article_unreadable source=%s url=%s reason=%r", source.id, entry.url, str(exc))
-            article, used, failures = _unread_attachment(entry.url), 1, failure_weight(exc)
-        requests += used
+            article, failures = _unread_attachment(entry.url), failure_weight(exc)
         if article is None and entry.url in stored and stored[entry.url].text_origin == "page":
             continue  # a correction whose page is down: keep the stored text until a later poll
         if isinstance(article, Attachment):
@@ -204,7 +200,7 @@ def _read_articles(source: SourceConfig, fetch: SourceFetcher, entries: list[Lis
         read.append((entry, article, failures))
     templates = template_titles([(entry, article) for entry, article, _ in read])
     return [replace(_raw_item(source, entry, article, templates), article_failures=failures)
-            for entry, article, failures in read], requests, complete
+            for entry, article, failures in read], complete
 
 
 def template_titles(read: list[tuple[ListEntry, Article | Attachment | None]]) -> set[str]:
@@ -219,29 +215,27 @@ def template_titles(read: list[tuple[ListEntry, Article | Attachment | None]]) -
 
 
 def fetch_article(source: SourceConfig, fetch: SourceFetcher, url: str,
-                   refused: list[str]) -> tuple[Article | Attachment | None, int]:
+                   refused: list[str]) -> Article | Attachment | None:
     """The article at `url` (with its later pages when it is split over pages), or the file it
     turned out to be (read no further than its start)."""
     result = fetch.get(url, truncate=True, stop_when=_file_start)
     page = _page_text(source, result)
     if isinstance(page, Attachment):
-        return page, 1
-    used = 1
+        return page
     target = stub_target(page, result.url)
     if target and target != result.url:
         try:  # once: a stub pointing at another stub is not chased
             result = fetch.get(target, truncate=True, stop_when=_file_start)
         except RefusedURLError as exc:
             _refused(source, target, exc, refused)
-            return None, 1
+            return None
         page = _page_text(source, result)
         if isinstance(page, Attachment):
-            return page, 2
-        used = 2
+            return page
     article = offload.run(extract_article, page, result.url, source.article)
     if article.next_page is None:
-        return article, used
-    return _with_later_pages(source, fetch, article, result.url, page, used)
+        return article
+    return _with_later_pages(source, fetch, article, result.url, page)
 
 
 def _file_start(head: bytes) -> bool:
@@ -258,11 +252,11 @@ def _page_text(source: SourceConfig, result: FetchResult) -> str | Attachment:
     return text
 
 
-def _fetch_attachment(fetch: SourceFetcher, url: str) -> tuple[Attachment, int]:
+def _fetch_attachment(fetch: SourceFetcher, url: str) -> Attachment:
     """A linked file's type and size from its first bytes and headers; the rest is not read."""
     result = fetch.get(url, truncate=True, stop_when=lambda head: True)
     kind = binary_type(result.body[:SNIFF_BYTES], result.url, result.content_type) or type_for(url)
-    return Attachment(result.url, kind, result.content_length), 1
+    return Attachment(result.url, kind, result.content_length)
 
 
 def _unread_attachment(url: str) -> Attachment | None:
@@ -277,7 +271,7 @@ def _require_html(content_type: str, url: str) -> None:
 
 
 def _with_later_pages(source: SourceConfig, fetch: SourceFetcher, first: Article, first_url: str,
-                      first_text: str, used: int) -> tuple[Article, int]:
+                      first_text: str) -> Article:
     """An article split over pages: its body is the bodies of its pages in order, at most
     ARTICLE_PAGE_LIMIT pages, each fetched like any page (politeness, robots.txt, size cap).
     A later page that cannot be read ends the article there; a host asking us to wait defers
@@ -288,7 +282,6 @@ def _with_later_pages(source: SourceConfig, fetch: SourceFetcher, first: Article
         seen.add(url)
         try:
             result = fetch.get(url, truncate=True)
-            used += 1
             _require_html(result.content_type, url)
         except (RateLimitedError, BlockedError):
             raise
@@ -303,7 +296,7 @@ def _with_later_pages(source: SourceConfig, fetch: SourceFetcher, first: Article
         url = page.next_page
     if url and len(seen) >= ARTICLE_PAGE_LIMIT:
         log.info("event=article_pages_capped url=%s pages=%d", first_url, ARTICLE_PAGE_LIMIT)
-    return replace(first, body_html="".join(html), body_text="\n".join(texts), next_page=None), used
+    return replace(first, body_html="".join(html), body_text="\n".join(texts), next_page=None)
 
 
 def _raw_item(source: SourceConfig, entry: ListEntry, article: Article | Attachment | None,

@@ -19,6 +19,7 @@ from sources.html.detect import Detection, detect_list
 from sources.html.dom import element_text, expand_datastores, parse_html
 from sources.html.lists import prepare_list_tree
 from sources.html.paging import next_page_url
+from text.cleaning import squash
 
 SHOWN_ITEMS = 15
 # The root element of a feed, after the prolog (declaration, comments, processing instructions, doctype).
@@ -152,7 +153,7 @@ def _feed_title(text: str) -> str:
     root = etree.fromstring(declaration_free.encode("utf-8"), parser)
     channel = _child(root, "channel") if root is not None else None
     title = _child(channel if channel is not None else root, "title") if root is not None else None
-    return " ".join("".join(title.itertext()).split()) if title is not None else ""
+    return squash("".join(title.itertext())) if title is not None else ""
 
 
 def _child(element: etree._Element, name: str) -> etree._Element | None:

@@ -10,8 +10,9 @@ import pytest
 
 from items.dedupe import sketch_of
 from items.ingest import ingest
+from items.minhash import LSH
 from items.normalize import normalize
-from items.similarity import MIN_JACCARD, compare, overlap
+from items.similarity import compare, overlap
 from store.sqlite import SQLiteStore
 from tests.items.dedupe_cases import LOOKALIKE_PAIRS, STORIES, all_cases, source_configs
 
@@ -93,7 +94,7 @@ def test_labelled_set_precision_and_recall(tmp_path):
 
 
 def test_measured_similarities_behind_the_thresholds():
-    """Re-post vs its original clears MIN_JACCARD; look-alikes above it are split by tokens."""
+    """Re-post vs its original clears the Jaccard threshold; look-alikes above it are split by tokens."""
     sketches = [(label, sketch_of(app)) for label, app in appearances()]
     originals = {label: sketch for label, sketch in sketches if label in STORIES
                  and sketch.doc.source_id == STORIES[label][0]}
@@ -106,9 +107,9 @@ def test_measured_similarities_behind_the_thresholds():
     print(f"\nre-post vs original jaccard: n={len(cross)} min={min(cross):.2f} "
           f"median={sorted(cross)[len(cross) // 2]:.2f}; look-alike jaccard: n={len(alike)} "
           f"max={max(j for j, _ in alike):.2f} median={sorted(j for j, _ in alike)[len(alike) // 2]:.2f}")
-    assert min(cross) >= MIN_JACCARD
+    assert min(cross) >= LSH.min_jaccard
     assert not any(verdict.same for _, verdict in alike)
-    assert any(j >= MIN_JACCARD for j, _ in alike)  # the set does test the token rule
+    assert any(j >= LSH.min_jaccard for j, _ in alike)  # the set does test the token rule
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -26,7 +26,7 @@ def _row(i: int, origin: str = "page", guess: bool = False, agree: bool | None =
 def test_steady_figures_are_not_degraded():
     health = extraction_health([_row(i) for i in range(40)])
     assert (health.items, health.full_text, health.date_from_page, health.titles_agree) == (20, 1.0, 1.0, 1.0)
-    assert health.degraded is None and health.template_titles == 0 and health.non_text == 0
+    assert health.degraded is None and health.template_titles == 0
 
 
 def test_full_text_falling_from_90_to_10_percent_is_degraded_with_the_reason():
@@ -52,11 +52,11 @@ def test_a_small_dip_or_a_short_history_is_not_a_fall():
     assert extraction_health([]) is None
 
 
-def test_template_titles_files_and_scraps_are_counted():
+def test_template_titles_are_counted_and_files_and_scraps_are_not_full_text():
     rows = [_row(i, title="云阳县人民政府" if i < 4 else None) for i in range(10)]
     rows += [_row(10, "attachment", agree=None), _row(11, chars=20), _row(12, "", agree=None)]
     health = extraction_health(rows)
-    assert health.template_titles == 1 and health.non_text == 1
+    assert health.template_titles == 1
     assert health.full_text == round(10 / 11, 3)  # the scrap is not full text; '' and files not counted
     assert health.titles_agree == 1.0
 

@@ -39,26 +39,26 @@ def test_retry_after_blocked_backoff_and_recovery_are_stored(web, write_config):
     config, store = _setup(web, write_config)
     web.add("/feed.xml", b"slow down", "text/plain", status=429, headers={"Retry-After": "5400"})
     outcome, status = _poll(config, store)
-    wait = (status.next_poll_at - datetime.now(UTC)).total_seconds()
+    wait = (status.poll.next_poll_at - datetime.now(UTC)).total_seconds()
     assert outcome.error_kind == "rate_limited" and 5390 <= wait <= 5401  # 90 min asked, 10 min interval
 
     web.add("/feed.xml", b"<html><script>document.cookie='__jsl_clearance=1'</script>", "text/html",
             status=403)
     outcome, status = _poll(config, store)
-    assert status.state == "blocked" and status.consecutive_failures == 2
-    assert "anti-bot" in status.last_error
+    assert status.state == "blocked" and status.poll.consecutive_failures == 2
+    assert "anti-bot" in status.poll.last_error
     waits = []
     web.add("/feed.xml", b"oops", "text/plain", status=500)
     for _ in range(5):
         outcome, status = _poll(config, store)
-        waits.append((status.next_poll_at - datetime.now(UTC)).total_seconds())
-    assert status.state == "failing" and status.consecutive_failures == 7
+        waits.append((status.poll.next_poll_at - datetime.now(UTC)).total_seconds())
+    assert status.state == "failing" and status.poll.consecutive_failures == 7
     assert all(0.75 * 7200 - 2 <= wait <= 7201 for wait in waits[-3:]), waits  # at the 2 h cap
 
     web.add("/feed.xml", utf8_atom([("k1", "经开区新签约项目", "2023-08-28T09:00:00+08:00")]))
     outcome, status = _poll(config, store)
-    assert status.state == "ok" and status.consecutive_failures == 0 and status.last_error is None
-    assert abs(status.next_poll_at - (datetime.now(UTC) + timedelta(minutes=10))) <= timedelta(seconds=2)
+    assert status.state == "ok" and status.poll.consecutive_failures == 0 and status.poll.last_error is None
+    assert abs(status.poll.next_poll_at - (datetime.now(UTC) + timedelta(minutes=10))) <= timedelta(seconds=2)
 
 
 def _crashing_ingest(error: Exception):
@@ -80,11 +80,11 @@ def test_errors_keep_their_meaning(web, write_config, monkeypatch):
     web.add("/feed.xml", utf8_atom([("k1", "经开区新签约项目", "2023-08-28T09:00:00+08:00")]).encode(), "application/atom+xml")
     monkeypatch.setattr("scheduler.collect.ingest", _crashing_ingest(sqlite3.OperationalError("disk I/O error")))
     outcome, status = _poll(config, store)
-    assert outcome.error_kind == "store" and "disk I/O error" in status.last_error
+    assert outcome.error_kind == "store" and "disk I/O error" in status.poll.last_error
 
     monkeypatch.setattr("scheduler.collect.ingest", _crashing_ingest(KeyError("dedupe bug")))
     outcome, status = _poll(config, store)
-    assert outcome.error_kind == "internal" and "dedupe bug" in status.last_error
+    assert outcome.error_kind == "internal" and "dedupe bug" in status.poll.last_error
 
     gate = WriteGate()
     gate.close(timeout=1)
@@ -92,4 +92,4 @@ def test_errors_keep_their_meaning(web, write_config, monkeypatch):
     with pytest.raises(ShuttingDown):
         collect_source(config, config.sources[0], Fetcher(config.fetch), store, gate.writing)
     after = source_statuses(config, store, datetime.now(UTC))[0]
-    assert (after.consecutive_failures, after.last_error) == (before.consecutive_failures, before.last_error)
+    assert (after.poll.consecutive_failures, after.poll.last_error) == (before.poll.consecutive_failures, before.poll.last_error)

@@ -15,19 +15,9 @@ from sources.errors import FetchError, RateLimitedError, RobotsDisallowedError, 
 from sources.fetch import Fetcher
 from sources.html.poll import read_html
 from tests import html_sites
+from tests.support import EmptyStore
 
 LOOPBACK = FetchSettings(min_delay=0, delay_factor=0, timeout=5, respect_robots=False)
-
-
-class EmptyStore:
-    def validators_for(self, url):
-        return None
-
-    def readings(self, source_id, urls):
-        return {}
-
-    def has_items(self, source_id):
-        return False
 
 
 def test_429_with_retry_after_60_holds_the_host_for_60_seconds(web):

@@ -26,23 +26,12 @@ from sources.fetch import Fetcher
 from sources.guard import is_public_address
 from sources.html.poll import read_html
 from tests.pretend_public import PUBLIC_IP, PretendPublic
-from tests.support import open_test_store, query
+from tests.support import EmptyStore, open_test_store, query
 
 SECRET = "机密内容不得外泄"
 TITLES = ["经开区新材料项目签约", "高新区召开招商推介会", "保税区一季度外贸增长", "工业园区安全生产检查",
           "开发区人才服务中心揭牌", "秘密一", "秘密二", "秘密三", "秘密四", "秘密五", "秘密六", "秘密七",
           "秘密八", "秘密九", "秘密十", "秘密报告"]
-
-
-class NoStore:
-    def validators_for(self, url):
-        return None
-
-    def readings(self, source_id, urls):
-        return {}
-
-    def has_items(self, source_id):
-        return False
 
 
 @pytest.fixture
@@ -111,7 +100,7 @@ def test_public_list_cannot_reach_the_secret_server_in_any_spelling(web, secret)
                       resolve=net.resolve, route=net.route)
     source = _source(_public_list(web, secret))
 
-    read = read_html(source, fetcher, NoStore())
+    read = read_html(source, fetcher, EmptyStore())
 
     assert secret.requests == []
     assert set(net.dialled) == {PUBLIC_IP}  # every connection went to the validated public address
@@ -174,7 +163,7 @@ def test_the_address_checked_is_the_address_connected_to(web):
         fetcher = Fetcher(FetchSettings(min_delay=0, delay_factor=0, timeout=3, respect_robots=True),
                           resolve=net.resolve, route=net.route)
         read = read_html(_source(web.url("/list.html").replace("127.0.0.1", "public.example")), fetcher,
-                         NoStore())
+                         EmptyStore())
 
         assert inside.requests == []
         assert answers["rebind.example"] == 1
@@ -184,7 +173,7 @@ def test_the_address_checked_is_the_address_connected_to(web):
 
         # the next poll looks again, sees loopback and refuses it before any connection
         again = read_html(_source(web.url("/list.html").replace("127.0.0.1", "public.example")), fetcher,
-                          NoStore())
+                          EmptyStore())
         assert again.items == () and "private/loopback" in again.refused[0]
         assert inside.requests == []
 
@@ -204,7 +193,7 @@ def test_a_private_source_reaches_its_own_host_on_any_port_and_no_other(web):
                               "</ul>", "text/html")
         settings = FetchSettings(min_delay=0, delay_factor=0, timeout=3, respect_robots=False)
 
-        read = read_html(_source(web.url("/list.html")), Fetcher(settings), NoStore())
+        read = read_html(_source(web.url("/list.html")), Fetcher(settings), EmptyStore())
 
         assert [i.title for i in read.items] == ["本站新闻标题第一条", "同一主机另一端口的新闻"]
         assert inside.requests == [] and other_port.count("/news/2.html") == 1
@@ -212,7 +201,7 @@ def test_a_private_source_reaches_its_own_host_on_any_port_and_no_other(web):
 
         # the operator's global override lets it reach the other private host too
         opened = FetchSettings(min_delay=0, delay_factor=0, timeout=3, respect_robots=False, allow_private=True)
-        read = read_html(_source(web.url("/list.html")), Fetcher(opened), NoStore())
+        read = read_html(_source(web.url("/list.html")), Fetcher(opened), EmptyStore())
         assert len(read.items) == 3 and read.refused == () and inside.count("/secret/1.html") == 1
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from items.ingest import ingest
+from items.minhash import LSH
 from model.stories import Appearance
 from settings.model import SourceConfig
 from store import open_store
@@ -29,6 +30,7 @@ def test_stored_midnights_become_day_only_and_lose_to_a_timed_appearance_of_thei
     with monkeypatch.context() as patch:
         patch.setattr(f"{backend}.MIGRATIONS", MIGRATIONS[:13])
         patch.setattr(Tx, "insert_appearance", _insert_before_14)
+        patch.setattr(Tx, "band_scheme", lambda self: LSH.name)  # no scheme column before 15
         old = open_store(storage_url)
         with old.transaction() as tx:
             tx.sync_sources(sources)

@@ -12,6 +12,7 @@ import pytest
 
 from items.dedupe import band_rows, sketch_of
 from items.ingest import ingest
+from items.minhash import LSH
 from model.stories import Appearance
 from settings.model import SourceConfig
 from store import FeedQuery, open_store
@@ -233,10 +234,48 @@ def test_band_rows_written_before_the_keyed_band_table_still_find_their_stories(
                       (key, period, appearance_id))
             tx.set_canonicals([(story, 1, NOW, None)])
         old.close()
-    assert query(storage_url, "SELECT COUNT(*) FROM dedupe_bands") == [(22,)]
+    assert query(storage_url, "SELECT COUNT(*) FROM dedupe_bands") == [(LSH.bands + 1,)]
     store = open_store(storage_url)
     with store.transaction() as tx:
         ingest(tx, [replace(_app("b", "1", "http://b.test/1.html", "转载：" + title), content_html=body)], NOW)
     store.close()
     assert query(storage_url, "SELECT COUNT(DISTINCT story_id) FROM appearances") == [(1,)]
-    assert query(storage_url, "SELECT COUNT(*) FROM dedupe_bands") == [(44,)]
+    assert query(storage_url, "SELECT COUNT(*) FROM dedupe_bands") == [(2 * (LSH.bands + 1),)]
+
+
+def test_a_story_keyed_under_the_old_band_scheme_is_found_after_migration_15(storage_url, monkeypatch):
+    """A store from before migration 15 holds band keys of another scheme, which never match
+    today's: the first ingest after the upgrade drops them and re-keys the stored appearances
+    (newest first), so a re-post still joins the story; later ingests keep the keys."""
+    body = "".join(f"<p>{p}</p>" for p in STORIES["lj-forum"][3])
+    title = "两江新区举办智能网联汽车产业发展论坛"
+    recorded = next(i for i, m in enumerate(MIGRATIONS) if isinstance(m, str) and "scheme TEXT" in m)
+    backend = "store.sqlite" if storage_url.startswith("sqlite") else "store.postgres"
+    app = replace(_app("a", "1", "http://a.test/1.html", title), content_html=body)
+    old_keys = [(period, key ^ 1, 1) for period, key, _ in band_rows([(sketch_of(app), 1)])]
+    with monkeypatch.context() as patch:
+        patch.setattr(f"{backend}.MIGRATIONS", MIGRATIONS[:recorded])
+        old = open_store(storage_url)
+        with old.transaction() as tx:  # what the code of that schema wrote, under its own keys
+            tx.sync_sources([_source("a"), _source("b")])
+            story = tx.create_story("tag:old", NOW, NOW)
+            tx._q("INSERT INTO appearances (story_id, source_id, item_key, url, title, published_at, "
+                  "date_is_guess, first_seen_at, content_html, summary, regions, tags, fingerprint) "
+                  "VALUES (?, 'a', '1', ?, ?, ?, 0, ?, ?, '', '', '', ?)",
+                  (story, app.url, title, to_db(NOW), to_db(NOW), body, app.fingerprint))
+            tx.add_bands(old_keys)
+            tx.set_canonicals([(story, 1, NOW, None)])
+        old.close()
+    store = open_store(storage_url)
+    with store.transaction() as tx:
+        assert tx.band_scheme() == ""
+        ingest(tx, [replace(_app("b", "1", "http://b.test/1.html", "转载：" + title), content_html=body)], NOW)
+        assert tx.band_scheme() == LSH.name
+    with store.transaction() as tx:
+        ingest(tx, [_app("b", "2", "http://b.test/2.html", "另一条新闻")], NOW)
+    store.close()
+    assert query(storage_url, "SELECT COUNT(DISTINCT story_id) FROM appearances WHERE id <= 2") == [(1,)]
+    kept = query(storage_url, "SELECT published_period, band_key, appearance_id FROM dedupe_bands")
+    assert not set(old_keys) & set(kept)
+    assert sorted(set(appearance for _, _, appearance in kept)) == [1, 2, 3]  # re-keyed once, kept
+    assert len(kept) == 3 * (LSH.bands + 1)
