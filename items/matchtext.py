@@ -1,8 +1,8 @@
 """The text two appearances are compared on: the article itself, without the site's furniture.
 
-Re-posts differ from their original in exactly the lines removed here (source line, editor
-note, view counter, print/close links), so removing them before comparing raises the
-similarity of true cross-posts without helping look-alikes.
+Re-posts differ from their original in exactly the lines removed here (source line, info line
+with its date, poster and view counter, editor note, print/close links), so removing them
+before comparing raises the similarity of true cross-posts without helping look-alikes.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import unicodedata
 
 from text import labels
 from text.cleaning import squash
+from text.infoline import is_info_line
 from text.titles import title_key
 
 _BLOCK_END = re.compile(r"<\s*(?:br|/p|/div|/h[1-6]|/li|/tr|/td|/blockquote|/table|hr)\b[^>]*>", re.I)
@@ -21,7 +22,7 @@ _TAG = re.compile(r"<[^>]+>")
 _NOT_WORD = re.compile(r"[^\w\n]+")  # with "_" (see _words): what title_key drops, line breaks kept
 _BLANK_LINES = re.compile(r"\n{2,}")
 _LABELS = labels.one_of(labels.ALL)
-# A furniture line starts with one of the labels followed by a colon.
+# A furniture line starts with an info-line label followed by a colon.
 _FURNITURE_LINE = re.compile(rf"^\s*[(（\[【]?\s*(?:{_LABELS})\s*[:：]")
 # Editor notes glued to the last paragraph: "……（责任编辑：王五）".
 _INLINE_NOTE = re.compile(rf"[(（\[【]\s*(?:{_LABELS})\s*[:：][^)）\]】]{{0,40}}[)）\]】]")
@@ -34,10 +35,11 @@ def article_lines(fragment: str) -> list[str]:
 
 
 def article_text(fragment: str) -> str:
-    """Body lines minus source lines, editor notes, counters and print/close links."""
+    """Body lines minus source lines, info lines (text/infoline.py), editor notes, counters and
+    print/close links."""
     kept = []
     for line in article_lines(fragment):
-        if _FURNITURE_LINE.match(line) or _ACTION_LINE.match(line):
+        if _FURNITURE_LINE.match(line) or _ACTION_LINE.match(line) or is_info_line(line):
             continue
         kept.append(_INLINE_NOTE.sub("", line) if ":" in line or "：" in line else line)  # a note has a colon
     return "\n".join(kept)

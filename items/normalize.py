@@ -14,7 +14,7 @@ from model.raw import RawItem
 from model.stories import Appearance
 from settings.model import SourceConfig
 from text.cleaning import squash_spaces, without_unknown_entities, xml_safe
-from text.credit import MIN_NAME_CHARS, credit_in_lines
+from text.credit import MIN_NAME_CHARS, credit_in_lines, same_publisher
 from text.dates import is_day_only, parse_date, resolve_published
 from text.titles import clean_title, strip_own_name, titles_agree
 
@@ -67,7 +67,7 @@ def normalize(raw: RawItem, source: SourceConfig, default_tz: str,
         content_html=content,
         summary=_shorten(summary_text),
         author=squash_spaces(raw.author) if raw.author else None,
-        publisher=_publisher(raw, content),
+        publisher=_publisher(raw, content, source.name),
         regions=source.region,
         source_name=source.name,
         enclosure_url=file_url,
@@ -82,15 +82,21 @@ def normalize(raw: RawItem, source: SourceConfig, default_tz: str,
     ))
 
 
-def _publisher(raw: RawItem, content: str) -> str | None:
+def _publisher(raw: RawItem, content: str, site: str) -> str | None:
     """Who first published it: ContentSource/info line/feed <source> as the source gave it,
     else the credit in the first or last lines of the body (`来源：XX`, `转自XX`), else a feed
-    author that names an organization (a person's name is two or three characters)."""
-    if raw.publisher and raw.publisher.strip():
-        return squash_spaces(raw.publisher)
+    author that names an organization (a person's name is two or three characters).
+
+    A stated publisher that is the site itself (`来源：本站名` in a template's info line) says
+    nothing about the original: a body line crediting another publisher wins over it."""
+    stated = squash_spaces(raw.publisher) if raw.publisher and raw.publisher.strip() else None
+    if stated and not same_publisher(stated, site):
+        return stated
     credited = credit_in_lines(article_lines(content))
-    if credited:
+    if credited and not same_publisher(credited, site):
         return credited
+    if stated or credited:
+        return stated or credited
     author = squash_spaces(raw.author or "")
     return author if len(author) > MIN_NAME_CHARS else None
 

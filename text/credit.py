@@ -2,7 +2,7 @@
 
 Chinese re-posts credit their original in a few set forms: `来源：万州经开区管委会` (full-width or
 ascii colon, also 信息来源/文章来源/稿件来源/新闻来源/稿源), `（来源：…）` in brackets, and `转自…`
-/ `转载自…` with or without a colon. They sit in the info line under the title, or in the
+/ `转载自…` with or without a colon, `来自: …` (portal info lines). They sit in the info line under the title, or in the
 first or last lines of the body. The HTML reader (info lines, `ContentSource`-less pages) and
 normalization (feed bodies) both read credits here, so one page gives one answer.
 """
@@ -24,6 +24,7 @@ _CREDIT = re.compile(
     r"(?P<name>[^\s|｜丨,，;；:：。()（）【】\[\]<>]{2,40}?)"
     rf"(?=\s|$|[|｜丨,，;；。()（）【】\[\]<]|{_NEXT_LABEL}|\d{{4}}\s*[-/.年])"
 )
+_NEEDS_COLON = ("来自",)  # a portal's info line `来自: …`; without a colon 来自 is prose (来自全国…)
 _OPENERS = " \t\n\u3000（(【[|｜丨"
 _GLUED_DATE = re.compile(r"(?<=日)(?=" + _LABEL + ")")
 EDGE_LINES = 4  # a body's credit is in its first or last few lines
@@ -34,12 +35,13 @@ def credit_in(text: str) -> str | None:
     """The first credit in `text` (a line, an info line, a whole page's text), or None.
 
     A label counts where no Chinese character runs into it (`资金来源：` is prose) except a
-    date's 日 (`2023年08月28日来源：`); `来源` and its variants need a colon, `转自` needs one
+    date's 日 (`2023年08月28日来源：`); `来源` and its variants and `来自` need a colon, `转自` needs one
     unless it opens the line or a bracket (`。转自去年以来…` is prose).
     """
     text = _GLUED_DATE.sub(" ", text or "")
     for match in _CREDIT.finditer(text):
-        if match.group("colon") is None and ("来源" in match.group("label") or (
+        label = match.group("label")
+        if match.group("colon") is None and ("来源" in label or label in _NEEDS_COLON or (
                 match.start() > 0 and text[match.start() - 1] not in _OPENERS)):
             continue
         name = clean_name(match.group("name"))

@@ -24,14 +24,15 @@ from sources.html.metadata import (
     PageFacts,
     first_date,
     info_line_facts,
-    looks_like_info_line,
     meta_facts,
     page_info_facts,
 )
 from sources.html.paging import article_next_page
 from sources.html.title_choice import CONFIGURED, Candidate, choose_title, page_title_forms
 from text.cleaning import squash
+from text.credit import credit_in
 from text.dates import script_date, with_clock
+from text.infoline import is_info_line
 
 _BOILERPLATE_TEXT = re.compile(
     r"上一条|下一条|上一篇|下一篇|打印本页|打印此页|【打印】|\[打印\]|关闭窗口|【关闭】|\[关闭\]|分享到|扫一扫"
@@ -58,6 +59,7 @@ BODY_PRESETS = ("div.TRS_Editor", "div.TRS_UEDITOR", "div.Custom_UnionStyle", "#
                 "#Zoom", "#fontzoom", "div.bt-content", "div.pages_content", "div.article-content",
                 "div.news_content", "div.content_text")
 PRESET_MIN_CHARS = 20
+BODY_BEFORE_CREDIT = 60  # characters of text above an info line that make it a bottom line
 HEADINGS = 12  # page headings offered as title candidates (the title is near the top)
 
 
@@ -254,6 +256,20 @@ def _densest_block(tree: lxml.html.HtmlElement) -> str:
     return lxml.html.tostring(best, encoding="unicode") if best is not None else ""
 
 
+def _drop_info_line(element: lxml.html.HtmlElement, text: str, whole: str) -> None:
+    """Drop an info line from the body; one below the article's text keeps its credit as a
+    `来源：…` line, so that a re-post whose top line credits its own site still says whom it
+    copied where normalization looks (the body's last lines). The top line's credit is read
+    with the page's facts (metadata.page_info_facts)."""
+    credit = credit_in(text) if len(whole.partition(text)[0]) > BODY_BEFORE_CREDIT else None
+    if credit is None:
+        element.drop_tree()
+        return
+    line = lxml.html.Element("p")
+    line.text, line.tail = f"来源：{credit}", element.tail
+    element.getparent().replace(element, line)
+
+
 def _without_boilerplate(body_html: str, title: str | None) -> tuple[str, str]:
     """Drop leftover info lines, prev/next and footer lines from the extracted body."""
     if not body_html.strip():
@@ -262,12 +278,14 @@ def _without_boilerplate(body_html: str, title: str | None) -> tuple[str, str]:
         root = lxml.html.fragment_fromstring(body_html, create_parent="div")
     except etree.ParserError:
         return "", ""
+    whole = element_text(root)
     for element in list(root.iter(*_BLOCKS)):
         if element is root or element.getparent() is None:
             continue
         text = element_text(element)
-        if (len(text) < 120 and _BOILERPLATE_TEXT.search(text)) or looks_like_info_line(text) \
-                or _PAGER_LINE.match(text) \
+        if is_info_line(text):
+            _drop_info_line(element, text, whole)
+        elif (len(text) < 120 and _BOILERPLATE_TEXT.search(text)) or _PAGER_LINE.match(text) \
                 or (title and text == title):
             element.drop_tree()
     lines = [element_text(e) for e in root.iter("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td",

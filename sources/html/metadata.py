@@ -13,6 +13,7 @@ from text import labels
 from text.cleaning import squash
 from text.credit import clean_name, credit_in
 from text.dates import CLOCK, DATE_LABEL, YEAR_MONTH_DAY, find_date
+from text.infoline import is_info_line
 
 _META_KEYS = {
     "articletitle": "title", "pubdate": "date", "publishdate": "date", "firstpublishedtime": "date",
@@ -57,12 +58,13 @@ def meta_facts(tree: lxml.html.HtmlElement) -> PageFacts:
 
 def page_info_facts(body: lxml.html.HtmlElement) -> PageFacts:
     """Facts from the page's info line: the first short block holding a label such as 来源： or
-    发布时间：, whose unlabelled date counts too ("2023-08-28 10:30 来源：…"). Labelled facts
-    anywhere in the page text fill what that block lacks."""
+    发布时间：, or that text/infoline.py takes for an info line ("2023-09-07 12:30 | 发布者: admin |
+    来自: …"), whose unlabelled date counts too. Labelled facts anywhere in the page text fill
+    what that block lacks."""
     line = PageFacts()
     for element in body.iter(*_LINE_TAGS):
         text = short_text(element, INFO_LINE_CHARS)
-        if text and _ANY_LABEL.search(text):
+        if text and (_ANY_LABEL.search(text) or is_info_line(text)):
             facts = info_line_facts(text)
             line = PageFacts(date=facts.date or first_date(text), source=facts.source, author=facts.author)
             break
@@ -85,11 +87,6 @@ def info_line_facts(text: str) -> PageFacts:
 def first_date(text: str) -> str | None:
     found = find_date(text, year_required=True)
     return squash(found) if found else None
-
-
-def looks_like_info_line(text: str) -> bool:
-    """A short line holding two or more labels (发布时间 / 来源 / 浏览 …) is metadata, not body."""
-    return len(text) < 160 and len(re.findall(_LABELS + _COLON, text)) >= 2
 
 
 def _clean_value(value: str) -> str | None:

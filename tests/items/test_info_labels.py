@@ -8,9 +8,10 @@ and the HTML reader ran an author into 通讯员 and missed a 记者/摄影 line
 from __future__ import annotations
 
 from items.matchtext import article_text
-from sources.html.metadata import info_line_facts, looks_like_info_line
+from sources.html.metadata import info_line_facts
 from text.credit import credit_in
 from text.dates import labelled_date
+from text.infoline import is_info_line
 
 
 def test_a_credit_ends_at_any_label_and_only_at_a_label():
@@ -29,4 +30,4 @@ def test_every_label_opens_a_furniture_line():
 
 def test_an_author_ends_at_any_label_and_people_lines_are_metadata():
     assert info_line_facts("作者：张三通讯员：李四").author == "张三"
-    assert looks_like_info_line("记者：张三 摄影：李四")
+    assert is_info_line("记者：张三 摄影：李四")
