@@ -21,6 +21,10 @@ from store.times import from_db, to_db
 
 MAX_SEARCH_WORDS = 5
 MAX_WORD_CHARS = 100
+NEWEST = "s.published_at DESC, s.id DESC"
+# PostgreSQL walks this many newest stories for a page before it collects every match instead:
+# ~5 µs a story when the words have no index entry, so at most ~25 ms lost (bench/search.py)
+WALKED_STORIES = 5000
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,7 @@ class ReadingQueries:
         lead (60 characters, as migrations 8 and 16 index it), newest first."""
         where, params = ["s.canonical_id IS NOT NULL"], []
         words = tuple(w[:MAX_WORD_CHARS] for w in search.words[:MAX_SEARCH_WORDS])
-        if words:
+        if words and self._placeholder == "?":
             match = self._stories_with_words(words)
             where.append(f"s.id IN ({match[0]})")
             params.extend(match[1])
@@ -75,21 +79,50 @@ class ReadingQueries:
             where.append("s.id IN (SELECT a2.story_id FROM appearance_places p JOIN appearances a2 "
                          f"ON a2.id = p.appearance_id WHERE p.{search.place[0]} = ?)")
             params.append(search.place[1])
-        newest = "s.published_at DESC, s.id DESC"
         if self._placeholder == "?" and not (search.topic or search.region):
             # SQLite, and only the stories table decides: choose the page there, then read the
             # canonical appearances of that page only, not of every match (12,500 matches of a
-            # common word: 15 instead of 22 ms, bench/search.py). PostgreSQL's planner walks the
-            # newest stories first by itself when a word is common.
-            page = f"SELECT s.id FROM stories s WHERE {' AND '.join(where)} ORDER BY {newest} LIMIT ? OFFSET ?"
-            return self._entries_where(f"s.id IN ({page})", [*params, limit, offset], newest, limit)
+            # common word: 15 instead of 22 ms, bench/search.py).
+            page = f"SELECT s.id FROM stories s WHERE {' AND '.join(where)} ORDER BY {NEWEST} LIMIT ? OFFSET ?"
+            return self._entries_where(f"s.id IN ({page})", [*params, limit, offset], NEWEST, limit)
         if search.topic:  # a topic the rules gave, or a source's / the feed's own tag
             where.append("(" + " OR ".join(_line_match(column) for column in ("topics", "tags")) + ")")
             params.extend(_line_params(search.topic) * 2)
         if search.region:  # newline-separated lists: match a whole line
             where.append(_line_match("regions"))
             params.extend(_line_params(search.region))
-        return self._entries_where(" AND ".join(where), params, newest, limit, offset)
+        if words and self._placeholder != "?":
+            page_ids = self._postgresql_page(words, " AND ".join(where), params, offset, limit)
+            return self._entries_where("s.id = ANY(?)", [page_ids], NEWEST, limit, 0) if page_ids else []
+        return self._entries_where(" AND ".join(where), params, NEWEST, limit, offset)
+
+    def _postgresql_page(self, words: tuple[str, ...], where: str, params: list[Any], offset: int,
+                         limit: int) -> list[int]:
+        """The ids of one page of stories with the words, newest first, on PostgreSQL.
+
+        Left to itself the planner walks the newest stories and tests each for the words: a few
+        ms when matches are common, but a word it cannot look up (two characters have no
+        trigram) that is rare, or that a filter rules out, made it test every story (0.6-1 s at
+        100,000 stories, bench/search.py). So it walks only the newest WALKED_STORIES; when
+        they hold no full page, the matching stories are collected first (the text index, or
+        one scan of the appearances) and only those are filtered and sorted. Any story outside
+        the walked window is older than all in it, so a full page from the window is the page."""
+        # psycopg prepares a statement run five times, and PostgreSQL may then keep one generic
+        # plan, blind to the cutoff and the words: it walked every story again (0.5 s)
+        self._q("SET LOCAL plan_cache_mode = force_custom_plan")
+        match, match_params = self._stories_with_words(words)
+        joined = f"FROM stories s JOIN appearances c ON c.id = s.canonical_id WHERE {where}"
+        page = f" ORDER BY {NEWEST} LIMIT ? OFFSET ?"
+        cutoff = self._q("SELECT published_at FROM stories WHERE canonical_id IS NOT NULL "
+                         "ORDER BY published_at DESC OFFSET ? LIMIT 1", (WALKED_STORIES,)).fetchone()
+        if cutoff is not None:
+            rows = self._q(f"SELECT s.id {joined} AND s.published_at >= ? AND s.id IN ({match})" + page,
+                           [*params, cutoff[0], *match_params, limit, offset]).fetchall()
+            if len(rows) == limit:
+                return [int(r[0]) for r in rows]
+        rows = self._q(f"WITH m AS MATERIALIZED ({match}) SELECT s.id {joined} AND s.id IN (SELECT story_id FROM m)"
+                       + page, [*match_params, *params, limit, offset]).fetchall()
+        return [int(r[0]) for r in rows]
 
     def story_id_by_guid(self, guid: str) -> int | None:
         row = self._q("SELECT id FROM stories WHERE guid = ? AND canonical_id IS NOT NULL",
@@ -117,15 +150,22 @@ class ReadingQueries:
         """A subquery of the ids of stories one of whose appearances holds every word in its
         title or lead, from the text index."""
         if self._placeholder != "?":  # PostgreSQL: pg_trgm GIN index over this very expression
+            # LIKE where case cannot matter (Chinese): the index serves both, and without it
+            # (two characters) LIKE scans the text in half the time of ILIKE, which lowercases it
             text = "(a2.title || ' ' || left(a2.summary, 60))"
             return ("SELECT a2.story_id FROM appearances a2 WHERE "
-                    + " AND ".join(f"{text} ILIKE ?" for _ in words),
+                    + " AND ".join(f"{text} {'LIKE' if _caseless(w) else 'ILIKE'} ?" for w in words),
                     ["%" + _escape_like(w) + "%" for w in words])
         # SQLite: each word is the phrase of its characters (store/search_text.py); the story
         # of each matched appearance comes from the (id, story_id) index, not the wide row
         return ("SELECT a2.story_id FROM appearances a2 INDEXED BY appearances_id_story WHERE a2.id IN "
                 "(SELECT rowid FROM appearance_chars WHERE appearance_chars MATCH ?)",
                 [" AND ".join(_phrase(spaced_characters(w)) for w in words)])
+
+
+def _caseless(word: str) -> bool:
+    """No character of the word has an upper or lower case form, so LIKE finds what ILIKE does."""
+    return word.lower() == word == word.upper()
 
 
 def _phrase(text: str) -> str:

@@ -4,6 +4,7 @@ current after every commit, any substring found (one and two characters included
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 
 import pytest
 
@@ -88,5 +89,30 @@ def test_rows_written_by_a_shell_are_indexed_by_the_stores_next_transaction(tmp_
     try:
         assert _titles(store, "手工") == ["园区手工更正"]
         assert _titles(store, "旧标题") == []
+    finally:
+        store.close()
+
+
+def test_pages_found_among_the_newest_stories_or_in_all_matches_agree(storage_url, monkeypatch):
+    """PostgreSQL walks only the newest stories for a page (here 4) and collects every match
+    when they hold no full page: both ways give the page newest first, filters applied."""
+    monkeypatch.setattr("store.reading_tx.WALKED_STORIES", 4)
+    store = open_store(storage_url)
+    try:
+        with store.transaction() as tx:  # n hours old: odd from yunyang with 园区, even from kfq
+            ingest(tx, [appearance("yunyang" if n % 2 else "kfq", n,
+                                   f"{'园区' if n % 2 else '示范'}动态{n}号" + (" Zone Park" if n == 10 else ""))
+                        for n in range(1, 13)], NOW)
+
+        def titles(offset: int, *words: str, **filters) -> list[str]:
+            with store.read() as tx:
+                return [e.title for e in tx.search_stories(SearchQuery(words=words, **filters), offset, 2)]
+
+        assert titles(0, "园区") == ["园区动态1号", "园区动态3号"]  # a full page among the newest 4
+        assert titles(2, "园区") == ["园区动态5号", "园区动态7号"]  # only 5 among them: all matches
+        assert titles(0, "动态12") == ["示范动态12号"]  # the oldest story
+        assert titles(0, "zone") == titles(0, "PARK", "示范") == ["示范动态10号 Zone Park"]  # any case
+        assert titles(0, "园区", source_id="kfq") == titles(0, "园区", region="万州区") == []
+        assert titles(0, "园区", until=NOW - timedelta(hours=8)) == ["园区动态9号", "园区动态11号"]
     finally:
         store.close()
