@@ -21,11 +21,10 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.filling import pg_schema  # noqa: E402
 from sampleweb.server import LocalWeb  # noqa: E402
 
 
@@ -46,14 +45,8 @@ def fresh_storage(url: str, workdir: Path) -> Iterator[str]:
     if url.startswith("sqlite"):
         yield f"sqlite:///{workdir / f'{uuid.uuid4().hex}.db'}"
         return
-    schema = f"zf_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{url}?options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f"DROP SCHEMA {schema} CASCADE")
+    with pg_schema(url) as scoped:
+        yield scoped
 
 
 def write_config(workdir: Path, storage_url: str, web: LocalWeb, sources: int, interval: int) -> Path:

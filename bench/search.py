@@ -26,9 +26,7 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -36,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.dedupe import story_text, vocabulary  # noqa: E402
-from bench.filling import ingest_in_batches  # noqa: E402
+from bench.filling import ingest_in_batches, pg_schema  # noqa: E402
 from model.stories import Appearance  # noqa: E402
 from store import open_store  # noqa: E402
 from store.reading_tx import SearchQuery  # noqa: E402
@@ -190,21 +188,6 @@ def sizes(url: str, path: Path | None) -> tuple[float, float]:
         store.close()
 
 
-@contextmanager
-def pg_schema() -> Iterator[str]:
-    """A schema of its own in the test database (other sessions use it too)."""
-    import psycopg
-
-    schema = f"zf_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG, autocommit=True) as admin:
-        admin.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{PG}?options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(PG, autocommit=True) as admin:
-            admin.execute(f"DROP SCHEMA {schema} CASCADE")
-
-
 def run_sqlite(stories: int, workdir: Path) -> Path:
     """Fill without and with the index, time the queries; return the indexed store's path."""
     results = {}
@@ -228,7 +211,7 @@ def run_postgresql(stories: int, filled: Path | None) -> None:
     if filled is None:
         results = {}
         for indexed in (False, True):
-            with pg_schema() as url:
+            with pg_schema(PG) as url:
                 wall, cpu = fill(url, stories, indexed)
                 index_mb, db_mb = sizes(url, None)
                 results[indexed] = (wall, cpu, index_mb, db_mb, time_queries(url) if indexed else [])
@@ -238,7 +221,7 @@ def run_postgresql(stories: int, filled: Path | None) -> None:
               f"({full[2] / full[3] * 100:.0f} %)", flush=True)
         _report_queries("postgresql", full[4])
         return
-    with pg_schema() as url:
+    with pg_schema(PG) as url:
         copied, built = copy_to_postgresql(filled, url)
         index_mb, db_mb = sizes(url, None)
         print(f"postgresql {stories:>7} stories | copied from the SQLite store in {copied:5.1f} s, index built in "
