@@ -30,11 +30,11 @@ EARLIEST = "earliest appearance (no original publisher among them; a day-only da
 
 def choose(members: Sequence[CanonicalCandidate], texts: TextsOf) -> tuple[CanonicalCandidate, str]:
     """The story's canonical appearance among its `members` (not empty), and the rule that chose it."""
-    members = sorted(members, key=_rank)
-    credited = original_publisher(members)
+    ranked = sorted(members, key=_rank)
+    credited = original_publisher(ranked)
     if credited is not None:
         return credited, ORIGINAL_PUBLISHER
-    return earliest_face(members, texts), EARLIEST
+    return _first_not_a_repost(ranked, texts), EARLIEST
 
 
 def _rank(member: CanonicalCandidate) -> tuple[datetime, bool, datetime, str, str]:
@@ -52,7 +52,11 @@ def earliest_face(members: Sequence[CanonicalCandidate], texts: TextsOf) -> Cano
 
     A body that merely has more than the other's is no evidence: originals carry furniture of
     their own (`点击“阅读原文”了解更多`) as often as re-posts add a line."""
-    ranked = sorted(members, key=_rank)  # already so when called from choose(): a cheap pass
+    return _first_not_a_repost(sorted(members, key=_rank), texts)
+
+
+def _first_not_a_repost(ranked: list[CanonicalCandidate], texts: TextsOf) -> CanonicalCandidate:
+    """earliest_face over members already in `_rank` order."""
     keys = {m.id: title_key(m.title) for m in ranked}
 
     def extends_a_neighbours_title(member: CanonicalCandidate) -> bool:

@@ -196,7 +196,7 @@ class Ingest:
         tx.log_story_changes(live | self.report.ended_stories)  # what the next render must show again
 
 
-def _join_same_page(missing: list[Appearance], stored: dict[tuple[str, str], StoredAppearance],
+def _join_same_page(missing: list[Appearance], stored: dict[ItemKey, StoredAppearance],
                     at_url: dict[str, list[UrlHit]]) -> set[ItemKey]:
     """Map items that are a stored appearance of their own source under another key onto it;
     return those whose stored appearance another item of the batch already is.
@@ -214,13 +214,13 @@ def _join_same_page(missing: list[Appearance], stored: dict[tuple[str, str], Sto
                 twice.add(item_key_of(app))
                 continue
         if hit is not None:
-            stored[(app.source_id, app.item_key)] = StoredAppearance(hit.id, hit.story_id, hit.fingerprint)
+            stored[item_key_of(app)] = StoredAppearance(hit.id, hit.story_id, hit.fingerprint)
             taken.add(hit.id)
     return twice
 
 
 def _moved_pages(tx: Tx, fresh: list[Appearance], sketches: dict[ItemKey, Sketch], near: NearDuplicates,
-                 stored: dict[tuple[str, str], StoredAppearance]) -> set[ItemKey]:
+                 stored: dict[ItemKey, StoredAppearance]) -> set[ItemKey]:
     """New items that are a stored page of their own source at a moved URL (a new port or
     host, a new path): the same title and the same real publish time, and the same text (or,
     for a text too short to tell two notices apart, the same path and query too). An item with
@@ -245,7 +245,7 @@ def _moved_pages(tx: Tx, fresh: list[Appearance], sketches: dict[ItemKey, Sketch
             if candidate in taken:
                 twice.add(item_key_of(app))
             else:
-                stored[(app.source_id, app.item_key)] = StoredAppearance(candidate, text.story_id, "")
+                stored[item_key_of(app)] = StoredAppearance(candidate, text.story_id, "")
                 taken.add(candidate)
             break
     return twice
@@ -260,11 +260,11 @@ def _is_moved_page(stored: StoredText, app: Appearance, doc: MatchDoc) -> bool:
     text under another title is the page with its title corrected while the site moved (`126亿`
     to `12.6亿` as it came back on another host): only at the very same path and query, with a
     real date and a text long enough to tell pages apart."""
-    same_text = match_doc(stored).text == doc.text
-    if stored.title == app.title and same_text:
+    stored_doc = match_doc(stored)
+    if stored.title == app.title and stored_doc.text == doc.text:
         return same_path(stored.url, app.url) or not (app.date_is_guess or len(doc.body) < MOVED_MIN_CHARS)
     return (same_path(stored.url, app.url) and not app.date_is_guess and len(doc.body) >= MOVED_MIN_CHARS
-            and match_doc(stored).body == doc.body)
+            and stored_doc.body == doc.body)
 
 
 def _index_older(tx: Tx) -> None:
