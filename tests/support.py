@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -90,3 +91,8 @@ def still_running(processes: dict[int, str]) -> set[int]:
         if fields[19] == started and fields[0] != "Z":
             alive.add(pid)
     return alive
+
+
+def exported_items(data_dir: Path, feed_id: str = "all") -> list[dict[str, Any]]:
+    """The items of a feed's exported JSON Feed under a service's `data_dir`, as a reader gets them."""
+    return json.loads((data_dir / "public" / "feeds" / f"{feed_id}.json").read_text(encoding="utf-8"))["items"]

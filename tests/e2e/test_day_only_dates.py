@@ -9,12 +9,11 @@ texts can decide.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import service
 from tests.html_sites import PARAGRAPHS, article_page, trs_list
+from tests.support import exported_items
 
 TITLE = "杨春林调研长寿经开区装备制造重点项目建设"
 BODY = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
@@ -67,7 +66,7 @@ def _the_entry(web, write_config, tmp_path) -> dict:
         fulltext = "never"
         """)
     assert service.main(["--config", str(config), "collect"]) == 0
-    items = json.loads((tmp_path / "data" / "public" / "feeds" / "all.json").read_text(encoding="utf-8"))["items"]
+    items = exported_items(tmp_path / "data")
     ours = [i for i in items if i["title"] == TITLE]
     assert len(ours) == 1, [i["url"] for i in ours]  # one story, whichever page is its face
     return ours[0]

@@ -10,10 +10,9 @@ names count as conflicting numbers and places against the others'.
 
 from __future__ import annotations
 
-import json
-
 import service
 from tests.html_sites import trs_list
+from tests.support import exported_items
 
 TITLE = "荣昌高新区智能装备产业园项目签约落地"
 LOOKALIKE = "大足高新区智能装备产业园项目签约落地"
@@ -82,7 +81,7 @@ def test_info_lines_do_not_keep_copies_apart_and_a_lookalike_stays_apart(web, wr
         url = "{web.url(f'/{site}/index.html')}"
         """ for site, name, *_ in SITES))
     assert service.main(["--config", str(config), "collect"]) == 0
-    items = json.loads((tmp_path / "data" / "public" / "feeds" / "all.json").read_text(encoding="utf-8"))["items"]
+    items = exported_items(tmp_path / "data")
     story = [i for i in items if i["title"] == TITLE]
     assert len(story) == 1, [i["url"] for i in story]  # five copies, one story
     assert [i["title"] for i in items].count(LOOKALIKE) == 1  # the look-alike is its own story

@@ -6,12 +6,10 @@ Fixture sites on 127.0.0.1, both storage backends."""
 
 from __future__ import annotations
 
-import json
-
 import service
 from sampleweb.server import LocalWeb
 from tests.html_sites import article_page, trs_list
-from tests.support import query
+from tests.support import exported_items, query
 
 WRONG, RIGHT = "云阳工业园区与武陵康养签约食品加工项目 总投资126亿元", "云阳工业园区与武陵康养签约食品加工项目 总投资12.6亿元"
 ARTICLES = [  # (path, title in the first round, date, paragraphs)
@@ -56,8 +54,7 @@ def _collect(write_config, url: str, kind: str = "html") -> None:
 
 def _entries(tmp_path) -> dict[str, tuple[str, str]]:
     """Entry id -> (title, url) of the published JSON Feed."""
-    document = json.loads((tmp_path / "data" / "public" / "feeds" / "all.json").read_text(encoding="utf-8"))
-    return {i["id"]: (i["title"], i["url"]) for i in document["items"]}
+    return {i["id"]: (i["title"], i["url"]) for i in exported_items(tmp_path / "data")}
 
 
 def test_a_site_that_moves_and_corrects_a_title_at_once_keeps_each_article_once(

@@ -6,7 +6,6 @@ backends, one collect per source, in two source orders; plus the credit rule's v
 from __future__ import annotations
 
 import itertools
-import json
 from datetime import UTC, datetime
 
 import pytest
@@ -18,7 +17,7 @@ from items.normalize import normalize
 from items.similarity import compare
 from sampleweb.server import LocalWeb
 from tests.items.credit_cases import APART, MERGE, all_cases, source_configs
-from tests.support import ROOT, open_test_store
+from tests.support import ROOT, exported_items, open_test_store
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 CONFIGS = {c.id: c for c in source_configs()}
@@ -93,7 +92,7 @@ def test_the_demo_pair_is_one_story_credited_to_the_zone(write_config, tmp_path)
             url = "{web.url('/invest/rss.xml')}"
             """)
         assert service.main(["--config", str(config), "collect"]) == 0
-    items = json.loads((tmp_path / "data" / "public" / "feeds" / "all.json").read_text("utf-8"))["items"]
+    items = exported_items(tmp_path / "data")
     fairs = [i for i in items if "用工对接会" in i["title"]]
     assert len(fairs) == 1
     assert fairs[0]["title"] == "经开区举办2026年企业用工对接会"  # the zone's own appearance is canonical

@@ -11,6 +11,7 @@ import re
 import pytest
 
 import service
+from tests.support import exported_items
 
 RESIDUE = re.compile(r"&(?:amp;)?(?:xxe|probe|lol\d?|a|b|undefined|foo|zz);")
 XXE = ('<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">'
@@ -88,6 +89,6 @@ def test_known_references_still_read_as_their_characters(web, write_config, tmp_
         url = "{url}"
         """)
     assert service.main(["--config", str(config), "collect"]) == 0
-    entry = json.loads((tmp_path / "data" / "public" / "feeds" / "all.json").read_text("utf-8"))["items"][0]
+    entry = exported_items(tmp_path / "data")[0]
     assert entry["title"] == "甲&乙公司签约"
     assert "©" in entry["content_html"]
