@@ -67,13 +67,14 @@ def complete_texts(source: SourceConfig, fetch: SourceFetcher, known: ReadingLoo
     """The feed's items with page text where they need it, and whether every wanted
     page was read (when not, the caller keeps no validators, so the next poll tries again).
     Pages the source's trust refuses (a redirect into a private network) are noted in `refused`."""
-    wanted = [item.url for item in items if wants_page(item, source.fulltext)]
+    wants = [wants_page(item, source.fulltext) for item in items]
+    wanted = [item.url for item, want in zip(items, wants, strict=True) if want]
     stored = known.readings(source.id, wanted) if wanted else {}
     out: list[RawItem] = []
     complete, stopped = True, False
-    for item in items:
+    for item, want in zip(items, wants, strict=True):
         key = listed_key(item.title, item.summary, item.content_html, item.updated)
-        if not wants_page(item, source.fulltext):
+        if not want:
             out.append(replace(item, listed_key=key, text_origin="feed"))
             continue
         state = stored.get(item.url)
