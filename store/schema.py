@@ -248,8 +248,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     """,
     # 16: SQLite's search index holds one token per character instead of trigrams
     # (store/search_text.py says why), is contentless (the text is in appearances already)
-    # and keeps no column sizes (results are ordered by date, never ranked); the story of a matched appearance is read from a small
-    # (id, story_id) index instead of FTS5's content table (12,500 matches: 5 ms, not 44 ms).
+    # and keeps no column sizes (results are ordered by date, never ranked); the story of a
+    # matched appearance is read from a small (id, story_id) index instead of FTS5's content
+    # table (12,500 matches: 5 ms, not 44 ms).
     # Triggers no longer write the index row by row: FTS5 flushes its pending terms at every
     # statement savepoint, so an index row written inside each appearance INSERT became a
     # segment of its own, merged again and again (64 instead of 20 us per row). They queue
