@@ -33,14 +33,25 @@ def configure(processes: int) -> None:
         old.shutdown(wait=False)
 
 
+STOP_WAIT = 3.0  # seconds stop() waits for the workers before the service exits anyway
+
+
 def stop() -> None:
-    """No more worker processes, and wait until the current ones have exited. For a service
-    that ends with os._exit (polls still fetching): that skips the executor's exit handler,
-    and its workers, forkserver and resource tracker outlived the service. Pages still being
-    parsed finish first (a bounded, pure step); later ones run in their calling thread."""
+    """No more worker processes, and wait (at most STOP_WAIT) until the current ones have
+    exited. For a service that ends with os._exit (polls still fetching): that skips the
+    executor's exit handler, and its workers, forkserver and resource tracker outlived the
+    service. The wait runs on a thread of its own and is bounded, because an executor's
+    shutdown can hang (a stop must never wait for ever: a worker stuck on a page is left).
+    Later pages run in their calling thread."""
     old = _replace_pool(0)
-    if old is not None:
-        old.shutdown(wait=True, cancel_futures=True)
+    if old is None:
+        return
+    waiter = threading.Thread(target=old.shutdown, kwargs={"wait": True, "cancel_futures": True},
+                              name="offload-stop", daemon=True)
+    waiter.start()
+    waiter.join(STOP_WAIT)
+    if waiter.is_alive():
+        log.warning("event=offload_stop_timeout seconds=%s note=\"workers left running\"", STOP_WAIT)
 
 
 def _replace_pool(processes: int) -> ProcessPoolExecutor | None:
