@@ -49,8 +49,7 @@ def ops_pages(current_config: Callable[[], Config], store: Store,
         return Reply(200, b"ready\n")
 
     def metrics_page() -> Reply:
-        _refresh_gauges(current_config(), store)
-        body, content_type = metrics.exposition()
+        body, content_type = metrics.exposition(_stored_gauges(current_config(), store))
         return Reply(200, body, content_type)
 
     return {"/status": status_page, "/status.json": status_document, "/healthz": healthz,
@@ -105,18 +104,15 @@ def ops_actions(poll_now: Callable[[str], bool]) -> dict[str, Action]:
     return {"/admin/collect": collect}
 
 
-def _refresh_gauges(config: Config, store: Store) -> None:
+def _stored_gauges(config: Config, store: Store) -> list[metrics.Metric]:
     """Gauges mirror stored state, so they are right after a restart and for every node."""
     configured = {s.id for s in config.sources}
     with store.read() as tx:
         stories = tx.story_count()
         states = [s for s in tx.source_states() if s.id in configured]
     metrics.STORIES.set(stories)
-    for gauge in (metrics.FAILURES, metrics.NEXT_POLL, metrics.LAST_SUCCESS):
-        gauge.clear()
-    for state in states:
-        metrics.FAILURES.labels(state.id).set(state.consecutive_failures)
-        if state.next_poll_at:
-            metrics.NEXT_POLL.labels(state.id).set(state.next_poll_at.timestamp())
-        if state.last_success_at:
-            metrics.LAST_SUCCESS.labels(state.id).set(state.last_success_at.timestamp())
+    return metrics.source_gauges(
+        metrics.SourceGauge(state.id, state.consecutive_failures,
+                            state.next_poll_at.timestamp() if state.next_poll_at else None,
+                            state.last_success_at.timestamp() if state.last_success_at else None)
+        for state in states)

@@ -184,9 +184,7 @@ def _count_success(source_id: str, items: int, new: int, stories_created: int,
                    not_modified: bool) -> None:
     """Counters from the ingest report: no COUNT(*) per collect (the stories gauge is
     refreshed from the database when /metrics is read)."""
-    metrics.FETCHES.labels(source_id, "not_modified" if not_modified else "ok").inc()
-    metrics.ITEMS.labels(source_id).inc(items)
-    metrics.NEW_ITEMS.labels(source_id).inc(new)
+    metrics.SOURCES.fetched(source_id, "not_modified" if not_modified else "ok", items, new)
     metrics.STORIES_CREATED.inc(stories_created)
     metrics.DEDUPE_MERGES.inc(max(0, new - stories_created))
 
@@ -198,7 +196,7 @@ def _fail(config: Config, store: Store, source: SourceConfig, at: datetime, cloc
         next_poll = next_poll_after_failure(clock, source.interval, failures,
                                             config.scheduler.max_backoff, retry_after)
         tx.record_failure(source.id, at, message, kind, next_poll)
-    metrics.FETCHES.labels(source.id, kind).inc()
+    metrics.SOURCES.fetched(source.id, kind)
     log.warning("event=collect_failed source=%s kind=%s failures=%d next_poll=%s error=%r",
                 source.id, kind, failures, next_poll.isoformat(), message)
     return CollectOutcome(source.id, error=message, error_kind=kind, next_poll_at=next_poll)

@@ -55,6 +55,13 @@ def test_status_health_metrics_and_admin_collect(web, write_config, tmp_path):
         fetches = {(s.labels["source"], s.labels["outcome"]): s.value
                    for s in families["zonefeed_fetches"].samples if s.name == "zonefeed_fetches_total"}
         assert fetches[("good", "ok")] >= 1 and fetches[("down", "error")] >= 1
+        items = {s.labels["source"]: s.value for s in families["zonefeed_items"].samples}
+        assert items["good"] >= 2 and "down" not in items
+        failures = {s.labels["source"]: s.value
+                    for s in families["zonefeed_source_consecutive_failures"].samples}
+        assert failures["down"] >= 1 and failures["good"] == 0
+        assert "good" in {s.labels["source"] for s in
+                          families["zonefeed_source_last_success_timestamp_seconds"].samples}
         assert {"zonefeed_fetch_seconds", "zonefeed_items", "zonefeed_dedupe_merges",
                 "zonefeed_render_seconds", "zonefeed_stories"} <= families.keys()
         assert families["zonefeed_stories"].samples[0].value == 2
