@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from items.ingest import GUID_PREFIX
+from model.stories import GUID_PREFIX
 
 _STORY_TOKEN = re.compile(r"[0-9a-f]{24}")
 

@@ -20,11 +20,10 @@ from items.matchtext import article_lines
 from items.minhash import LSH
 from items.similarity import MatchDoc
 from items.urls import other_spellings, same_path
-from model.stories import Appearance
+from model.stories import GUID_PREFIX, Appearance
 from store.match_tx import Decision, StoredAppearance, StoredText, UrlHit
 from store.tx import Tx
 
-GUID_PREFIX = "tag:zonefeed,2026:story/"
 BACKFILL_PER_INGEST = 500  # appearances without keys of the current band scheme, keyed a slice at a time
 MOVED_MIN_CHARS = 60  # a moved page is recognized by its text alone only when it has this much
 

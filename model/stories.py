@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+GUID_PREFIX = "tag:zonefeed,2026:story/"  # a story's public id: this and a digest (items.ingest)
+
 
 @dataclass(frozen=True)
 class PlaceTag:
