@@ -61,6 +61,13 @@ class OpsApp:
         """Routing without the pages and actions themselves, for a front process (feeds.front)."""
         return OpsApp(self._feeds.front(), dict.fromkeys(self._pages), {}, None, self._probes)
 
+    def local(self, request: Request) -> Response | None:
+        """In a front process: the feeds' answer; None for the operator routes, which read this
+        process's state (metrics, readiness) and act on its scheduler."""
+        if request.path in self._pages or request.method == "POST":
+            return None
+        return self._feeds.local(request)
+
     def lane(self, request: Request) -> str:
         return PROBE_LANE if request.path in self._probes else self._feeds.lane(request)
 

@@ -96,6 +96,7 @@ def run_service(config: Config, store: Store, log_level: str | None,
         new = _reload_config(config.path, store, poller)
         if new is not None:
             current["config"] = new
+            server.refresh_front()
             setup_logging(log_level or new.service.log_level)
             poller.renderer.trigger()
 

@@ -1,16 +1,18 @@
-"""Feed polls answered by a process of their own; every other request forwarded to the service.
+"""Readers' requests answered by a process of their own; operator requests forwarded to the service.
 
 `run` collects in the process that serves. Its Python work (fetching, dedupe, ingest,
 rendering) holds the GIL, and an event loop waiting for the GIL answers polls late: with the
 server in that process, conditional polls fell from ~27,000 to ~4,000 per second (p99 74 ms)
-while a collect ran (bench/README.md). Here a child process holds the listening socket and
-runs the feeds.httpd loop with its own GIL: it answers what the application's `quick()` can
-from the static export, and sends every other request through a pipe to the service process,
-which answers it on its lane threads as the in-process server would. Lanes are chosen on both
-sides, so a health probe never waits behind views in either process.
+while a collect ran, and views rendered there waited 164-398 ms at p99 (bench/README.md).
+Here a child process holds the listening socket and runs the feeds.httpd loop with its own
+GIL: it answers feeds from the static export, and views and reading pages from a store
+connection of its own; what only the service process can answer (metrics, readiness, status
+pages, admin actions) goes through a pipe to it, where lane threads answer as the in-process
+server would. Lanes are chosen on both sides, so a health probe never waits behind views.
 
-The application gives the front its part with `app.front()`: a copy that can answer quick()
-and lane() there (static files, routing rules), never the store or the scheduler.
+The application gives the front its part with `app.front()` (a FrontApp, sent pickled): it
+answers quick(), lane() and local() there, never touching the scheduler. After a config
+reload `refresh_front()` sends a new one.
 """
 
 from __future__ import annotations
@@ -24,12 +26,20 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from multiprocessing.connection import Connection
+from typing import Protocol
 
 from feeds.http_limits import Limits
 from feeds.http_request import Request
 from feeds.httpd import DEFAULT_LANE, App, HTTPServer, Response, answer, listening_socket
 
 log = logging.getLogger("zonefeed.http")
+_REPLACE = -1  # a message number that carries a new front application instead of an answer
+
+
+class FrontApp(App, Protocol):
+    def local(self, request: Request) -> Response | None:
+        """The answer given in the front process, or None: the service process gives it."""
+
 _UNAVAILABLE = Response.of(503, b"503 service process unavailable\n", Retry_After="1")
 
 
@@ -85,6 +95,11 @@ class FrontServer:
         finally:
             self._stopped.set()
 
+    def refresh_front(self) -> None:
+        """Send the front a new part of the application (after a config reload)."""
+        if self._pipe is not None:
+            self._send(self._pipe, _REPLACE, self.app.front())
+
     def shutdown(self) -> None:
         """Stop the front (its connections close with it) and wait for serve_forever() to return."""
         self._stopping.set()
@@ -107,18 +122,20 @@ class FrontServer:
             self._pools.get(lane, self._pools[DEFAULT_LANE]).submit(self._answer, pipe, number, request)
 
     def _answer(self, pipe: Connection, number: int, request: Request) -> None:
-        response = answer(self.app, request)
+        self._send(pipe, number, answer(self.app, request))
+
+    def _send(self, pipe: Connection, number: int, message: object) -> None:
         try:
             with self._send_lock:
-                pipe.send((number, response))
+                pipe.send((number, message))
         except OSError:
             pass  # the front is gone, and with it the client's connection
 
 
 class _Forwarding:
-    """The front's application: quick() and lane() here, everything else in the service process."""
+    """The front's application: what the local part answers here, the rest in the service process."""
 
-    def __init__(self, local: App, pipe: Connection):
+    def __init__(self, local: FrontApp, pipe: Connection):
         self._local = local
         self._pipe = pipe
         self._waiting: dict[int, Future[Response]] = {}
@@ -132,6 +149,9 @@ class _Forwarding:
         return self._local.lane(request)
 
     def __call__(self, request: Request) -> Response:
+        answered = self._local.local(request)
+        if answered is not None:
+            return answered
         future: Future[Response] = Future()
         with self._lock:
             number = next(self._numbers)
@@ -148,6 +168,9 @@ class _Forwarding:
         try:
             while True:
                 number, response = self._pipe.recv()
+                if number == _REPLACE:
+                    self._local = response
+                    continue
                 with self._lock:
                     future = self._waiting.pop(number)
                 future.set_result(response)
@@ -159,7 +182,7 @@ class _Forwarding:
             on_closed()
 
 
-def _front_main(sock: socket.socket, local: App, pipe: Connection, lanes: dict[str, int], limits: Limits,
+def _front_main(sock: socket.socket, local: FrontApp, pipe: Connection, lanes: dict[str, int], limits: Limits,
                 access_log: bool, log_setup: Callable[[], None] | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the service decides
     if log_setup is not None:

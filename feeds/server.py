@@ -155,15 +155,17 @@ class Site(Protocol):
     def lookup(self, url_path: str, query: str = "") -> Representation | None: ...
 
     def front(self) -> Site:
-        """What a front process may answer from: the static files, without the store."""
+        """What a front process answers from (picklable: it is sent there)."""
 
 
 class FeedApp:
     """The feed server's routes: prepared feed answers, live pages, 404; validators and gzip."""
 
-    def __init__(self, site: Site, dynamic: dict[str, DynamicRoute] | None = None):
+    def __init__(self, site: Site, dynamic: dict[str, DynamicRoute] | None = None,
+                 forwarded: frozenset[str] = frozenset()):
         self._site = site
         self._routes = dynamic or {}
+        self._forwarded = forwarded  # in a front process: paths the service process answers
 
     def quick(self, request: Request) -> Response | None:
         """Feed polls, nearly all the load: a plain /feeds/ URL is a file already in memory."""
@@ -174,8 +176,13 @@ class FeedApp:
         return None if found is None else self._answer(request, found)
 
     def front(self) -> FeedApp:
-        """The part that answers in a front process (feeds.front): quick() and lane()."""
-        return FeedApp(self._site.front())
+        """What answers in a front process (feeds.front): everything from the site's front part;
+        the dynamic routes live in this process."""
+        return FeedApp(self._site.front(), forwarded=frozenset(self._routes))
+
+    def local(self, request: Request) -> Response | None:
+        """In a front process: the answer, or None when the service process gives it."""
+        return None if request.path in self._forwarded else self(request)
 
     def lane(self, request: Request) -> str:
         """A feed URL with a query, and the reading pages, render from the store; the rest is

@@ -11,16 +11,21 @@ POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 def open_store(url: str) -> Store:
     """Open (and migrate) the store named by a storage URL."""
-    if url.startswith("sqlite:///"):
-        store: Store = SQLiteStore(url[len("sqlite:///") :])
-    elif url.startswith(POSTGRES_SCHEMES):
-        from store.postgres import PostgresStore  # psycopg only loads when asked for
-
-        store = PostgresStore(url)
-    else:
-        raise ValueError(f"unsupported storage URL {url!r}")
+    store = connect_store(url)
     store.migrate()
     return store
 
 
-__all__ = ["FeedQuery", "SQLiteStore", "SourceState", "Store", "Tx", "open_store"]
+def connect_store(url: str) -> Store:
+    """Open the store named by a storage URL as it is: for a second process of a service that
+    has migrated it already."""
+    if url.startswith("sqlite:///"):
+        return SQLiteStore(url[len("sqlite:///") :])
+    if url.startswith(POSTGRES_SCHEMES):
+        from store.postgres import PostgresStore  # psycopg only loads when asked for
+
+        return PostgresStore(url)
+    raise ValueError(f"unsupported storage URL {url!r}")
+
+
+__all__ = ["FeedQuery", "SQLiteStore", "SourceState", "Store", "Tx", "connect_store", "open_store"]

@@ -1,4 +1,4 @@
-"""The front process: polls answered there, the rest forwarded to this process, restarts."""
+"""The front process: readers answered there, operator routes forwarded to this process, restarts."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import os
 import signal
 import threading
 import time
+from dataclasses import replace
 from functools import partial
 
 import pytest
@@ -19,6 +20,7 @@ from obs.logs import setup_logging
 from store import open_store
 from tests.feeds.stories import SOURCES_TOML, fill_store
 from tests.feeds.test_server import request
+from tests.running import wait_for
 
 TOKEN = "s3cret-admin-token-for-tests"
 
@@ -68,3 +70,37 @@ def test_a_front_that_dies_is_started_again(front):
         time.sleep(0.1)
     assert server.front_pid not in (None, first)
     assert request(port, "/feeds/all.atom")[0] == 200  # the socket stayed open: nothing was refused
+
+
+class _NoReads:
+    """A store this process cannot read: what it serves must come from somewhere else."""
+
+    def read(self):
+        raise RuntimeError("read in the service process")
+
+
+def test_views_and_reading_pages_come_from_the_fronts_own_store(load):
+    config = load(SOURCES_TOML)
+    fill_store(config)
+    build_feeds(config, open_store(config.storage.url))
+    current = {"config": config}
+    server = make_server("127.0.0.1", 0, feed_site(lambda: current["config"], _NoReads()),
+                         settings=config.server, front_logs=partial(setup_logging, "INFO"))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    port = server.server_address[1]
+    try:
+        status, _, body = request(port, "/feeds/all.atom?q=%E6%8B%9B%E5%95%86")
+        assert status == 200 and "云阳县召开招商引资推进会" in body.decode()
+        status, _, body = request(port, "/search?q=%E6%8B%9B%E5%95%86")
+        assert status == 200 and "云阳县召开招商引资推进会" in body.decode()
+        assert request(port, "/")[0] == 200
+
+        # a reload reaches the front: the view is rendered again under the new title
+        current["config"] = replace(config, feeds=(replace(config.feeds[0], title="改过的标题"),))
+        server.refresh_front()
+        assert wait_for(lambda: "改过的标题" in request(port, "/feeds/all.atom?limit=5")[2].decode(), 10)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)

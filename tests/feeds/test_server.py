@@ -17,6 +17,7 @@ from feeds.server import StaticSite, make_server
 from store import open_store
 from tests.feeds.stories import SOURCES_TOML, appearance, fill_store
 from tests.feeds.validity import A, atom_rule_errors, jing_errors, rss_profile_errors
+from tests.running import wait_for
 
 FEEDS_TOML = """
 [[feeds]]
@@ -31,7 +32,7 @@ def served(load, tmp_path):
     fill_store(config)
     store = open_store(config.storage.url)
     build_feeds(config, store)
-    views = FilteredViews(lambda: config, store, version_ttl=0)
+    views = FilteredViews(lambda: config, store, version_ttl=0, stale_for=0)
     server = make_server("127.0.0.1", 0, FeedSite(StaticSite(config.service.data_dir / "public"), views),
                          dynamic={"/healthz": lambda: (b"ok\n", "text/plain; charset=utf-8")})
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -129,6 +130,18 @@ def test_query_views_are_cached_and_answer_304(served):
     fill_store(config, [appearance("yunyang", 0, "云阳县最新消息")])
     status, third, body = request(port, "/feeds/all.json?limit=2&q=%E4%BA%91%E9%98%B3", If_None_Match=first["etag"])
     assert status == 200 and third["etag"] != first["etag"] and "云阳县最新消息" in body.decode()
+
+
+def test_an_outdated_view_is_answered_at_once_while_it_renders_again(load):
+    config = load(SOURCES_TOML + FEEDS_TOML)
+    fill_store(config)
+    store = open_store(config.storage.url)
+    views = FilteredViews(lambda: config, store, version_ttl=0, stale_for=30)
+    first = views.lookup("/feeds/all.json", "q=云阳")
+    fill_store(config, [appearance("yunyang", 0, "云阳县最新消息")])
+    assert views.lookup("/feeds/all.json", "q=云阳") is first  # new data: the old view, not a wait
+    assert wait_for(lambda: "云阳县最新消息" in views.lookup("/feeds/all.json", "q=云阳").body.decode(), 10)
+    store.close()
 
 
 def test_query_on_unknown_feed_is_404(served):
