@@ -21,6 +21,7 @@ from items.explain import explain
 from items.retention import apply_retention
 from items.tagging import retag_older, tagger
 from obs.logs import setup_logging
+from ops.memory import limit_arenas
 from ops.pidfile import signal_reload
 from ops.progress import Progress
 from ops.signals import SignalInbox
@@ -304,4 +305,5 @@ def _parser() -> argparse.ArgumentParser:
 
 
 if __name__ == "__main__":
+    limit_arenas()
     sys.exit(main())

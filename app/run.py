@@ -25,6 +25,7 @@ from feeds.server import make_server
 from items.retention import apply_retention
 from obs import metrics
 from obs.logs import setup_logging
+from ops.memory import give_back
 from ops.pidfile import remove_pid, write_pid
 from ops.signals import SignalInbox
 from scheduler.collect import StoredRobots
@@ -79,7 +80,10 @@ def run_service(config: Config, store: Store, log_level: str | None,
 
     def render_after_retention() -> list[str]:
         retention.maybe_apply(current["config"].storage.keep_content)
-        return build_feeds(current["config"], store)
+        try:
+            return build_feeds(current["config"], store)
+        finally:
+            give_back()
 
     render = metrics.timed_render(render_after_retention)
     render()
