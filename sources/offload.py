@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
+import select
 import threading
 from collections.abc import Callable
 from concurrent.futures import CancelledError, ProcessPoolExecutor
@@ -86,8 +88,26 @@ def _current_pool() -> ProcessPoolExecutor | None:
     with _lock:
         if _processes and _pool is None:
             # forkserver: workers never inherit this process's threads, locks or sockets
-            _pool = ProcessPoolExecutor(_processes, mp_context=multiprocessing.get_context("forkserver"))
+            _pool = ProcessPoolExecutor(_processes, mp_context=multiprocessing.get_context("forkserver"),
+                                        initializer=_exit_with, initargs=(os.getpid(),))
         return _pool
+
+
+def _exit_with(service_pid: int) -> None:
+    """In a worker: end when the service process ends, however it ends. A worker waits for
+    work on a queue it holds both ends of, and it holds the forkserver's "alive" pipe open, so
+    after a SIGKILLed service the worker, the forkserver and the resource tracker ran on for
+    ever, adopted by init."""
+    try:
+        service = os.pidfd_open(service_pid)
+    except (AttributeError, OSError):  # not Linux >= 5.3: left as it was
+        return
+
+    def wait() -> None:
+        select.select([service], [], [])  # readable once the process has ended
+        os._exit(0)
+
+    threading.Thread(target=wait, name="exit-with-service", daemon=True).start()
 
 
 def _discard(pool: ProcessPoolExecutor) -> None:
