@@ -258,14 +258,16 @@ class FrontFeedSite:
         with self._lock:
             if self._site is None:
                 config = self._config
-                store = self._store(config.storage.url)
+                store = self._store(config.storage.url, config.server.view_workers + 1)
                 self._site = FeedSite(StaticSite(config.service.data_dir / "public"),
                                       FilteredViews(lambda: config, store), ReaderPages(lambda: config, store))
             return self._site
 
     @classmethod
-    def _store(cls, url: str) -> Store:
+    def _store(cls, url: str, connections: int) -> Store:
+        """Connections for the view lane's threads and one refreshing a view: each SQLite
+        reader keeps a page cache of its own."""
         with cls._stores_lock:
             if url not in cls._stores:
-                cls._stores[url] = connect_store(url)
+                cls._stores[url] = connect_store(url, connections)
             return cls._stores[url]

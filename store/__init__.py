@@ -16,15 +16,16 @@ def open_store(url: str) -> Store:
     return store
 
 
-def connect_store(url: str) -> Store:
+def connect_store(url: str, connections: int | None = None) -> Store:
     """Open the store named by a storage URL as it is: for a second process of a service that
-    has migrated it already."""
+    has migrated it already; `connections`: at most this many at once (None: the default)."""
     if url.startswith("sqlite:///"):
-        return SQLiteStore(url[len("sqlite:///") :])
+        path = url[len("sqlite:///") :]
+        return SQLiteStore(path) if connections is None else SQLiteStore(path, readers=connections)
     if url.startswith(POSTGRES_SCHEMES):
         from store.postgres import PostgresStore  # psycopg only loads when asked for
 
-        return PostgresStore(url)
+        return PostgresStore(url) if connections is None else PostgresStore(url, max_connections=connections)
     raise ValueError(f"unsupported storage URL {url!r}")
 
 
