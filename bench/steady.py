@@ -27,8 +27,18 @@ source is polled about 3 times in the window). A 30-minute interval at 5,000 sou
 CPU share at the compressed rate (an upper bound for the real one) and the CPU seconds per poll
 scaled to the real rate. `--interval 1800` runs at the real rate.
 
+Reusing the fill: `--fills DIR` puts site k on port 20000 + k (`--base-port`) and the run in
+$TMPDIR/zf-steady-<key>, so source URLs and the data dir are the same from run to run; after the
+cold collect the store (SQLite: the file after a WAL checkpoint; PostgreSQL: a database
+zf_fill_<key> made with CREATE DATABASE ... TEMPLATE) and the data dir are kept under DIR, keyed
+by backend, sources, items, seed, base port and a hash of store/schema.py. A later run with the
+same key restores them instead of the cold collect (printing how long that took; the cold collect
+figures are then not printed) and its first poll sees the same sites and items, so the baseline
+collect is the same mostly-304 poll. Runs with --fills cannot run side by side (fixed ports and
+work dir). Drop a fill: rm -r DIR/<key> (and DROP DATABASE zf_fill_<key>).
+
 Run: .venv/bin/python bench/steady.py [--sources 500 2000 5000] [--minutes 6] [--nodes 1]
-     [--url sqlite | postgresql://127.0.0.1:5432/test]
+     [--url sqlite | postgresql://127.0.0.1:5432/test] [--fills DIR]
 """
 
 from __future__ import annotations
