@@ -27,14 +27,25 @@ source is polled about 3 times in the window). A 30-minute interval at 5,000 sou
 CPU share at the compressed rate (an upper bound for the real one) and the CPU seconds per poll
 scaled to the real rate. `--interval 1800` runs at the real rate.
 
+Reusing the fill: `--fills DIR` puts site k on port 20000 + k (`--base-port`) and the run in
+$TMPDIR/zf-steady-<key>, so source URLs and the data dir are the same from run to run; after the
+cold collect the store (SQLite: the file after a WAL checkpoint; PostgreSQL: a database
+zf_fill_<key> made with CREATE DATABASE ... TEMPLATE) and the data dir are kept under DIR, keyed
+by backend, sources, items, seed, base port and a hash of store/schema.py. A later run with the
+same key restores them instead of the cold collect (printing how long that took; the cold collect
+figures are then not printed) and its first poll sees the same sites and items, so the baseline
+collect is the same mostly-304 poll. Runs with --fills cannot run side by side (fixed ports and
+work dir). Drop a fill: rm -r DIR/<key> (and DROP DATABASE zf_fill_<key>).
+
 Run: .venv/bin/python bench/steady.py [--sources 500 2000 5000] [--minutes 6] [--nodes 1]
-     [--url sqlite | postgresql://127.0.0.1:5432/test]
+     [--url sqlite | postgresql://127.0.0.1:5432/test] [--fills DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import http.client
 import json
 import multiprocessing
@@ -42,6 +53,7 @@ import os
 import random
 import re
 import resource
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -65,10 +77,11 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 # the loopback web and the store -----------------------------------------------------------------
 @contextlib.contextmanager
-def web(sites: int, items: int, new_share: float, seed: int) -> Iterator[tuple[subprocess.Popen, dict]]:
+def web(sites: int, items: int, new_share: float, seed: int,
+        base_port: int = 0) -> Iterator[tuple[subprocess.Popen, dict]]:
     proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "steady_web.py"), str(sites), str(items),
-                             str(new_share), str(seed)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            text=True)
+                             str(new_share), str(seed), str(base_port)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
     try:
         yield proc, json.loads(proc.stdout.readline())
     finally:
@@ -81,7 +94,8 @@ def web(sites: int, items: int, new_share: float, seed: int) -> Iterator[tuple[s
 
 
 @contextlib.contextmanager
-def storage(url: str, workdir: Path) -> Iterator[str]:
+def storage(url: str, workdir: Path, template: str | None = None) -> Iterator[str]:
+    """A fresh SQLite path or PostgreSQL database; `template`: a saved fill's database to copy."""
     if url == "sqlite":
         yield f"sqlite:///{workdir / 'zonefeed.db'}"
         return
@@ -89,7 +103,7 @@ def storage(url: str, workdir: Path) -> Iterator[str]:
 
     name = f"zf_steady_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
+        admin.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
     parts = urlsplit(url)
     try:
         yield urlunsplit(parts._replace(path=f"/{name}"))
@@ -163,6 +177,69 @@ def write_config(workdir: Path, storage_url: str, sites: list[dict], interval: i
     path = workdir / "config.toml"
     path.write_text("\n".join(body), encoding="utf-8")
     return path
+
+
+# saved fills (--fills) ---------------------------------------------------------------------------
+def fill_key(args: argparse.Namespace, count: int) -> str:
+    """What a filled store depends on: backend, sites (their URLs: the base port), items, seed and
+    the store's schema (a hash of store/schema.py, whose migrations it has run)."""
+    schema = hashlib.sha256((ROOT / "store" / "schema.py").read_bytes()).hexdigest()[:10]
+    backend = "sqlite" if args.url == "sqlite" else "pg"
+    return f"{backend}_{count}s_{args.items}i_seed{args.seed}_port{args.base_port}_schema{schema}"
+
+
+def _pg_admin(url: str):  # noqa: ANN202 (psycopg is imported only for PostgreSQL runs)
+    import psycopg
+
+    return psycopg.connect(url, autocommit=True)
+
+
+def fill_saved(url: str, fills: Path, key: str) -> bool:
+    if not (fills / key / "data").is_dir():
+        return False
+    if url == "sqlite":
+        return (fills / key / "zonefeed.db").is_file()
+    with _pg_admin(url) as admin:
+        return admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (f"zf_fill_{key}",)).fetchone() is not None
+
+
+def save_fill(url: str, storage_url: str, workdir: Path, fills: Path, key: str) -> float:
+    """Keep the store and the data dir as the cold collect left them (the service has exited)."""
+    import psycopg
+
+    started = time.perf_counter()
+    target, partial = fills / key, fills / f"{key}.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    if url == "sqlite":
+        db = Path(storage_url.removeprefix("sqlite:///"))
+        with contextlib.closing(sqlite3.connect(db, timeout=30)) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        shutil.copyfile(db, partial / "zonefeed.db")
+    else:
+        name = f"zf_fill_{key}"
+        with _pg_admin(url) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name}")
+            for attempt in range(10):  # a session of the exited service may take a moment to end
+                try:
+                    admin.execute(f"CREATE DATABASE {name} TEMPLATE {urlsplit(storage_url).path.lstrip('/')}")
+                    break
+                except psycopg.errors.ObjectInUse:
+                    if attempt == 9:
+                        raise
+                    time.sleep(1)
+    shutil.copytree(workdir / "data", partial / "data", symlinks=True)
+    shutil.rmtree(target, ignore_errors=True)
+    partial.rename(target)
+    return time.perf_counter() - started
+
+
+def restore_fill(url: str, storage_url: str, workdir: Path, fills: Path, key: str) -> None:
+    """The saved store (SQLite; PostgreSQL's was the run database's template) and data dir."""
+    if url == "sqlite":
+        shutil.copyfile(fills / key / "zonefeed.db", storage_url.removeprefix("sqlite:///"))
+    shutil.rmtree(workdir / "data", ignore_errors=True)
+    shutil.copytree(fills / key / "data", workdir / "data", symlinks=True)
 
 
 # measuring ----------------------------------------------------------------------------------------
@@ -318,12 +395,27 @@ def story_cost(config: Path, site_web: dict, log: Path) -> tuple[float, float]:
 
 def one_size(count: int, args: argparse.Namespace, workdir: Path) -> dict:
     interval = args.interval or max(10, round(args.minutes * 60 / 3))
+    key = fill_key(args, count) if args.fills else ""
+    restore = bool(args.fills) and fill_saved(args.url, args.fills, key)
+    workdir.mkdir(parents=True, exist_ok=True)
     log = workdir / "service.log"
-    with web(count, args.items, args.new_share, args.seed) as (web_proc, site_web), \
-            storage(args.url, workdir) as storage_url:
+    with web(count, args.items, args.new_share, args.seed, args.base_port if args.fills else 0) as (web_proc, site_web), \
+            contextlib.ExitStack() as stack:
+        started = time.perf_counter()
+        storage_url = stack.enter_context(
+            storage(args.url, workdir, f"zf_fill_{key}" if restore and args.url != "sqlite" else None))
         config = write_config(workdir, storage_url, site_web["sites"], interval)
-        warm = service_command(config, "collect", log)
-        print(f"  cold collect (warm-up): {warm[0]:.0f} s wall, {warm[1]:.0f} s CPU", flush=True)
+        if restore:
+            restore_fill(args.url, storage_url, workdir, args.fills, key)
+            print(f"  restored the fill {args.fills / key} instead of a cold collect: "
+                  f"{time.perf_counter() - started:.1f} s (database and data dir)", flush=True)
+            warm = None
+        else:
+            warm = service_command(config, "collect", log)
+            print(f"  cold collect (warm-up): {warm[0]:.0f} s wall, {warm[1]:.0f} s CPU", flush=True)
+            if args.fills:
+                took = save_fill(args.url, storage_url, workdir, args.fills, key)
+                print(f"  fill saved as {args.fills / key} in {took:.1f} s", flush=True)
         base_line = service_command(config, "collect", log)
         print(f"  second collect (baseline, {count} polls): {base_line[0]:.1f} s wall, {base_line[1]:.1f} s CPU"
               f" = {base_line[1] / count * 1000:.1f} ms CPU per poll", flush=True)
@@ -473,6 +565,9 @@ def main() -> int:
     parser.add_argument("--new-share", type=float, default=0.02, help="share of polls bringing a new item")
     parser.add_argument("--client-rate", type=float, default=20.0, help="feed polls per second")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--fills", type=Path, help="keep the filled store here after the cold collect; "
+                        "restore it instead of the cold collect when one with the same key is kept")
+    parser.add_argument("--base-port", type=int, default=20000, help="with --fills: site k on this port + k")
     args = parser.parse_args()
     if args.nodes > 1 and args.url == "sqlite":
         parser.error("several nodes need --url postgresql://…")
@@ -483,7 +578,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for count in args.sources:
             print(f"{count} sources:", flush=True)
-            rows.append(one_size(count, args, Path(tmp) / str(count)))
+            # with --fills, one path from run to run: data_dir is in the config the render state is stamped with
+            workdir = Path(tempfile.gettempdir()) / f"zf-steady-{fill_key(args, count)}" if args.fills else Path(tmp) / str(count)
+            shutil.rmtree(workdir, ignore_errors=True)
+            try:
+                rows.append(one_size(count, args, workdir))
+            finally:
+                if args.fills:
+                    shutil.rmtree(workdir, ignore_errors=True)
             report(rows[-1])
     print(f"load average at the end {os.getloadavg()[0]:.2f}")
     print("sources  cpu%  ms/poll  rssMB  polls/s  p50ms  p99ms  render_ms  +dbMB  late  backlog")

@@ -18,8 +18,11 @@ The arrival time of every front-page request is kept per site: the gaps between 
 service's real poll intervals (bench/steady.py reads them at <control>/polls). <control>/stats
 has request counts, <control>/mark starts a new measuring window, <control>/news/N adds an item to site N now.
 
-Run: python bench/steady_web.py SITES ITEMS NEW_SHARE SEED   (prints one JSON line listing the
-sites, then serves until its standard input closes).
+Run: python bench/steady_web.py SITES ITEMS NEW_SHARE SEED [BASE_PORT]   (prints one JSON line
+listing the sites, then serves until its standard input closes). With BASE_PORT, site k listens on
+BASE_PORT + k, so the site URLs are the same from run to run (bench/steady.py --fills); 0 (the
+default) takes free ports. The sites, their kinds, latencies, initial items and ETags depend on
+SEED alone; Last-Modified and the items' dates follow the clock at start.
 """
 
 from __future__ import annotations
@@ -247,12 +250,12 @@ def _local(moment: datetime) -> datetime:
     return moment.astimezone(SHANGHAI)
 
 
-async def main(sites: int, items: int, new_share: float, seed: int) -> None:
+async def main(sites: int, items: int, new_share: float, seed: int, base_port: int = 0) -> None:
     web = Web(sites, items, new_share, seed)
     listing = []
     for site in web.sites:
-        server = await asyncio.start_server(lambda r, w, s=site: web.answer(s, r, w), "127.0.0.1", 0,
-                                            backlog=64)
+        server = await asyncio.start_server(lambda r, w, s=site: web.answer(s, r, w), "127.0.0.1",
+                                            base_port + site.index if base_port else 0, backlog=64)
         port = server.sockets[0].getsockname()[1]
         listing.append({"id": f"site{site.index:05d}", "kind": "html" if site.kind == "html" else "feed",
                         "url": f"http://127.0.0.1:{port}{site.front}",
@@ -265,4 +268,5 @@ async def main(sites: int, items: int, new_share: float, seed: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])))
+    asyncio.run(main(int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]),
+                     int(sys.argv[5]) if len(sys.argv) > 5 else 0))
