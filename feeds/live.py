@@ -32,6 +32,7 @@ from store.times import utc_now
 log = logging.getLogger("zonefeed.http")
 _FEED_PATH = re.compile(r"/feeds/([^/]+)\.([a-z0-9]+)")  # the extension must be a registered format
 MAX_WORDS = 5  # ?q= words; all must match
+FRONT_CACHE_KB = 2048  # page cache of each of the front's SQLite readers (the service's: 8 MB)
 MAX_WORD = 50  # characters of one ?q= word or of ?region=: a pattern, not a document
 
 
@@ -265,9 +266,10 @@ class FrontFeedSite:
 
     @classmethod
     def _store(cls, url: str, connections: int) -> Store:
-        """Connections for the view lane's threads and one refreshing a view: each SQLite
-        reader keeps a page cache of its own."""
+        """Connections for the view lane's threads and one refreshing a view, each SQLite
+        reader with a small page cache: views read a feed's newest stories and the search
+        index, pages the system's file cache holds anyway."""
         with cls._stores_lock:
             if url not in cls._stores:
-                cls._stores[url] = connect_store(url, connections)
+                cls._stores[url] = connect_store(url, connections, FRONT_CACHE_KB)
             return cls._stores[url]

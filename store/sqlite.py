@@ -36,8 +36,9 @@ DAMAGE_ERRORS = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
 class SQLiteStore:
     dialect = "sqlite"
 
-    def __init__(self, path: str | Path, readers: int = READERS):
+    def __init__(self, path: str | Path, readers: int = READERS, reader_cache_kb: int = READER_CACHE_KB):
         self.path = Path(path)
+        self._reader_cache_kb = reader_cache_kb
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._all: list[sqlite3.Connection] = []
@@ -81,7 +82,7 @@ class SQLiteStore:
         try:
             with _damage_named(self.path):
                 if connection is None:
-                    connection = self._open(READER_CACHE_KB)
+                    connection = self._open(self._reader_cache_kb)
                 with _begun(connection, "BEGIN") as tx:
                     yield tx
         finally:
