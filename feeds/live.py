@@ -232,8 +232,8 @@ class FrontFeedSite:
     it opens the store there on first use.
 
     The service process polls, ingests and renders, and its threads hold the GIL for most of
-    that time; views and reading pages answered there waited for it (p99 164-398 ms while
-    5,000 sources were polled, bench/README.md). In the front they wait only for the database.
+    that time; views and reading pages answered there waited for it (p99 69-398 ms in
+    bench/steady.py runs of 500-5,000 sources, bench/README.md). In the front they wait only for the database.
     After a config reload the service sends a new FrontFeedSite; the store stays open (a
     storage change needs a restart), the views' cache starts afresh.
     """
