@@ -256,13 +256,15 @@ class FrontFeedSite:
         return self._live().lookup(url_path, query)
 
     def _live(self) -> FeedSite:
-        with self._lock:
-            if self._site is None:
-                config = self._config
-                store = self._store(config.storage.url, config.server.view_workers + 1)
-                self._site = FeedSite(StaticSite(config.service.data_dir / "public"),
-                                      FilteredViews(lambda: config, store), ReaderPages(lambda: config, store))
-            return self._site
+        site = self._site  # built once; every poll the front answers comes through here
+        if site is None:
+            with self._lock:
+                if self._site is None:
+                    config = self._config
+                    store = self._store(config.storage.url, config.server.view_workers + 1)
+                    self._site = feed_site(lambda: config, store)
+                site = self._site
+        return site
 
     @classmethod
     def _store(cls, url: str, connections: int) -> Store:
